@@ -1,0 +1,1 @@
+"""Weekly ETF market commentary: load -> compute -> facts -> stories -> render -> chart -> write -> build."""

@@ -1,0 +1,93 @@
+"""The NYSE trading calendar and the windows the articles speak of ("the past week")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import exchange_calendars as xcals
+import pandas as pd
+
+from .config import DEFINITIONS
+
+Session = pd.Timestamp
+"""A trading session, as a tz-naive midnight timestamp."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span between two sessions: a change is measured from the close of `start` to the close of `end`."""
+
+    start: date
+    end: date
+
+
+@lru_cache(maxsize=8)
+def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:
+    """Every NYSE session from `first` to `last`, inclusive, per exchange_calendars' XNYS."""
+    calendar = xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last))
+    return pd.DatetimeIndex(calendar.sessions_in_range(pd.Timestamp(first), pd.Timestamp(last)))
+
+
+def last_session_on_or_before(sessions: pd.DatetimeIndex, day: date | pd.Timestamp) -> Session | None:
+    """The latest session not after `day`, or None when `day` precedes every session."""
+    position = sessions.searchsorted(pd.Timestamp(day), side="right") - 1
+    return None if position < 0 else sessions[position]
+
+
+def trailing_week(sessions: pd.DatetimeIndex, as_of: Session) -> Window | None:
+    """"The past week": `as_of` against the last session on or before `as_of` minus seven days."""
+    start = last_session_on_or_before(sessions, as_of - pd.Timedelta(days=DEFINITIONS.week_lookback_days))
+    return None if start is None else Window(start.date(), as_of.date())
+
+
+def calendar_week(sessions: pd.DatetimeIndex, as_of: Session) -> Window | None:
+    """The calendar week of the weekly run: the last session of the previous week to `as_of`."""
+    monday = as_of - pd.Timedelta(days=as_of.weekday())
+    start = last_session_on_or_before(sessions, monday - pd.Timedelta(days=1))
+    return None if start is None else Window(start.date(), as_of.date())
+
+
+def week_closing_sessions(sessions: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The last session of each calendar week (a Friday, or the Thursday before a Good Friday)."""
+    frame = pd.Series(sessions, index=sessions)
+    week_keys = sessions.to_period("W-SUN")
+    return pd.DatetimeIndex(frame.groupby(week_keys).max().to_numpy())
+
+
+def complete_weeks(sessions: pd.DatetimeIndex, calendar: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Closing sessions of the weeks whose every NYSE session, and the session before, lie in `sessions`.
+
+    `calendar` is the exchange's full session list; a week at either edge of the data that is
+    only partly covered is not complete, and is left out.
+    """
+    have = set(sessions)
+    closes = week_closing_sessions(calendar)
+    keep = []
+    for close in closes:
+        window = calendar_week(calendar, close)
+        if window is None:
+            continue
+        in_week = calendar[(calendar >= pd.Timestamp(window.start)) & (calendar <= close)]
+        if all(s in have for s in in_week):
+            keep.append(close)
+    return pd.DatetimeIndex(keep)
+
+
+def day_phrase_parts(day: date, as_of: date) -> tuple[str, str]:
+    """How the writer names a date relative to the article's date: (kind, words).
+
+    This calendar week: the weekday ("Wednesday"). The six days before it, outside this week:
+    "last Thursday". Same year: "early", "mid-" or "late" and the month ("mid-May"). Earlier
+    years: month and year ("March 2017").
+    """
+    if as_of - timedelta(days=as_of.weekday()) <= day <= as_of:
+        return "weekday", day.strftime("%A")
+    if as_of - timedelta(days=6) <= day < as_of:
+        return "last_weekday", "last " + day.strftime("%A")
+    if day.year == as_of.year:
+        part = "early" if day.day <= 10 else ("mid" if day.day <= 20 else "late")
+        joiner = "-" if part == "mid" else " "
+        return "part_of_month", f"{part}{joiner}{day.strftime('%B')}"
+    return "month_year", day.strftime("%B %Y")

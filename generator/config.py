@@ -1,0 +1,128 @@
+"""Definitions and thresholds: the one place where the words of an article get their meaning.
+
+Every number the writer compares against lives here, with the sentence that documents it.
+The methodology page is rendered from these objects, so the site and the code cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project root: `data/`, `templates/`, `content/` and `mkdocs.yml` are found from here."""
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """How the metrics are defined. Each field's docstring is shown on the methodology page."""
+
+    week_lookback_days: int = 7
+    """"The past week" for an as-of session D: close on D against the close of the last session on or before D minus this many calendar days."""
+
+    sessions_per_year: int = 252
+    """Sessions used to annualise volatility."""
+
+    volatility_sessions: int = 21
+    """Realised volatility: standard deviation of daily log returns over this many sessions, annualised."""
+
+    short_average_sessions: int = 50
+    """The short simple moving average, in sessions ("the 50-day moving average")."""
+
+    long_average_sessions: int = 200
+    """The long simple moving average, in sessions ("the 200-day moving average")."""
+
+    high_window_days: int = 364
+    """The 52-week high: the highest close in the sessions after D minus this many days, up to D. Absent when the data starts later than that."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a move earns a word. Each field's docstring is shown on the methodology page."""
+
+    flat_percent: float = 0.25
+    """A move smaller than this, either way, in percent, is "basically flat"."""
+
+    big_day_percent: float = 3.0
+    """A one-day move past this, in percent, may be called "tumbled" or "surged"."""
+
+    big_week_percent: float = 5.0
+    """A one-week move past this, in percent, may be called "tumbled" or "surged"."""
+
+    since_min_sessions: int = 20
+    """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
+
+    ratio_min: float = 1.5
+    """Ratio phrases ("more than double") are used only when both returns share a sign and the larger is at least this multiple of the smaller."""
+
+    ratio_min_percent: float = 1.0
+    """...and only when the smaller of the two returns is at least this large, in percent: a ratio of two tiny numbers is noise."""
+
+    sector_story_weight: float = 0.5
+    """Newsworthiness of the sector story: this weight times the spread, in percentage points, between the best and worst sector for the week."""
+
+    small_caps_story_weight: float = 1.0
+    """Newsworthiness of the small-caps story: this weight times the gap, in percentage points, between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
+
+    event_bonus: float = 1.0
+    """Added to a story's score for each event in its lead fund: a moving average crossed, a biggest-move-since of a year or more."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """Presentation switches for the text."""
+
+    percent_style: str = "desk"
+    """`desk` writes "2.4 percent" and "(NYSE:IWM)"; `ap` writes "2.4%" and "(IWM)"."""
+
+
+DEFINITIONS = Definitions()
+THRESHOLDS = Thresholds()
+STYLE = Style()
+
+LISTING_PREFIX = {"NYSE Arca": "NYSE", "Nasdaq": "NASDAQ", "Cboe BZX": "BATS"}
+"""How a primary listing is written before the ticker on first mention ("NYSE:IWM")."""
+
+SMALL_CAPS = ("IWM", "IJR", "VB", "SCHA", "VTWO")
+"""The small-cap funds the small-caps story compares; IWM leads."""
+
+LARGE_CAP_BENCHMARKS = ("SPY", "DIA")
+"""The benchmarks small caps are measured against: the S&P 500 and the Dow."""
+
+SMALL_CAP_LEVERAGED = ("TNA", "TZA")
+"""The 3x bull and bear pair on the Russell 2000 for the trader's angle."""
+
+SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
+"""The Select Sector SPDRs."""
+
+MARKET_BENCHMARK = "SPY"
+"""The fund a group is measured against when no other benchmark is named."""
+
+SECTOR_LEVERAGED = ("SPXL", "SPXU")
+"""The 3x bull and bear pair on the S&P 500 for the sector story's trader's angle."""
+
+
+def documented_fields(obj: object) -> list[tuple[str, object, str]]:
+    """(name, value, docstring) for each field of a config dataclass, read from this source file."""
+    docs = _field_docstrings()
+    return [(f.name, getattr(obj, f.name), docs.get(f.name, "")) for f in fields(obj)]  # type: ignore[arg-type]
+
+
+def _field_docstrings() -> dict[str, str]:
+    """Attribute docstrings, the string literal right after each annotated field."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    docs: dict[str, str] = {}
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        body = cls.body
+        for field_node, doc_node in zip(body, body[1:], strict=False):
+            if (
+                isinstance(field_node, ast.AnnAssign)
+                and isinstance(field_node.target, ast.Name)
+                and isinstance(doc_node, ast.Expr)
+                and isinstance(doc_node.value, ast.Constant)
+                and isinstance(doc_node.value.value, str)
+            ):
+                docs[field_node.target.id] = doc_node.value.value.strip()
+    return docs

@@ -1,0 +1,170 @@
+"""Load stage: yfinance-shaped prices in, one validated tidy price table out.
+
+The bundled sample and a user's CSV folder go through the same checks: empty rows (a fund not
+yet listed, or delisted) are dropped and counted, never filled; anything else that is off stops
+the load with the symbol and date at fault.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import MissingDataError, PriceDataError
+
+YFINANCE_COLUMNS = ["Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"]
+"""The header of `yfinance.download(..., auto_adjust=False)` written with `DataFrame.to_csv()`."""
+
+PRICE_FIELDS = ["open", "high", "low", "close", "adj_close"]
+TIDY_COLUMNS = ["session", "symbol", *PRICE_FIELDS, "volume"]
+"""The price table: one row per (session, symbol)."""
+
+SAMPLE_STORE = Path("data/sample/prices.parquet")
+"""The bundled sample, relative to the project root."""
+
+
+@dataclass
+class LoadReport:
+    """What the load dropped, per symbol, so the build log can say it."""
+
+    empty_rows: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [f"{symbol}: {count} empty rows skipped" for symbol, count in sorted(self.empty_rows.items()) if count]
+
+
+def symbol_from_filename(path: Path) -> str:
+    """`IWM.csv` holds IWM; `^GSPC.csv` the S&P 500 index."""
+    return path.name.removesuffix(".gz").removesuffix(".csv")
+
+
+def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFrame:
+    """One symbol's yfinance CSV as tidy rows, validated."""
+    symbol = symbol_from_filename(path)
+    try:
+        raw = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise PriceDataError(str(path), f"not a readable CSV ({error})", symbol=symbol) from error
+    if list(raw.columns) != YFINANCE_COLUMNS:
+        raise PriceDataError(str(path), f"expected columns {','.join(YFINANCE_COLUMNS)}, found {','.join(map(str, raw.columns))}", symbol=symbol)
+    frame = raw.rename(columns={"Date": "session", "Adj Close": "adj_close"}).rename(columns=str.lower)
+    frame["session"] = pd.to_datetime(frame["session"], errors="coerce")
+    bad_dates = frame["session"].isna()
+    if bad_dates.any():
+        line = int(np.flatnonzero(bad_dates)[0]) + 2
+        raise PriceDataError(f"{path}:{line}", f"unreadable date {raw['Date'].iloc[line - 2]!r}", symbol=symbol)
+    frame["symbol"] = symbol
+    return validate(frame[TIDY_COLUMNS], source=str(path), report=report)
+
+
+def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None) -> pd.DataFrame:
+    """Drop empty rows, then insist on complete, positive, sorted, unique prices per symbol."""
+    frame = frame.copy()
+    for column in [*PRICE_FIELDS, "volume"]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    empty = frame[PRICE_FIELDS + ["volume"]].isna().all(axis=1)
+    if report is not None:
+        for symbol, count in frame.loc[empty, "symbol"].value_counts().items():
+            report.empty_rows[str(symbol)] = report.empty_rows.get(str(symbol), 0) + int(count)
+    frame = frame.loc[~empty]
+    partial = frame[PRICE_FIELDS].isna().any(axis=1)
+    if partial.any():
+        row = frame.loc[partial].iloc[0]
+        raise PriceDataError(source, "row has some prices missing", symbol=row["symbol"], day=row["session"])
+    non_positive = (frame[PRICE_FIELDS] <= 0).any(axis=1)
+    if non_positive.any():
+        row = frame.loc[non_positive].iloc[0]
+        raise PriceDataError(source, "price is zero or negative", symbol=row["symbol"], day=row["session"])
+    for symbol, rows in frame.groupby("symbol", sort=False):
+        sessions = rows["session"]
+        duplicated = sessions.duplicated()
+        if duplicated.any():
+            raise PriceDataError(source, "date appears twice", symbol=str(symbol), day=sessions[duplicated].iloc[0])
+        backwards = sessions.diff() < pd.Timedelta(0)
+        if backwards.any():
+            raise PriceDataError(source, "dates are not in ascending order", symbol=str(symbol), day=sessions[backwards].iloc[0])
+    frame["session"] = frame["session"].dt.tz_localize(None) if frame["session"].dt.tz is not None else frame["session"]
+    frame["session"] = frame["session"].dt.normalize().astype("datetime64[ns]")
+    frame["volume"] = frame["volume"].fillna(0).astype("int64")
+    frame["symbol"] = frame["symbol"].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def read_csv_dir(directory: Path, symbols: Iterable[str] | None = None, report: LoadReport | None = None) -> pd.DataFrame:
+    """Every yfinance CSV in `directory` (or only `symbols`), as one tidy table."""
+    if not directory.is_dir():
+        raise MissingDataError(f"{directory}: no such folder of price CSVs")
+    if symbols is None:
+        paths = sorted(directory.glob("*.csv")) + sorted(directory.glob("*.csv.gz"))
+    else:
+        paths = []
+        for symbol in symbols:
+            path = directory / f"{symbol}.csv"
+            if not path.exists():
+                raise MissingDataError(f"{directory}: no price file for {symbol} ({path.name})")
+            paths.append(path)
+    if not paths:
+        raise MissingDataError(f"{directory}: no price CSVs in this folder")
+    return pd.concat([read_yfinance_csv(path, report) for path in paths], ignore_index=True)
+
+
+def read_store(path: Path) -> pd.DataFrame:
+    """The price store (parquet, tidy), validated like any other input."""
+    if not path.exists():
+        raise MissingDataError(f"{path}: price store not found")
+    return validate(pd.read_parquet(path), source=str(path))
+
+
+def write_store(frame: pd.DataFrame, path: Path) -> None:
+    """Write the store atomically: a temporary file beside it, flushed to disk, then renamed over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ordered = frame[TIDY_COLUMNS].sort_values(["symbol", "session"]).reset_index(drop=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            ordered.to_parquet(stream, index=False, compression="zstd")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Wide views of the price table, sessions down and symbols across; NaN where a fund has no data."""
+
+    close: pd.DataFrame
+    adj_close: pd.DataFrame
+
+    @classmethod
+    def from_tidy(cls, frame: pd.DataFrame) -> Prices:
+        close = frame.pivot(index="session", columns="symbol", values="close").sort_index()
+        adj_close = frame.pivot(index="session", columns="symbol", values="adj_close").sort_index()
+        close.columns.name = adj_close.columns.name = None
+        return cls(close=close, adj_close=adj_close)
+
+    @property
+    def sessions(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.close.index)
+
+    def require(self, symbols: Iterable[str], day: pd.Timestamp) -> None:
+        """Fail, naming each symbol, when a requested symbol or date is not in the data."""
+        unknown = [s for s in symbols if s not in self.close.columns]
+        if unknown:
+            raise MissingDataError(f"no prices for {', '.join(unknown)}: not in the price data")
+        first, last = self.sessions[0], self.sessions[-1]
+        if not first <= day <= last:
+            raise MissingDataError(f"{day.date()} is outside the price data ({first.date()} to {last.date()})")
+        if day not in self.close.index:
+            raise MissingDataError(f"{day.date()} is not a session in the price data (a weekend or an exchange holiday)")
+        missing = [s for s in symbols if pd.isna(self.close.at[day, s])]
+        if missing:
+            raise MissingDataError(f"no close on {day.date()} for {', '.join(missing)}")

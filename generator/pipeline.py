@@ -1,0 +1,282 @@
+"""The stages in order: load -> compute -> facts -> story -> render -> chart -> write.
+
+Each function here hands one stage's output to the next; none of them formats text or does
+arithmetic of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import chart, facts, stories
+from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
+from .compute import Panel, build_panel
+from .config import DEFINITIONS, ROOT, THRESHOLDS, documented_fields
+from .errors import MissingDataError, PriceDataError
+from .load import SAMPLE_STORE, LoadReport, Prices, read_store
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
+from .universe import FUNDS_FILE, Universe, load_universe
+
+POSTS_DIR = Path("posts")
+WEEKS_DIR = Path("weeks")
+POST_URL_DEPTH = 4
+"""Posts are served at `yyyy/MM/dd/slug/` (mkdocs.yml, blog `post_url_format`): four folders below the site root."""
+CATEGORIES: dict[str, str] = {"small-caps": "Small Caps", "sectors": "Sectors"}
+RELATED_LINKS = 3
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the later stages read: prices, their derived panel, metadata and the weeks to write."""
+
+    prices: Prices
+    panel: Panel
+    universe: Universe
+    calendar: pd.DatetimeIndex
+    weeks: pd.DatetimeIndex
+    source: str
+    report: LoadReport
+
+
+def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample") -> Dataset:
+    """Load and check the prices and metadata, and compute the panel once for every session."""
+    report = LoadReport()
+    tidy = read_store(root / (store or SAMPLE_STORE))
+    prices = Prices.from_tidy(tidy)
+    universe = load_universe(root / FUNDS_FILE)
+    universe.require(prices.close.columns)
+    sessions = prices.sessions
+    calendar = nyse_sessions(sessions[0].date(), (sessions[-1] + pd.Timedelta(days=7)).date())
+    in_span = calendar[calendar <= sessions[-1]]
+    stray = sessions.difference(in_span)
+    if len(stray):
+        raise PriceDataError("price data", "not an NYSE session: prices on a weekend or holiday", day=stray[0])
+    missing = in_span.difference(sessions)
+    if len(missing):
+        raise PriceDataError("price data", "NYSE session with no prices for any fund", day=missing[0])
+    return Dataset(
+        prices=prices,
+        panel=build_panel(prices.close),
+        universe=universe,
+        calendar=calendar,
+        weeks=complete_weeks(sessions, calendar),
+        source=source,
+        report=report,
+    )
+
+
+def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
+    """Facts for every fund with prices at both ends of the window, and the stories they support."""
+    funds = {}
+    for symbol in data.prices.close.columns:
+        fund = facts.fund_facts(data.panel, symbol, window, data.weeks, data.universe)
+        if fund is not None:
+            funds[symbol] = fund
+    return stories.week_facts(funds, window, data_through=window.end, source=data.source)
+
+
+def window_for(data: Dataset, as_of: date, kind: str) -> Window:
+    """The week an article covers: `calendar` (the weekly run) or `trailing` ("the past week" to any session)."""
+    session = pd.Timestamp(as_of)
+    if session not in data.prices.sessions:
+        data.prices.require([], session)
+    window = calendar_week(data.calendar, session) if kind == "calendar" else trailing_week(data.calendar, session)
+    if window is None or pd.Timestamp(window.start) < data.prices.sessions[0]:
+        raise MissingDataError(f"{as_of}: the data starts on {data.prices.sessions[0].date()}, too late for a week ending then")
+    return window
+
+
+@dataclass(frozen=True)
+class Article:
+    """One rendered article and what the site needs to file it."""
+
+    as_of: date
+    story: str
+    headline: str
+    markdown: str
+    charts: list[chart.Chart]
+    facts: stories.WeekFacts
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.headline.lower().replace("'", "")).strip("-")
+
+    @property
+    def path(self) -> Path:
+        return POSTS_DIR / f"{self.as_of.isoformat()}-{self.slug}.md"
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    headline: str
+    path: str
+
+
+def headline(writer: Writer, week: stories.WeekFacts, story_name: str) -> str:
+    story = week.story(story_name)  # type: ignore[arg-type]
+    template = writer.pick(f"headlines_{story_name.replace('-', '_')}_{story.angle}")
+    if isinstance(story, stories.SectorsStory):
+        return template.format(leader=writer.universe[story.ranked[0]].sector, laggard=writer.universe[story.ranked[-1]].sector)
+    return template
+
+
+def story_charts(data: Dataset, week: stories.WeekFacts, story_name: str, validate: bool = False) -> list[chart.Chart]:
+    story = week.story(story_name)  # type: ignore[arg-type]
+    end = pd.Timestamp(week.as_of)
+    if isinstance(story, stories.SmallCapsStory):
+        symbols = [story.lead, *story.peers, *story.benchmarks]
+        title = "Small caps against the S&P 500 and the Dow"
+        lead = story.lead
+    else:
+        symbols = [*story.ranked, story.benchmark]
+        title = "Select Sector SPDRs against the S&P 500"
+        lead = story.ranked[0]
+    return [
+        chart.week_bars(week.funds, symbols, data.universe, title, validate=validate),
+        chart.price_trend(data.panel, lead, end, data.universe, validate=validate),
+    ]
+
+
+def render_article(
+    data: Dataset,
+    week: stories.WeekFacts,
+    story_name: str | None = None,
+    related: list[RelatedLink] | None = None,
+    root: Path = ROOT,
+) -> Article:
+    """The week's article for `story_name` (the lead story when None), charts included."""
+    name = story_name or week.lead
+    if name not in {score.name for score in week.ranking}:
+        raise MissingDataError(f"{week.as_of}: the data does not support the {name} story that week")
+    phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
+    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=phrasebook)
+    title = headline(writer, week, name)
+    charts = story_charts(data, week, name)
+    base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
+    templates = root / TEMPLATES_DIR
+    embeds = {
+        item.name.split("-")[0]: render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": base})
+        for item, caption in zip(charts, ["Weekly change", "Price and moving averages"], strict=True)
+    }
+    context: dict[str, Any] = {
+        "w": writer,
+        "facts": week,
+        "story": week.story(name),  # type: ignore[arg-type]
+        "f": week.funds,
+        "charts": embeds,
+        "related": related or [],
+        "definitions": DEFINITIONS,
+        "data_links": render_template(
+            templates,
+            "partials/data-links.md.j2",
+            {"w": writer, "facts": week, "story_name": name, "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/", "charts": charts},
+        ),
+    }
+    body = render_template(templates, f"articles/{name}.md.j2", context)
+    front = {
+        "title": title,
+        "date": week.as_of.isoformat(),
+        "categories": [CATEGORIES[name]],
+        "tags": sorted(writer.mentioned),
+        "slug": None,
+    }
+    article = Article(as_of=week.as_of, story=name, headline=title, markdown="", charts=charts, facts=week)
+    front["slug"] = article.slug
+    header = (
+        f"<!-- Generated by `python -m generator` from the {week.source} price data for the week ending {week.as_of}. "
+        f"Do not edit: this file is rewritten on every build. -->"
+    )
+    markdown = _front_matter(front) + header + "\n\n" + f"# {title}\n\n" + _tidy(body)
+    return Article(as_of=week.as_of, story=name, headline=title, markdown=markdown, charts=charts, facts=week)
+
+
+def _front_matter(fields: dict[str, Any]) -> str:
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {json.dumps(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {json.dumps(value) if key == 'title' else value}")
+    return "\n".join(lines) + "\n---\n"
+
+
+def _tidy(markdown: str) -> str:
+    """Join the template's soft line breaks inside paragraphs and collapse runs of blank lines."""
+    markdown = re.sub(r"\n[ \t]+(?=\S)", "\n", markdown)
+    markdown = re.sub(r"([^\n>|])\n(?=[A-Za-z0-9\"'(])", r"\1 ", markdown)
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown)
+    return markdown.strip() + "\n"
+
+
+def week_windows(data: Dataset, first: date | None = None, last: date | None = None) -> Iterator[Window]:
+    for close in data.weeks:
+        if (first is None or close.date() >= first) and (last is None or close.date() <= last):
+            window = calendar_week(data.calendar, close)
+            if window is not None:
+                yield window
+
+
+def generate_articles(
+    data: Dataset,
+    first: date | None = None,
+    last: date | None = None,
+    root: Path = ROOT,
+    progress: Callable[[], None] | None = None,
+) -> list[Article]:
+    """The lead article of every complete week in range, oldest first, each linking to earlier ones on the same story."""
+    articles: list[Article] = []
+    by_story: dict[str, list[Article]] = {}
+    for window in week_windows(data, first, last):
+        week = week_facts(data, window)
+        earlier = by_story.get(week.lead, [])[-RELATED_LINKS:][::-1]
+        related = [RelatedLink(headline=a.headline, path=a.path.name) for a in earlier]
+        article = render_article(data, week, related=related, root=root)
+        articles.append(article)
+        by_story.setdefault(article.story, []).append(article)
+        if progress is not None:
+            progress()
+    return articles
+
+
+def methodology_page(root: Path = ROOT) -> str:
+    from .config import STYLE
+
+    return render_template(
+        root / TEMPLATES_DIR,
+        "pages/methodology.md.j2",
+        {
+            "definitions": documented_fields(DEFINITIONS),
+            "thresholds": documented_fields(THRESHOLDS),
+            "style": documented_fields(STYLE),
+            "stories": stories.STORY_NAMES,
+            "week_lookback_days": DEFINITIONS.week_lookback_days,
+            "related_links": RELATED_LINKS,
+            "since_min": THRESHOLDS.since_min_sessions,
+        },
+    )
+
+
+def about_data_page(data: Dataset, root: Path = ROOT) -> str:
+    sessions = data.prices.sessions
+    return render_template(
+        root / TEMPLATES_DIR,
+        "pages/about-data.md.j2",
+        {
+            "funds": list(data.universe.funds.values()),
+            "first": sessions[0].date(),
+            "last": sessions[-1].date(),
+            "sessions": str(len(sessions)),
+            "weeks": str(len(data.weeks)),
+            "source": data.source,
+            "first_close": {s: data.prices.close[s].first_valid_index().date() for s in data.prices.close.columns},
+        },
+    )

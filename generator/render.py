@@ -1,0 +1,233 @@
+"""Render stage: facts in, Markdown out, through Jinja templates that hold the wording.
+
+Numbers reach the text only through the filters below: the environment's `finalize` refuses
+to print a bare number, so a template cannot show a figure that skipped rounding and style.
+Word choices rotate, seeded by the week, so a rebuild writes the same words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .calendar import day_phrase_parts
+from .config import STYLE, THRESHOLDS
+from .errors import GeneratorError
+from .facts import BigMove
+from .universe import Universe
+
+TEMPLATES_DIR = Path("templates")
+PHRASEBOOK_FILE = TEMPLATES_DIR / "phrasebook.yaml"
+
+
+class TemplateError(GeneratorError):
+    """A template or the phrasebook cannot be read or used; the message names the file and line."""
+
+
+@lru_cache(maxsize=4)
+def load_phrasebook(path: Path) -> dict[str, Any]:
+    try:
+        book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise TemplateError(f"{path}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    if not isinstance(book, dict):
+        raise TemplateError(f"{path}: expected a mapping of phrase lists")
+    return book
+
+
+def _seed(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
+
+
+@dataclass
+class Writer:
+    """Per-article state behind the filters: first mentions, and words already used."""
+
+    as_of: date
+    universe: Universe
+    phrasebook: dict[str, Any]
+    mentioned: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+
+    def pick(self, key: str) -> str:
+        """A phrase from the phrasebook list `key`, seeded by the week, not repeating within the article."""
+        options = self.phrasebook[key]
+        start = _seed(self.as_of, key) % len(options)
+        for offset in range(len(options)):
+            choice = options[(start + offset) % len(options)]
+            if choice not in self.used:
+                self.used.add(choice)
+                return str(choice)
+        return str(options[start])
+
+    def variant(self, key: str, count: int) -> int:
+        """Which of `count` variants this week uses: consecutive weeks never share one."""
+        week_number = self.as_of.toordinal() // 7
+        return (week_number + _seed(key) % count) % count
+
+    def fund(self, symbol: str) -> str:
+        """Full name and listing on first mention, the ticker after."""
+        if symbol in self.mentioned:
+            return symbol
+        self.mentioned.add(symbol)
+        return self.universe[symbol].first_mention
+
+    def percent(self, value: float) -> str:
+        """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
+        number = f"{abs(value) * 100:.1f}"
+        return f"{number}%" if STYLE.percent_style == "ap" else f"{number} percent"
+
+    def points(self, value: float) -> str:
+        return f"{abs(value) * 100:.1f} percentage points"
+
+    def is_flat(self, value: float) -> bool:
+        return abs(value) * 100 < THRESHOLDS.flat_percent
+
+    def move(self, value: float, span: str = "week") -> str:
+        """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
+        if self.is_flat(value):
+            return self.pick("flat")
+        big = THRESHOLDS.big_day_percent if span == "day" else THRESHOLDS.big_week_percent
+        key = ("up" if value > 0 else "down") + ("_big" if abs(value) * 100 > big else "")
+        return f"{self.pick('verbs_' + key)} {self.percent(value)}"
+
+    def signed(self, value: float) -> str:
+        """"up 2.4 percent", "down 0.8 percent" or "basically flat"."""
+        if self.is_flat(value):
+            return "basically flat"
+        return f"{'up' if value > 0 else 'down'} {self.percent(value)}"
+
+    def respectively(self, symbols: Sequence[str], values: Sequence[float]) -> str:
+        """"VB and SCHA are up 2.4 percent and 2.1 percent, respectively", when they share a direction."""
+        directions = {"flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values}
+        names = self.series([self.fund(s) for s in symbols])
+        if len(directions) == 1 and "flat" not in directions:
+            amounts = self.series([self.percent(v) for v in values])
+            verb = "are up" if "up" in directions else "are down"
+            return f"{names} {verb} {amounts}, respectively"
+        parts = [f"{s} is {self.signed(v)}" for s, v in zip(symbols, values, strict=True)]
+        return f"{names} moved apart: " + self.series(parts)
+
+    @staticmethod
+    def series(items: Sequence[str]) -> str:
+        if len(items) <= 2:
+            return " and ".join(items)
+        return ", ".join(items[:-1]) + " and " + items[-1]
+
+    def day(self, day: date) -> str:
+        """"Wednesday", "mid-May" or "March 2017", relative to the article's date."""
+        return day_phrase_parts(day, self.as_of)[1]
+
+    def on_day(self, day: date) -> str:
+        """"on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
+        kind, words = day_phrase_parts(day, self.as_of)
+        return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words
+
+    def since(self, move: BigMove) -> str:
+        """The window of a superlative: "since mid-May", or "since at least April 2016" when the data starts there."""
+        if move.since is None:
+            return f"since at least {move.data_start.strftime('%B %Y')}"
+        return f"since {day_phrase_parts(move.since, self.as_of)[1]}"
+
+    @staticmethod
+    def capfirst(text: str) -> str:
+        """Upper-case the first letter only, for a phrase that opens a sentence."""
+        return text[:1].upper() + text[1:]
+
+    def ratio(self, value: float) -> str:
+        """Words for a ratio of returns, from the phrasebook's brackets."""
+        for bracket in self.phrasebook["ratios"]:
+            if bracket["min"] <= value < bracket["max"]:
+                return str(bracket["words"])
+        raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {value:.2f}")
+
+    def price(self, value: float) -> str:
+        return f"${value:,.2f}"
+
+    def count(self, value: int) -> str:
+        """Whole numbers as AP writes them: "three", "12"."""
+        words = self.phrasebook["numbers"]
+        return str(words[abs(value)]) if abs(value) < len(words) else str(abs(value))
+
+    def leverage(self, factor: int) -> str:
+        """What a leveraged fund aims to deliver: "three times the inverse of"."""
+        return str(self.phrasebook["leverage_words"][factor])
+
+    def longdate(self, day: date) -> str:
+        return f"{day:%B} {day.day}, {day.year}"
+
+    def score(self, value: float) -> str:
+        """A story's newsworthiness score, to one decimal."""
+        return f"{value:.1f}"
+
+    def table_percent(self, value: float) -> str:
+        """A signed percentage for tables: "+2.4%", "-0.8%"."""
+        return f"{value * 100:+.1f}%"
+
+
+def _refuse_bare_numbers(value: object) -> object:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise TemplateError(f"a template printed the bare number {value!r}: pass it through a filter (percent, move, ...)")
+    return value
+
+
+def _writer_filter(method: str) -> Any:
+    @jinja2.pass_context
+    def apply(context: jinja2.runtime.Context, value: Any, *args: Any) -> Any:
+        return getattr(context["w"], method)(value, *args)
+
+    apply.__name__ = method
+    return apply
+
+
+WRITER_FILTERS = ("fund", "on_day", "capfirst", "percent", "points", "move", "signed", "day", "since", "ratio", "price", "count", "leverage", "longdate", "table_percent", "score")
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_refuse_bare_numbers,
+        autoescape=False,
+    )
+    for name in WRITER_FILTERS:
+        env.filters[name] = _writer_filter(name)
+    return env
+
+
+def render_template(templates_dir: Path, name: str, context: dict[str, Any]) -> str:
+    """Render one template; Jinja's errors come back as one line with the template file and line."""
+    try:
+        return environment(templates_dir).get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{error.filename or name}:{error.lineno}: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error.message}") from None
+    except TemplateError as error:
+        raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error}") from None
+
+
+def _template_location(error: BaseException, fallback: Path) -> str:
+    """`file:line` of the template frame where a render-time error arose, read off the traceback Jinja rewrites."""
+    traceback = error.__traceback__
+    location = f"{fallback}:?"
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            location = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return location

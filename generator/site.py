@@ -1,0 +1,64 @@
+"""Generate every page and asset of the site into the docs dir, through the write stage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import chart
+from .config import ROOT
+from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, about_data_page, generate_articles, methodology_page
+from .write import OutputWriter
+
+DOCS_DIR = Path("content")
+CACHE_DIR = Path(".cache")
+VEGA_BUNDLE = Path("assets/javascripts/vega-bundle.js")
+
+
+@dataclass(frozen=True)
+class Summary:
+    weeks: int
+    articles: int
+    charts: int
+    files_changed: int
+    files_removed: int
+
+
+def write_site(
+    data: Dataset,
+    first: date | None = None,
+    last: date | None = None,
+    root: Path = ROOT,
+    progress: Callable[[], None] | None = None,
+) -> Summary:
+    """Render every week in range and write posts, facts, charts and generated pages; prune stale ones."""
+    articles = generate_articles(data, first, last, root=root, progress=progress)
+    out = OutputWriter(root / DOCS_DIR)
+    specs = [item.spec for article in articles for item in article.charts]
+    svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
+    for article in articles:
+        write_article(out, article, svgs)
+    out.write("methodology.md", methodology_page(root))
+    out.write("about-data.md", about_data_page(data, root))
+    out.write(VEGA_BUNDLE, chart.vega_bundle())
+    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR)
+    return Summary(
+        weeks=len(articles),
+        articles=len(articles),
+        charts=len(specs),
+        files_changed=out.changed,
+        files_removed=removed,
+    )
+
+
+def write_article(out: OutputWriter, article: Article, svgs: Iterator[str]) -> None:
+    folder = WEEKS_DIR / article.as_of.isoformat()
+    out.write(article.path, article.markdown)
+    out.write(folder / "facts.json", article.facts.model_dump_json(indent=2) + "\n")
+    for item in article.charts:
+        out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
+        out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
+        out.write(folder / f"{item.name}.svg", next(svgs))

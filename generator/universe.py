@@ -1,0 +1,101 @@
+"""The fund universe: public facts about each fund, kept as data in `data/funds.yaml`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .config import LISTING_PREFIX, STYLE
+from .errors import MetadataError
+
+FUNDS_FILE = Path("data/funds.yaml")
+"""The metadata file, relative to the project root."""
+
+Category = Literal["small-cap", "mid-cap", "large-cap", "sector", "leveraged", "bond", "commodity", "international", "index"]
+
+
+class Fund(BaseModel):
+    """One fund (or index) as the writer introduces it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    symbol: str
+    kind: Literal["etf", "index"]
+    name: str
+    issuer: str | None
+    brand: str | None
+    listing: Literal["NYSE Arca", "Nasdaq", "Cboe BZX"] | None
+    index: str
+    asset_class: Literal["equity", "fixed income", "commodity"]
+    category: Category
+    sector: str | None
+    leverage: int
+    underlying: str | None
+    inception: date
+
+    @property
+    def listed_ticker(self) -> str:
+        """The ticker as written on first mention: `NYSE:IWM` (desk style) or `IWM` (AP style)."""
+        if self.listing is None or STYLE.percent_style == "ap":
+            return self.symbol
+        return f"{LISTING_PREFIX[self.listing]}:{self.symbol}"
+
+    @property
+    def first_mention(self) -> str:
+        """`the iShares Russell 2000 ETF (NYSE:IWM)`; an index is named without a ticker."""
+        article = "" if self.name.startswith("The ") else "the "
+        if self.kind == "index":
+            return f"{article}{self.name}"
+        return f"{article}{self.name} ({self.listed_ticker})"
+
+
+class Universe(BaseModel):
+    """All funds the site covers, by symbol."""
+
+    model_config = ConfigDict(frozen=True)
+
+    funds: dict[str, Fund]
+
+    def __getitem__(self, symbol: str) -> Fund:
+        try:
+            return self.funds[symbol]
+        except KeyError:
+            raise MetadataError(f"{FUNDS_FILE}: unknown ticker {symbol}: add it to the metadata file") from None
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self.funds
+
+    def symbols(self) -> list[str]:
+        return list(self.funds)
+
+    def require(self, symbols: Iterable[str]) -> None:
+        """Every symbol the data holds must be described here."""
+        unknown = [s for s in symbols if s not in self.funds]
+        if unknown:
+            raise MetadataError(f"{FUNDS_FILE}: no metadata for {', '.join(unknown)}: add an entry for each")
+
+
+def load_universe(path: Path) -> Universe:
+    """Read and validate the metadata file; errors name the file, and the line where YAML knows it."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MetadataError(f"{path}: metadata file not found") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise MetadataError(f"{path}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("funds"), dict):
+        raise MetadataError(f"{path}: expected a mapping `funds:` of symbol to fund facts")
+    funds = {}
+    for symbol, facts in raw["funds"].items():
+        try:
+            funds[str(symbol)] = Fund(symbol=str(symbol), **(facts or {}))
+        except (ValidationError, TypeError) as error:
+            raise MetadataError(f"{path}: fund {symbol}: {error}") from None
+    return Universe(funds=funds)
