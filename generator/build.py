@@ -24,6 +24,8 @@ def build_site(source: str, root: Path = ROOT, site_dir: Path | None = None, qui
         command += ["--site-dir", str(site_dir)]
     if quiet:
         command.append("--quiet")
-    result = subprocess.run(command, cwd=root, env={**os.environ, DATA_SOURCE_VARIABLE: source}, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, cwd=root, env={**os.environ, DATA_SOURCE_VARIABLE: source}, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise BuildError("mkdocs build --strict failed:\n" + (result.stderr or result.stdout).strip())

@@ -33,11 +33,11 @@ def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:
 def last_session_on_or_before(sessions: pd.DatetimeIndex, day: date | pd.Timestamp) -> Session | None:
     """The latest session not after `day`, or None when `day` precedes every session."""
     position = sessions.searchsorted(pd.Timestamp(day), side="right") - 1
-    return None if position < 0 else sessions[position]
+    return None if position < 0 else pd.Timestamp(sessions[int(position)])
 
 
 def trailing_week(sessions: pd.DatetimeIndex, as_of: Session) -> Window | None:
-    """"The past week": `as_of` against the last session on or before `as_of` minus seven days."""
+    """ "The past week": `as_of` against the last session on or before `as_of` minus seven days."""
     start = last_session_on_or_before(sessions, as_of - pd.Timedelta(days=DEFINITIONS.week_lookback_days))
     return None if start is None else Window(start.date(), as_of.date())
 

@@ -101,12 +101,16 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
             x=alt.X("date:T", title=None),
             y=alt.Y("price:Q", title="Price ($)", scale=alt.Scale(zero=False)),
             color=alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=LINE_COLOURS[: len(series)])),
-            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("series:N", title="Series"), alt.Tooltip("price:Q", title="Price ($)", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("price:Q", title="Price ($)", format=",.2f"),
+            ],
         )
         .properties(width="container", height=260)
         .interactive(bind_y=False)
     )
-    last = panel.close.at[end, symbol]
+    last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
     averages = [
         f"the {name.split('-')[0]}-day average at ${value:,.2f}"
         for name, value in ((n, wide[n].iloc[-1]) for n in ("50-day average", "200-day average"))
@@ -149,4 +153,4 @@ def vega_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle())
+    return str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]  # None: the bundle sets window.vegaEmbed

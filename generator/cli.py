@@ -42,7 +42,9 @@ def site(
     try:
         data = load_dataset()
         weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+        ) as bar:
             task = bar.add_task("Writing weeks", total=len(weeks))
             summary = write_site(data, first and first.date(), last and last.date(), progress=lambda: bar.advance(task))
         generated = time.perf_counter() - started
@@ -62,7 +64,9 @@ def site(
 
 @app.command()
 def article(
-    as_of: Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The session the article is written after (YYYY-MM-DD).")],
+    as_of: Annotated[
+        datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The session the article is written after (YYYY-MM-DD).")
+    ],
     story: Annotated[Optional[str], typer.Option(help="Force a story type instead of the automatic choice: small-caps or sectors.")] = None,  # noqa: UP045
     out: Annotated[Optional[Path], typer.Option(help="Write the Markdown here instead of standard output.")] = None,  # noqa: UP045
 ) -> None:
@@ -88,7 +92,10 @@ def article(
 
 @app.command("make-sample")
 def make_sample(
-    source: Annotated[Path, typer.Option(help="A folder of yfinance CSVs, one per symbol.")] = ROOT.parent / "shared" / "data" / "etf-daily-2016-2021",
+    source: Annotated[Path, typer.Option(help="A folder of yfinance CSVs, one per symbol.")] = ROOT.parent
+    / "shared"
+    / "data"
+    / "etf-daily-2016-2021",
 ) -> None:
     """Rebuild data/sample/prices.parquet from yfinance CSVs, for the symbols in data/funds.yaml."""
     from .load import SAMPLE_STORE, LoadReport, read_csv_dir, write_store

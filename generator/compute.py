@@ -52,7 +52,7 @@ def rolling_high(close: pd.DataFrame, days: int) -> pd.DataFrame:
 
 def realised_volatility(close: pd.DataFrame, sessions: int, per_year: int) -> pd.DataFrame:
     """Standard deviation of daily log returns over `sessions`, times the square root of `per_year`."""
-    log_returns = np.log(close / close.shift(1))
+    log_returns = pd.DataFrame(np.log(close / close.shift(1)))
     return log_returns.rolling(sessions, min_periods=sessions).std() * np.sqrt(per_year)
 
 
@@ -69,7 +69,7 @@ def build_panel(close: pd.DataFrame, definitions: Definitions = DEFINITIONS) -> 
 
 def change(close: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Close on `end` over close on `start`, minus one, per symbol."""
-    return close.loc[end] / close.loc[start] - 1
+    return pd.Series(close.loc[end] / close.loc[start] - 1)
 
 
 def year_start_session(sessions: pd.DatetimeIndex, as_of: pd.Timestamp) -> pd.Timestamp | None:
@@ -87,15 +87,15 @@ def month_start_session(sessions: pd.DatetimeIndex, as_of: pd.Timestamp) -> pd.T
     """The base of "the past month": the last session on or before the same day a month earlier."""
     target = as_of - pd.DateOffset(months=1)
     position = sessions.searchsorted(target, side="right") - 1
-    return None if position < 0 else sessions[position]
+    return None if position < 0 else pd.Timestamp(sessions[int(position)])
 
 
 def crossings(close: pd.Series, average: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, str]]:
     """Sessions in (start, end] where the close moved to the other side of the average: (session, "above"|"below")."""
-    side = np.sign(close - average)
-    window = side.loc[start:end]
+    side = pd.Series(np.sign(close - average), index=close.index).loc[start:end]
+    values = side.to_numpy()
     found = []
-    for previous, (session, current) in zip(window.to_numpy()[:-1], list(window.items())[1:], strict=True):
+    for previous, current, session in zip(values[:-1], values[1:], pd.DatetimeIndex(side.index)[1:], strict=True):
         if np.isnan(previous) or np.isnan(current) or previous == 0 or current == 0 or previous == current:
             continue
         found.append((session, "above" if current > 0 else "below"))

@@ -18,7 +18,8 @@ class Definitions:
     """How the metrics are defined. Each field's docstring is shown on the methodology page."""
 
     week_lookback_days: int = 7
-    """"The past week" for an as-of session D: close on D against the close of the last session on or before D minus this many calendar days."""
+    """"The past week" for an as-of session D: close on D against the close of the last session
+    on or before D minus this many calendar days."""
 
     sessions_per_year: int = 252
     """Sessions used to annualise volatility."""
@@ -33,7 +34,8 @@ class Definitions:
     """The long simple moving average, in sessions ("the 200-day moving average")."""
 
     high_window_days: int = 364
-    """The 52-week high: the highest close in the sessions after D minus this many days, up to D. Absent when the data starts later than that."""
+    """The 52-week high: the highest close in the sessions after D minus this many days, up to D.
+    Absent when the data starts later than that."""
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,19 @@ class Thresholds:
     """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
 
     ratio_min: float = 1.5
-    """Ratio phrases ("more than double") are used only when both returns share a sign and the larger is at least this multiple of the smaller."""
+    """Ratio phrases ("more than double") are used only when both returns share a sign and the
+    larger is at least this multiple of the smaller."""
 
     ratio_min_percent: float = 1.0
     """...and only when the smaller of the two returns is at least this large, in percent: a ratio of two tiny numbers is noise."""
 
     sector_story_weight: float = 0.5
-    """Newsworthiness of the sector story: this weight times the spread, in percentage points, between the best and worst sector for the week."""
+    """Newsworthiness of the sector story: this weight times the spread, in percentage points,
+    between the best and worst sector for the week."""
 
     small_caps_story_weight: float = 1.0
-    """Newsworthiness of the small-caps story: this weight times the gap, in percentage points, between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
+    """Newsworthiness of the small-caps story: this weight times the gap, in percentage points,
+    between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
 
     event_bonus: float = 1.0
     """Added to a story's score for each event in its lead fund: a moving average crossed, a biggest-move-since of a year or more."""
@@ -111,12 +116,13 @@ def documented_fields(obj: object) -> list[tuple[str, object, str]]:
 def _field_docstrings() -> dict[str, str]:
     """Attribute docstrings, the string literal right after each annotated field."""
     import ast
+    import itertools
 
     tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
     docs: dict[str, str] = {}
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
         body = cls.body
-        for field_node, doc_node in zip(body, body[1:], strict=False):
+        for field_node, doc_node in itertools.pairwise(body):
             if (
                 isinstance(field_node, ast.AnnAssign)
                 and isinstance(field_node.target, ast.Name)
@@ -124,5 +130,5 @@ def _field_docstrings() -> dict[str, str]:
                 and isinstance(doc_node.value, ast.Constant)
                 and isinstance(doc_node.value.value, str)
             ):
-                docs[field_node.target.id] = doc_node.value.value.strip()
+                docs[field_node.target.id] = " ".join(doc_node.value.value.split())
     return docs

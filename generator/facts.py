@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -88,15 +89,20 @@ class FundFacts(Fact):
     leverage: Leverage | None
 
 
+def _at(frame: pd.DataFrame, session: pd.Timestamp, symbol: str) -> float:
+    """One cell as a float (NaN where the fund has no value)."""
+    return float(frame.at[session, symbol])  # type: ignore[arg-type]
+
+
 def _optional(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+    return None if pd.isna(value) else value
 
 
 def _window_change(close: pd.DataFrame, symbol: str, start: pd.Timestamp | None, end: pd.Timestamp) -> Change | None:
     if start is None:
         return None
-    value = close.at[end, symbol] / close.at[start, symbol] - 1
-    return None if pd.isna(value) else Change(value=float(value), start=start.date(), end=end.date())
+    value = _at(close, end, symbol) / _at(close, start, symbol) - 1
+    return None if pd.isna(value) else Change(value=value, start=start.date(), end=end.date())
 
 
 def fund_facts(
@@ -113,25 +119,26 @@ def fund_facts(
     week = _window_change(close, symbol, start, end)
     if week is None:
         return None
-    previous = sessions[sessions.get_loc(end) - 1] if sessions.get_loc(end) > 0 else None
+    position = int(sessions.searchsorted(end))
+    previous = pd.Timestamp(sessions[position - 1]) if position > 0 else None
     in_week = sessions[(sessions > start) & (sessions <= end)]
     fund = universe[symbol]
     return FundFacts(
         symbol=symbol,
         as_of=window.end,
-        close=float(close.at[end, symbol]),
+        close=_at(close, end, symbol),
         week=week,
         day=_window_change(close, symbol, previous, end),
         month=_window_change(close, symbol, compute.month_start_session(sessions, end), end),
         ytd=_window_change(close, symbol, compute.year_start_session(sessions, end), end),
-        high=_optional(panel.high.at[end, symbol]),
-        drawdown=_optional(close.at[end, symbol] / panel.high.at[end, symbol] - 1),
-        sma_short=_optional(panel.sma_short.at[end, symbol]),
-        sma_long=_optional(panel.sma_long.at[end, symbol]),
+        high=_optional(_at(panel.high, end, symbol)),
+        drawdown=_optional(_at(close, end, symbol) / _at(panel.high, end, symbol) - 1),
+        sma_short=_optional(_at(panel.sma_short, end, symbol)),
+        sma_long=_optional(_at(panel.sma_long, end, symbol)),
         crossings=_crossings(panel, symbol, start, end),
         biggest_day=_biggest_day(panel.day_change[symbol], in_week, sessions),
         weekly_streak=compute.streak(close[symbol].reindex(week_closes[week_closes <= end]).pct_change(fill_method=None).iloc[1:]),
-        volatility=_optional(panel.volatility.at[end, symbol]),
+        volatility=_optional(_at(panel.volatility, end, symbol)),
         leverage=_leverage(panel, fund.leverage, fund.underlying, week, start, end),
     )
 
@@ -152,16 +159,16 @@ def _biggest_day(moves: pd.Series, in_week: pd.DatetimeIndex, sessions: pd.Datet
     week_moves = moves.reindex(in_week).dropna()
     if week_moves.empty:
         return None
-    session = week_moves.abs().idxmax()
+    session = pd.DatetimeIndex(week_moves.index)[int(np.argmax(np.abs(week_moves.to_numpy())))]
     since = compute.biggest_move_since(moves, session)
-    data_start = moves.first_valid_index()
+    data_start = pd.DatetimeIndex(moves.dropna().index)[0]
     anchor = since if since is not None else data_start
     count = compute.sessions_between(sessions, anchor, session)
     if count < THRESHOLDS.since_min_sessions:
         return None
     return BigMove(
         session=session.date(),
-        value=float(moves.at[session]),
+        value=float(moves.loc[session]),
         since=None if since is None else since.date(),
         sessions_since=count,
         data_start=data_start.date(),

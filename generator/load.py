@@ -52,7 +52,9 @@ def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFr
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise PriceDataError(str(path), f"not a readable CSV ({error})", symbol=symbol) from error
     if list(raw.columns) != YFINANCE_COLUMNS:
-        raise PriceDataError(str(path), f"expected columns {','.join(YFINANCE_COLUMNS)}, found {','.join(map(str, raw.columns))}", symbol=symbol)
+        raise PriceDataError(
+            str(path), f"expected columns {','.join(YFINANCE_COLUMNS)}, found {','.join(map(str, raw.columns))}", symbol=symbol
+        )
     frame = raw.rename(columns={"Date": "session", "Adj Close": "adj_close"}).rename(columns=str.lower)
     frame["session"] = pd.to_datetime(frame["session"], errors="coerce")
     bad_dates = frame["session"].isna()
@@ -68,7 +70,7 @@ def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None)
     frame = frame.copy()
     for column in [*PRICE_FIELDS, "volume"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    empty = frame[PRICE_FIELDS + ["volume"]].isna().all(axis=1)
+    empty = frame[[*PRICE_FIELDS, "volume"]].isna().all(axis=1)
     if report is not None:
         for symbol, count in frame.loc[empty, "symbol"].value_counts().items():
             report.empty_rows[str(symbol)] = report.empty_rows.get(str(symbol), 0) + int(count)
@@ -165,6 +167,6 @@ class Prices:
             raise MissingDataError(f"{day.date()} is outside the price data ({first.date()} to {last.date()})")
         if day not in self.close.index:
             raise MissingDataError(f"{day.date()} is not a session in the price data (a weekend or an exchange holiday)")
-        missing = [s for s in symbols if pd.isna(self.close.at[day, s])]
+        missing = [s for s in symbols if pd.isna(self.close.loc[day, s])]  # type: ignore[arg-type]
         if missing:
             raise MissingDataError(f"no close on {day.date()} for {', '.join(missing)}")

@@ -169,7 +169,7 @@ def render_article(
     context: dict[str, Any] = {
         "w": writer,
         "facts": week,
-        "story": week.story(name),  # type: ignore[arg-type]
+        "story": week.story(name),
         "f": week.funds,
         "charts": embeds,
         "related": related or [],
@@ -177,7 +177,13 @@ def render_article(
         "data_links": render_template(
             templates,
             "partials/data-links.md.j2",
-            {"w": writer, "facts": week, "story_name": name, "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/", "charts": charts},
+            {
+                "w": writer,
+                "facts": week,
+                "story_name": name,
+                "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
+                "charts": charts,
+            },
         ),
     }
     body = render_template(templates, f"articles/{name}.md.j2", context)
@@ -277,6 +283,6 @@ def about_data_page(data: Dataset, root: Path = ROOT) -> str:
             "sessions": str(len(sessions)),
             "weeks": str(len(data.weeks)),
             "source": data.source,
-            "first_close": {s: data.prices.close[s].first_valid_index().date() for s in data.prices.close.columns},
+            "first_close": {s: pd.DatetimeIndex(data.prices.close[s].dropna().index)[0].date() for s in data.prices.close.columns},
         },
     )

@@ -102,13 +102,13 @@ class Writer:
         return f"{self.pick('verbs_' + key)} {self.percent(value)}"
 
     def signed(self, value: float) -> str:
-        """"up 2.4 percent", "down 0.8 percent" or "basically flat"."""
+        """ "up 2.4 percent", "down 0.8 percent" or "basically flat"."""
         if self.is_flat(value):
             return "basically flat"
         return f"{'up' if value > 0 else 'down'} {self.percent(value)}"
 
     def respectively(self, symbols: Sequence[str], values: Sequence[float]) -> str:
-        """"VB and SCHA are up 2.4 percent and 2.1 percent, respectively", when they share a direction."""
+        """ "VB and SCHA are up 2.4 percent and 2.1 percent, respectively", when they share a direction."""
         directions = {"flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values}
         names = self.series([self.fund(s) for s in symbols])
         if len(directions) == 1 and "flat" not in directions:
@@ -125,11 +125,11 @@ class Writer:
         return ", ".join(items[:-1]) + " and " + items[-1]
 
     def day(self, day: date) -> str:
-        """"Wednesday", "mid-May" or "March 2017", relative to the article's date."""
+        """ "Wednesday", "mid-May" or "March 2017", relative to the article's date."""
         return day_phrase_parts(day, self.as_of)[1]
 
     def on_day(self, day: date) -> str:
-        """"on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
+        """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
         kind, words = day_phrase_parts(day, self.as_of)
         return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words
 
@@ -190,7 +190,24 @@ def _writer_filter(method: str) -> Any:
     return apply
 
 
-WRITER_FILTERS = ("fund", "on_day", "capfirst", "percent", "points", "move", "signed", "day", "since", "ratio", "price", "count", "leverage", "longdate", "table_percent", "score")
+WRITER_FILTERS = (
+    "fund",
+    "on_day",
+    "capfirst",
+    "percent",
+    "points",
+    "move",
+    "signed",
+    "day",
+    "since",
+    "ratio",
+    "price",
+    "count",
+    "leverage",
+    "longdate",
+    "table_percent",
+    "score",
+)
 
 
 @lru_cache(maxsize=4)

@@ -133,11 +133,9 @@ def small_caps_story(funds: dict[str, FundFacts]) -> SmallCapsStory | None:
     lead, market = funds[lead_symbol], funds[LARGE_CAP_BENCHMARKS[0]]
     gap = lead.week.value - market.week.value
     up = lead.week.value > 0
-    angle: Literal["outrun", "lag_rally", "hold_up", "slide"]
-    if gap >= 0:
-        angle = "outrun" if up else "hold_up"
-    else:
-        angle = "lag_rally" if up else "slide"
+    angle: Literal["outrun", "lag_rally", "hold_up", "slide"] = (
+        ("outrun" if up else "hold_up") if gap >= 0 else ("lag_rally" if up else "slide")
+    )
     events = _events(lead)
     return SmallCapsStory(
         lead=lead_symbol,

@@ -1,0 +1,43 @@
+# One task runner. `make site` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: site test lint typecheck golden serve sample clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## site: generate every week from the bundled sample and build site/ (offline)
+site: $(STAMP)
+	$(BIN)/python -m generator site
+
+## test: lint, type-check and run the whole test suite (what CI runs)
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## golden: rewrite the golden articles in tests/golden/ after a deliberate change of wording
+golden: $(STAMP)
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+## serve: live preview on http://127.0.0.1:8000 (run `make site` first)
+serve: $(STAMP)
+	$(BIN)/python -m mkdocs serve
+
+## sample: rebuild data/sample/prices.parquet from ../shared/data/etf-daily-2016-2021
+sample: $(STAMP)
+	$(BIN)/python -m generator make-sample
+
+clean:
+	rm -rf site .cache content/posts content/weeks content/methodology.md content/about-data.md content/assets/javascripts/vega-bundle.js
