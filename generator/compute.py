@@ -27,6 +27,8 @@ class Panel:
     """Highest close over the 52-week window; NaN until the fund has a full window of history."""
     volatility: pd.DataFrame
     """Annualised realised volatility of daily log returns, as a fraction."""
+    first_close: dict[str, pd.Timestamp]
+    """Each symbol's first session with a close."""
 
 
 def day_changes(close: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +66,7 @@ def build_panel(close: pd.DataFrame, definitions: Definitions = DEFINITIONS) -> 
         sma_long=simple_moving_average(close, definitions.long_average_sessions),
         high=rolling_high(close, definitions.high_window_days),
         volatility=realised_volatility(close, definitions.volatility_sessions, definitions.sessions_per_year),
+        first_close={str(symbol): pd.DatetimeIndex(close[symbol].dropna().index)[0] for symbol in close.columns},
     )
 
 
@@ -90,27 +93,45 @@ def month_start_session(sessions: pd.DatetimeIndex, as_of: pd.Timestamp) -> pd.T
     return None if position < 0 else pd.Timestamp(sessions[int(position)])
 
 
-def crossings(close: pd.Series, average: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, str]]:
-    """Sessions in (start, end] where the close moved to the other side of the average: (session, "above"|"below")."""
-    side = pd.Series(np.sign(close - average), index=close.index).loc[start:end]
-    values = side.to_numpy()
-    found = []
-    for previous, current, session in zip(values[:-1], values[1:], pd.DatetimeIndex(side.index)[1:], strict=True):
-        if np.isnan(previous) or np.isnan(current) or previous == 0 or current == 0 or previous == current:
-            continue
-        found.append((session, "above" if current > 0 else "below"))
+def crossings(
+    close: pd.DataFrame, average: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, list[tuple[pd.Timestamp, str]]]:
+    """Per symbol, sessions in (start, end] where the close moved to the other side of the average.
+
+    Each crossing is (session, "above" | "below"); a session touching the average or with no
+    average yet is not a side, so it neither makes nor breaks a crossing.
+    """
+    side = np.sign((close.loc[start:end] - average.loc[start:end]).to_numpy())
+    previous, current = side[:-1], side[1:]
+    crossed = (previous != current) & (previous != 0) & (current != 0) & ~np.isnan(previous) & ~np.isnan(current)
+    sessions = pd.DatetimeIndex(close.loc[start:end].index)[1:]
+    found: dict[str, list[tuple[pd.Timestamp, str]]] = {str(symbol): [] for symbol in close.columns}
+    for row, column in zip(*np.nonzero(crossed), strict=True):
+        found[str(close.columns[column])].append((sessions[row], "above" if current[row, column] > 0 else "below"))
     return found
 
 
-def biggest_move_since(moves: pd.Series, session: pd.Timestamp) -> pd.Timestamp | None:
-    """The most recent earlier session with a move at least as large in the same direction.
+def biggest_moves(
+    moves: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, tuple[pd.Timestamp, float, pd.Timestamp | None]]:
+    """Per symbol, the largest one-day move in (start, end], and the last earlier session with one at least as large.
 
-    None when no earlier move in the data matches: the move is the largest the data holds.
+    Each value is (session, move, since); `since` is None when no earlier move in the data is as
+    large in the same direction: the move is the largest the data holds.
     """
-    value = moves.loc[session]
-    earlier = moves.loc[: session - pd.Timedelta(days=1)].dropna()
-    matches = earlier[earlier <= value] if value < 0 else earlier[earlier >= value]
-    return None if matches.empty else matches.index[-1]
+    values = moves.to_numpy()
+    sessions = pd.DatetimeIndex(moves.index)
+    first, last = sessions.searchsorted(start, side="right"), sessions.searchsorted(end, side="right")
+    found = {}
+    for column, symbol in enumerate(moves.columns):
+        window = values[first:last, column]
+        if np.isnan(window).all():
+            continue
+        row = first + int(np.nanargmax(np.abs(window)))
+        value, earlier = values[row, column], values[:row, column]
+        matches = np.flatnonzero(earlier <= value) if value < 0 else np.flatnonzero(earlier >= value)
+        found[str(symbol)] = (pd.Timestamp(sessions[row]), float(value), pd.Timestamp(sessions[int(matches[-1])]) if len(matches) else None)
+    return found
 
 
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:
@@ -118,18 +139,29 @@ def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: p
     return int(sessions.searchsorted(later, side="right") - sessions.searchsorted(earlier, side="right"))
 
 
-def streak(changes: pd.Series) -> int:
-    """Consecutive changes of the same sign ending at the last one: +3 for three gains, -2 for two losses, 0 if flat or unknown."""
-    values = changes.to_numpy()
-    if len(values) == 0 or np.isnan(values[-1]) or values[-1] == 0:
-        return 0
-    sign = np.sign(values[-1])
-    count = 0
-    for value in values[::-1]:
-        if np.isnan(value) or np.sign(value) != sign:
-            break
-        count += 1
-    return int(sign * count)
+def streaks(changes: pd.DataFrame) -> pd.Series:
+    """Per symbol, consecutive changes of the same sign ending at the last row.
+
+    +3 for three gains in a row, -2 for two losses, 0 when the last change is flat or unknown.
+    """
+    signs = np.sign(changes.to_numpy())
+    result = {}
+    for column, symbol in enumerate(changes.columns):
+        values = signs[::-1, column]
+        last = values[0] if len(values) else np.nan
+        if np.isnan(last) or last == 0:
+            result[symbol] = 0
+            continue
+        different = np.flatnonzero(values != last)
+        run = int(different[0]) if len(different) else len(values)
+        result[symbol] = int(last) * run
+    return pd.Series(result, dtype="int64")
+
+
+def weekly_changes(close: pd.DataFrame, week_closes: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each calendar week's change, close of the week against close of the week before."""
+    at_week_close = close.reindex(week_closes)
+    return at_week_close / at_week_close.shift(1) - 1
 
 
 def compounded(day_changes_in_window: pd.Series) -> float:

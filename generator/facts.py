@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -89,103 +88,110 @@ class FundFacts(Fact):
     leverage: Leverage | None
 
 
-def _at(frame: pd.DataFrame, session: pd.Timestamp, symbol: str) -> float:
-    """One cell as a float (NaN where the fund has no value)."""
-    return float(frame.at[session, symbol])  # type: ignore[arg-type]
-
-
 def _optional(value: float) -> float | None:
-    return None if pd.isna(value) else value
+    return None if pd.isna(value) else float(value)
 
 
-def _window_change(close: pd.DataFrame, symbol: str, start: pd.Timestamp | None, end: pd.Timestamp) -> Change | None:
-    if start is None:
+def _change(
+    close: dict[str, float], base: dict[str, float] | None, symbol: str, start: pd.Timestamp | None, end: pd.Timestamp
+) -> Change | None:
+    if base is None or start is None:
         return None
-    value = _at(close, end, symbol) / _at(close, start, symbol) - 1
-    return None if pd.isna(value) else Change(value=value, start=start.date(), end=end.date())
+    value = close[symbol] / base[symbol] - 1
+    return None if pd.isna(value) else Change(value=float(value), start=start.date(), end=end.date())
 
 
-def fund_facts(
-    panel: Panel,
-    symbol: str,
-    window: Window,
-    week_closes: pd.DatetimeIndex,
-    universe: Universe,
-) -> FundFacts | None:
-    """Everything about one fund for the week ending `window.end`; None when it has no close at both ends."""
-    close = panel.close
-    sessions = pd.DatetimeIndex(close.index)
+def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Universe) -> dict[str, FundFacts]:
+    """Facts for every fund with a close at both ends of the week ending `window.end`.
+
+    `weekly` holds each calendar week's change (compute.weekly_changes), for streaks.
+    """
+    sessions = pd.DatetimeIndex(panel.close.index)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    week = _window_change(close, symbol, start, end)
-    if week is None:
-        return None
     position = int(sessions.searchsorted(end))
     previous = pd.Timestamp(sessions[position - 1]) if position > 0 else None
-    in_week = sessions[(sessions > start) & (sessions <= end)]
-    fund = universe[symbol]
-    return FundFacts(
-        symbol=symbol,
-        as_of=window.end,
-        close=_at(close, end, symbol),
-        week=week,
-        day=_window_change(close, symbol, previous, end),
-        month=_window_change(close, symbol, compute.month_start_session(sessions, end), end),
-        ytd=_window_change(close, symbol, compute.year_start_session(sessions, end), end),
-        high=_optional(_at(panel.high, end, symbol)),
-        drawdown=_optional(_at(close, end, symbol) / _at(panel.high, end, symbol) - 1),
-        sma_short=_optional(_at(panel.sma_short, end, symbol)),
-        sma_long=_optional(_at(panel.sma_long, end, symbol)),
-        crossings=_crossings(panel, symbol, start, end),
-        biggest_day=_biggest_day(panel.day_change[symbol], in_week, sessions),
-        weekly_streak=compute.streak(close[symbol].reindex(week_closes[week_closes <= end]).pct_change(fill_method=None).iloc[1:]),
-        volatility=_optional(_at(panel.volatility, end, symbol)),
-        leverage=_leverage(panel, fund.leverage, fund.underlying, week, start, end),
+    month, year = compute.month_start_session(sessions, end), compute.year_start_session(sessions, end)
+
+    def row(frame: pd.DataFrame, session: pd.Timestamp | None) -> dict[str, float] | None:
+        return None if session is None else dict(zip(map(str, frame.columns), frame.loc[session].to_numpy(dtype=float), strict=True))
+
+    close = row(panel.close, end) or {}
+    starts, previous_close, month_close, year_close = (row(panel.close, s) for s in (start, previous, month, year))
+    high, sma_short, sma_long, volatility = (
+        row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
-
-
-def _crossings(panel: Panel, symbol: str, start: pd.Timestamp, end: pd.Timestamp) -> list[Crossing]:
-    found = [
-        Crossing(session=session.date(), average=sessions_in_average, direction=direction)  # type: ignore[arg-type]
-        for sessions_in_average, average in (
-            (DEFINITIONS.short_average_sessions, panel.sma_short),
-            (DEFINITIONS.long_average_sessions, panel.sma_long),
+    crossed = _crossings(panel, start, end)
+    biggest = _biggest_days(panel, start, end)
+    streak = compute.streaks(weekly.loc[:end].iloc[1:])
+    funds: dict[str, FundFacts] = {}
+    for symbol in panel.close.columns:
+        week = _change(close, starts, symbol, start, end)
+        if week is None:
+            continue
+        funds[symbol] = FundFacts(
+            symbol=symbol,
+            as_of=window.end,
+            close=close[symbol],
+            week=week,
+            day=_change(close, previous_close, symbol, previous, end),
+            month=_change(close, month_close, symbol, month, end),
+            ytd=_change(close, year_close, symbol, year, end),
+            high=_optional(high[symbol]),
+            drawdown=_optional(close[symbol] / high[symbol] - 1),
+            sma_short=_optional(sma_short[symbol]),
+            sma_long=_optional(sma_long[symbol]),
+            crossings=crossed[symbol],
+            biggest_day=biggest.get(symbol),
+            weekly_streak=int(streak.get(symbol, 0)),
+            volatility=_optional(volatility[symbol]),
+            leverage=None,
         )
-        for session, direction in compute.crossings(panel.close[symbol], average[symbol], start, end)
-    ]
-    return sorted(found, key=lambda crossing: (crossing.session, crossing.average))
+    return {symbol: _with_leverage(facts, funds, universe) for symbol, facts in funds.items()}
 
 
-def _biggest_day(moves: pd.Series, in_week: pd.DatetimeIndex, sessions: pd.DatetimeIndex) -> BigMove | None:
-    week_moves = moves.reindex(in_week).dropna()
-    if week_moves.empty:
-        return None
-    session = pd.DatetimeIndex(week_moves.index)[int(np.argmax(np.abs(week_moves.to_numpy())))]
-    since = compute.biggest_move_since(moves, session)
-    data_start = pd.DatetimeIndex(moves.dropna().index)[0]
-    anchor = since if since is not None else data_start
-    count = compute.sessions_between(sessions, anchor, session)
-    if count < THRESHOLDS.since_min_sessions:
-        return None
-    return BigMove(
-        session=session.date(),
-        value=float(moves.loc[session]),
-        since=None if since is None else since.date(),
-        sessions_since=count,
-        data_start=data_start.date(),
-    )
+def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, list[Crossing]]:
+    found: dict[str, list[Crossing]] = {str(symbol): [] for symbol in panel.close.columns}
+    for sessions_in_average, average in (
+        (DEFINITIONS.short_average_sessions, panel.sma_short),
+        (DEFINITIONS.long_average_sessions, panel.sma_long),
+    ):
+        for symbol, events in compute.crossings(panel.close, average, start, end).items():
+            found[symbol].extend(
+                Crossing(session=session.date(), average=sessions_in_average, direction=direction)  # type: ignore[arg-type]
+                for session, direction in events
+            )
+    return {symbol: sorted(items, key=lambda c: (c.session, c.average)) for symbol, items in found.items()}
 
 
-def _leverage(panel: Panel, factor: int, underlying: str | None, week: Change, start: pd.Timestamp, end: pd.Timestamp) -> Leverage | None:
-    if underlying is None or factor == 1:
-        return None
-    base = _window_change(panel.close, underlying, start, end)
-    if base is None:
-        return None
-    target = factor * base.value
-    return Leverage(
-        factor=factor,
-        underlying=underlying,
+def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, BigMove]:
+    """The week's largest daily move per fund, kept only when nothing as large happened for `since_min_sessions`."""
+    sessions = pd.DatetimeIndex(panel.close.index)
+    found = {}
+    for symbol, (session, value, since) in compute.biggest_moves(panel.day_change, start, end).items():
+        data_start = panel.first_close[symbol]
+        count = compute.sessions_between(sessions, since if since is not None else data_start, session)
+        if count >= THRESHOLDS.since_min_sessions:
+            found[symbol] = BigMove(
+                session=session.date(),
+                value=value,
+                since=None if since is None else since.date(),
+                sessions_since=count,
+                data_start=data_start.date(),
+            )
+    return found
+
+
+def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Universe) -> FundFacts:
+    """Add the comparison of a leveraged fund with `factor` times its index, when the index fund has the week."""
+    meta = universe[fund.symbol]
+    if meta.underlying is None or meta.leverage == 1 or meta.underlying not in funds:
+        return fund
+    base = funds[meta.underlying].week
+    leverage = Leverage(
+        factor=meta.leverage,
+        underlying=meta.underlying,
         underlying_week=base,
-        target=target,
-        gap=compute.leverage_gap(week.value, base.value, factor),
+        target=meta.leverage * base.value,
+        gap=compute.leverage_gap(fund.week.value, base.value, meta.leverage),
     )
+    return fund.model_copy(update={"leverage": leverage})

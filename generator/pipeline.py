@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
-from .compute import Panel, build_panel
+from .compute import Panel, build_panel, weekly_changes
 from .config import DEFINITIONS, ROOT, THRESHOLDS, documented_fields
 from .errors import MissingDataError, PriceDataError
 from .load import SAMPLE_STORE, LoadReport, Prices, read_store
@@ -42,6 +42,8 @@ class Dataset:
     universe: Universe
     calendar: pd.DatetimeIndex
     weeks: pd.DatetimeIndex
+    weekly: pd.DataFrame
+    """Each complete week's change per symbol, for streaks."""
     source: str
     report: LoadReport
 
@@ -62,12 +64,14 @@ def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sa
     missing = in_span.difference(sessions)
     if len(missing):
         raise PriceDataError("price data", "NYSE session with no prices for any fund", day=missing[0])
+    weeks = complete_weeks(sessions, calendar)
     return Dataset(
         prices=prices,
         panel=build_panel(prices.close),
         universe=universe,
         calendar=calendar,
-        weeks=complete_weeks(sessions, calendar),
+        weeks=weeks,
+        weekly=weekly_changes(prices.close, weeks),
         source=source,
         report=report,
     )
@@ -75,11 +79,7 @@ def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sa
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
-    funds = {}
-    for symbol in data.prices.close.columns:
-        fund = facts.fund_facts(data.panel, symbol, window, data.weeks, data.universe)
-        if fund is not None:
-            funds[symbol] = fund
+    funds = facts.week_funds(data.panel, window, data.weekly, data.universe)
     return stories.week_facts(funds, window, data_through=window.end, source=data.source)
 
 
