@@ -121,7 +121,7 @@ def biggest_moves(
     """
     values = moves.to_numpy()
     sessions = pd.DatetimeIndex(moves.index)
-    first, last = sessions.searchsorted(start, side="right"), sessions.searchsorted(end, side="right")
+    first, last = int(sessions.searchsorted(start, side="right")), int(sessions.searchsorted(end, side="right"))
     found = {}
     for column, symbol in enumerate(moves.columns):
         window = values[first:last, column]
