@@ -61,7 +61,7 @@ class Thresholds:
     ratio_min_percent: float = 1.0
     """...and only when the smaller of the two returns is at least this large, in percent: a ratio of two tiny numbers is noise."""
 
-    sector_story_weight: float = 0.5
+    sector_story_weight: float = 0.2
     """Newsworthiness of the sector story: this weight times the spread, in percentage points,
     between the best and worst sector for the week."""
 

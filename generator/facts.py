@@ -83,7 +83,7 @@ class FundFacts(Fact):
     biggest_day: BigMove | None
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
     weekly_streak: int
-    """Consecutive weekly gains (positive) or losses (negative) ending this week."""
+    """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
     leverage: Leverage | None
 
@@ -122,7 +122,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     )
     crossed = _crossings(panel, start, end)
     biggest = _biggest_days(panel, start, end)
-    streak = compute.streaks(weekly.loc[:end].iloc[1:])
+    streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
     funds: dict[str, FundFacts] = {}
     for symbol in panel.close.columns:
         week = _change(close, starts, symbol, start, end)

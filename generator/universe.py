@@ -48,10 +48,8 @@ class Fund(BaseModel):
     @property
     def first_mention(self) -> str:
         """`the iShares Russell 2000 ETF (NYSE:IWM)`; an index is named without a ticker."""
-        article = "" if self.name.startswith("The ") else "the "
-        if self.kind == "index":
-            return f"{article}{self.name}"
-        return f"{article}{self.name} ({self.listed_ticker})"
+        name = "the " + self.name.removeprefix("The ")
+        return name if self.kind == "index" else f"{name} ({self.listed_ticker})"
 
 
 class Universe(BaseModel):
