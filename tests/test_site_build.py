@@ -1,0 +1,140 @@
+"""End to end: generate a short range of weeks into a copy of the project and build it with `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import feedparser
+import pytest
+
+from generator.build import build_site
+from generator.config import ROOT
+from generator.pipeline import Dataset
+from generator.site import DOCS_DIR, write_site
+
+pytestmark = pytest.mark.slow
+FIRST, LAST = date(2018, 9, 1), date(2018, 11, 30)
+GENERATED = ("posts", "weeks", "methodology.md", "about-data.md", "vega-bundle.js")
+
+
+@pytest.fixture(scope="module")
+def built(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the project's editor-owned files, generated for FIRST..LAST and built; returns (root, site)."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / DOCS_DIR, root / DOCS_DIR, ignore=shutil.ignore_patterns(*GENERATED))
+    write_site(sample, FIRST, LAST, root=root)
+    build_site(sample.source, root=root)
+    return root, root / "site"
+
+
+def test_every_week_in_range_gets_one_post(built: tuple[Path, Path], sample: Dataset) -> None:
+    root, site = built
+    expected = [w for w in sample.weeks if FIRST <= w.date() <= LAST]
+    posts = sorted((root / DOCS_DIR / "posts").glob("*.md"))
+    assert len(posts) == len(expected) == 13
+    assert [p.name[:10] for p in posts] == [w.date().isoformat() for w in expected]
+    pages = list(site.glob("2018/*/*/*/index.html"))
+    assert len(pages) == len(expected)
+
+
+class _Resources(HTMLParser):
+    """Collects every URL the browser would fetch on its own (not plain links), and the chart hooks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+        self.linked: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag in {"script", "img", "iframe", "source", "audio", "video", "embed"} and a.get("src"):
+            self.fetched.append(a["src"])
+        if tag == "link" and a.get("rel") not in {"canonical", "alternate"} and a.get("href"):
+            self.fetched.append(a["href"])
+        if tag == "div" and a.get("data-spec"):
+            self.fetched.append(a["data-spec"])
+        if tag == "a" and a.get("href"):
+            self.linked.append(a["href"])
+
+
+def _parse(path: Path) -> _Resources:
+    parser = _Resources()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_built_html_references_no_external_host(built: tuple[Path, Path]) -> None:
+    _, site = built
+    offenders = {}
+    for page in site.rglob("*.html"):
+        external = [url for url in _parse(page).fetched if urlparse(url).netloc]
+        if external:
+            offenders[str(page.relative_to(site))] = external
+    assert offenders == {}
+    for stylesheet in site.rglob("*.css"):
+        assert "fonts.googleapis" not in stylesheet.read_text(encoding="utf-8")
+
+
+def test_charts_and_data_links_resolve_to_files(built: tuple[Path, Path]) -> None:
+    _, site = built
+    missing = []
+    for page in site.glob("2018/*/*/*/index.html"):
+        found = _parse(page)
+        base = "http://site/" + str(page.parent.relative_to(site)) + "/"
+        urls = [u for u in found.fetched + found.linked if not urlparse(u).netloc and not u.startswith("#")]
+        for url in urls:
+            target = urlparse(urljoin(base, url)).path.lstrip("/")
+            path = site / target
+            if not (path.is_file() or (path / "index.html").is_file()):
+                missing.append((str(page.relative_to(site)), url))
+        assert any(u.endswith(".vl.json") for u in found.fetched), page
+    assert missing == []
+
+
+def test_chart_specs_are_vega_lite_with_inline_data(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for spec_file in site.glob("weeks/*/*.vl.json"):
+        spec = json.loads(spec_file.read_text(encoding="utf-8"))
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert "values" in json.dumps(spec["datasets"]) or spec["datasets"], spec_file
+
+
+def test_rss_feed_dates_come_from_front_matter(built: tuple[Path, Path]) -> None:
+    _, site = built
+    feed = feedparser.parse((site / "feed_rss_created.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert len(feed.entries) == 13
+    dates = sorted(date(*entry.published_parsed[:3]) for entry in feed.entries)
+    assert dates[0] == date(2018, 9, 7) and dates[-1] == date(2018, 11, 30)
+
+
+def test_every_page_shows_the_sample_banner_and_search_index_has_articles(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for page in [site / "index.html", site / "methodology" / "index.html", *site.glob("2018/*/*/*/index.html")]:
+        assert "built from the bundled 2016–2021 sample" in page.read_text(encoding="utf-8"), page
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {doc["title"] for doc in index["docs"]}
+    first_post = sorted(site.glob("2018/09/07/*/index.html"))[0]
+    assert any(t and t in first_post.read_text(encoding="utf-8") for t in titles)
+
+
+def test_methodology_page_documents_every_threshold(built: tuple[Path, Path]) -> None:
+    from generator.config import DEFINITIONS, THRESHOLDS, documented_fields
+
+    root, _ = built
+    text = (root / DOCS_DIR / "methodology.md").read_text(encoding="utf-8")
+    for name, _value, doc in documented_fields(THRESHOLDS) + documented_fields(DEFINITIONS):
+        assert f"`{name}`" in text and doc, name
+
+
+def test_generating_twice_writes_nothing_new(built: tuple[Path, Path], sample: Dataset) -> None:
+    root, _ = built
+    summary = write_site(sample, FIRST, LAST, root=root)
+    assert summary.files_changed == 0 and summary.files_removed == 0
