@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -26,7 +27,10 @@ class Window:
 @lru_cache(maxsize=8)
 def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:
     """Every NYSE session from `first` to `last`, inclusive, per exchange_calendars' XNYS."""
-    calendar = xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last))
+    with warnings.catch_warnings():
+        # exchange_calendars 4.13 reads Series.values of tz-aware data, which pandas 3.1 deprecates.
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray", category=DeprecationWarning)
+        calendar = xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last))
     return pd.DatetimeIndex(calendar.sessions_in_range(pd.Timestamp(first), pd.Timestamp(last)))
 
 

@@ -16,7 +16,7 @@ from .config import ROOT
 from .errors import GeneratorError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DateOption = Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]  # noqa: UP045
 

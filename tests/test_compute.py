@@ -91,38 +91,39 @@ def test_month_start_session_is_last_session_on_or_before_a_month_earlier():
     assert compute.month_start_session(sessions, pd.Timestamp("2021-03-01")) is None  # 02-01 precedes the data
 
 
-def test_crossings_report_side_changes_and_skip_nan_neighbours():
-    close = pd.Series([10, 12, 11, 9, 8, 11, NAN, 9], index=DAYS[:8])
-    average = pd.Series([11, 11, 10, 10, 10, 10, 10, 10], index=DAYS[:8])
-    # sides: below, above, above, below, below, above, NaN, below: the last change touches NaN.
+def test_crossings_report_side_changes_per_symbol_and_skip_nan_neighbours():
+    close = frame(A=[10, 12, 11, 9, 8, 11, NAN, 9], B=[5, 5, 5, 5, 5, 5, 5, 5])
+    average = frame(A=[11, 11, 10, 10, 10, 10, 10, 10], B=[NAN, NAN, 6, 6, 6, 4, 4, 4])
+    # A: below, above, above, below, below, above, NaN, below: the last change touches NaN.
+    # B: no average, no average, below, below, below, above, above, above.
     found = compute.crossings(close, average, DAYS[0], DAYS[7])
-    assert found == [(DAYS[1], "above"), (DAYS[3], "below"), (DAYS[5], "above")]
-    assert compute.crossings(close, average, DAYS[1], DAYS[7])[0] == (DAYS[3], "below")  # start is excluded
+    assert found == {"A": [(DAYS[1], "above"), (DAYS[3], "below"), (DAYS[5], "above")], "B": [(DAYS[5], "above")]}
+    assert compute.crossings(close, average, DAYS[1], DAYS[7])["A"][0] == (DAYS[3], "below")  # start is excluded
 
 
 def test_crossings_touching_the_average_and_returning_is_no_crossing():
-    close = pd.Series([9, 10, 9], index=DAYS[:3])
-    assert compute.crossings(close, pd.Series(10.0, index=DAYS[:3]), DAYS[0], DAYS[2]) == []
+    assert compute.crossings(frame(A=[9, 10, 9]), frame(A=[10, 10, 10]), DAYS[0], DAYS[2]) == {"A": []}
 
 
-@pytest.mark.xfail(reason="a close passing through the average via a touch (below, on, above) is never reported", strict=True)
+@pytest.mark.xfail(reason="docstring: a touch 'neither makes nor breaks a crossing', but below, on, above is not reported", strict=True)
 def test_crossings_passing_through_the_average_via_a_touch_is_a_crossing():
-    close = pd.Series([9, 10, 11], index=DAYS[:3])
-    assert compute.crossings(close, pd.Series(10.0, index=DAYS[:3]), DAYS[0], DAYS[2]) == [(DAYS[2], "above")]
+    assert compute.crossings(frame(A=[9, 10, 11]), frame(A=[10, 10, 10]), DAYS[0], DAYS[2]) == {"A": [(DAYS[2], "above")]}
 
 
-MOVES = pd.Series([-0.02, 0.03, -0.05, 0.01, 0.03, -0.01, -0.04, 0.035], index=DAYS[:8])
+# B has no moves after the second session.
+MOVES = frame(A=[-0.02, 0.03, -0.05, 0.01, 0.03, -0.01, -0.04, 0.035], B=[0.01, 0.02] + [NAN] * 6)
 
 
-def test_biggest_move_since_finds_the_latest_earlier_move_at_least_as_large():
-    assert compute.biggest_move_since(MOVES, DAYS[6]) == DAYS[2]  # -4%: last drop of 4% or more was -5%
-    assert compute.biggest_move_since(MOVES, DAYS[4]) == DAYS[1]  # +3% ties the earlier +3%
+def test_biggest_moves_pick_the_largest_move_in_the_window_and_the_last_as_large_before_it():
+    # (d3, d7]: +3%, -1%, -4%, +3.5%: -4% is largest; the last drop of 4% or more was -5% on d2.
+    assert compute.biggest_moves(MOVES, DAYS[3], DAYS[7]) == {"A": (DAYS[6], -0.04, DAYS[2])}  # B: no moves, left out
+    assert compute.biggest_moves(MOVES, DAYS[3], DAYS[4])["A"] == (DAYS[4], 0.03, DAYS[1])  # a tie counts
 
 
-def test_biggest_move_since_is_none_when_nothing_earlier_is_as_large():
-    assert compute.biggest_move_since(MOVES, DAYS[7]) is None  # +3.5% beats every gain
-    assert compute.biggest_move_since(MOVES, DAYS[2]) is None  # -5% beats every drop
-    assert compute.biggest_move_since(MOVES, DAYS[0]) is None  # nothing earlier
+def test_biggest_moves_since_is_none_when_nothing_earlier_is_as_large():
+    assert compute.biggest_moves(MOVES, DAYS[6], DAYS[7])["A"] == (DAYS[7], 0.035, None)  # beats every gain
+    assert compute.biggest_moves(MOVES, DAYS[1], DAYS[2])["A"] == (DAYS[2], -0.05, None)  # beats every drop
+    assert compute.biggest_moves(MOVES, DAYS[0] - pd.Timedelta(days=1), DAYS[0])["B"] == (DAYS[0], 0.01, None)  # nothing earlier
 
 
 def test_sessions_between_counts_sessions_after_earlier_up_to_later():
@@ -143,13 +144,21 @@ def test_sessions_between_counts_sessions_after_earlier_up_to_later():
         ([], 0),
     ],
 )
-def test_streak_counts_same_sign_changes_ending_at_the_last(changes, expected):
-    assert compute.streak(pd.Series(changes, dtype=float)) == expected
+def test_streaks_count_same_sign_changes_ending_at_the_last(changes, expected):
+    assert compute.streaks(frame(A=changes))["A"] == expected
 
 
 def test_compounded_multiplies_growth_factors():
     assert compute.compounded(pd.Series([0.10, -0.10])) == pytest.approx(-0.01, abs=1e-12)  # 1.1*0.9 - 1
     assert compute.compounded(pd.Series([], dtype=float)) == 0.0
+
+
+def test_weekly_changes_compare_week_closes_and_never_fill_a_missing_close():
+    close = frame(A=[98, 99, 99, 100, 104, 106, 107, 108, 110], B=[50, 50, 50, NAN, 51, 52, 53, 54, 55])
+    weeks = pd.DatetimeIndex(["2021-04-01", "2021-04-09"])  # Thursday before Good Friday, then Friday
+    result = compute.weekly_changes(close, weeks)
+    assert_values(result["A"], [NAN, 0.10])  # 110/100 - 1
+    assert_values(result["B"], [NAN, NAN])  # B has no close on 04-01
 
 
 def test_leverage_gap_is_fund_return_minus_factor_times_index_return():
@@ -161,8 +170,8 @@ changes_strategy = st.lists(st.one_of(st.sampled_from([0.0, NAN]), st.floats(-0.
 
 
 @given(changes_strategy)
-def test_streak_is_bounded_by_length_and_signed_like_the_last_change(changes):
-    result = compute.streak(pd.Series(changes, dtype=float))
+def test_streaks_are_bounded_by_length_and_signed_like_the_last_change(changes):
+    result = compute.streaks(pd.DataFrame({"A": changes}, dtype=float))["A"]
     assert abs(result) <= len(changes)
     if not changes or math.isnan(changes[-1]) or changes[-1] == 0:
         assert result == 0

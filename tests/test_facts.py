@@ -1,0 +1,118 @@
+"""Facts and stories on the bundled sample, against closes read off the original CSVs by hand.
+
+Closes (Close column of ../shared/data/etf-daily-2016-2021, as bundled in data/sample):
+IWM 2017-12-29 152.4600067138672, 2018-10-17 157.9600067138672, 2018-10-23 151.66000366210938,
+2018-10-24 145.9499969482422; SPY 2017-12-29 266.8599853515625, 2018-10-17 280.45001220703125,
+2018-10-24 265.32000732421875. IWM's last daily drop as large as 2018-10-24's was 2018-02-05 (-3.84%).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator.facts import Change, FundFacts
+from generator.pipeline import Dataset, week_facts, window_for
+from generator.stories import SmallCapsStory, honest_ratio, rank, small_caps_story
+
+
+@pytest.fixture(scope="module")
+def october(sample: Dataset):  # type: ignore[no-untyped-def]
+    return week_facts(sample, window_for(sample, date(2018, 10, 24), "trailing"))
+
+
+def test_past_week_is_close_against_close_seven_days_earlier(october) -> None:  # type: ignore[no-untyped-def]
+    iwm = october.funds["IWM"]
+    assert (iwm.week.start, iwm.week.end) == (date(2018, 10, 17), date(2018, 10, 24))
+    assert iwm.week.value == pytest.approx(145.9499969482422 / 157.9600067138672 - 1, abs=1e-12)  # -7.603%
+    assert october.funds["SPY"].week.value == pytest.approx(265.32000732421875 / 280.45001220703125 - 1, abs=1e-12)  # -5.395%
+
+
+def test_year_to_date_is_against_the_prior_years_last_close(october) -> None:  # type: ignore[no-untyped-def]
+    ytd = october.funds["IWM"].ytd
+    assert ytd.start == date(2017, 12, 29)
+    assert ytd.value == pytest.approx(145.9499969482422 / 152.4600067138672 - 1, abs=1e-12)  # -4.27%
+
+
+def test_day_change_and_biggest_drop_since(october) -> None:  # type: ignore[no-untyped-def]
+    iwm = october.funds["IWM"]
+    assert iwm.day.value == pytest.approx(145.9499969482422 / 151.66000366210938 - 1, abs=1e-12)  # -3.765%
+    assert iwm.biggest_day.session == date(2018, 10, 24)
+    assert iwm.biggest_day.since == date(2018, 2, 5)
+
+
+def test_leveraged_fund_is_compared_with_its_factor_times_the_index(october) -> None:  # type: ignore[no-untyped-def]
+    tna, tza = october.funds["TNA"].leverage, october.funds["TZA"].leverage
+    assert tna.factor == 3 and tza.factor == -3 and tna.underlying == "IWM"
+    assert tna.target == pytest.approx(3 * october.funds["IWM"].week.value)
+    assert tna.gap == pytest.approx(october.funds["TNA"].week.value - tna.target)
+
+
+def test_trailing_windows_report_no_weekly_streak(october) -> None:  # type: ignore[no-untyped-def]
+    assert october.funds["IWM"].weekly_streak == 0
+
+
+def test_calendar_week_streak_counts_consecutive_weeks(sample: Dataset) -> None:
+    # IWM Friday closes: 09-14 171.38, 09-21 170.40, 09-28 168.55, 10-05 162.16, 10-12 153.60, 10-19 153.36, 10-26 (lower)
+    facts = week_facts(sample, window_for(sample, date(2018, 10, 26), "calendar"))
+    assert facts.funds["IWM"].weekly_streak == -6
+
+
+def test_metrics_without_enough_history_are_absent_not_zero(sample: Dataset) -> None:
+    first_weeks = week_facts(sample, window_for(sample, date(2016, 5, 13), "calendar"))
+    iwm = first_weeks.funds["IWM"]
+    assert iwm.ytd is None and iwm.sma_long is None and iwm.sma_short is None and iwm.high is None
+    assert first_weeks.small_caps is not None and first_weeks.small_caps.ytd_ratio is None
+
+
+def _fund(symbol: str, week: float, ytd: float | None) -> FundFacts:
+    day = date(2018, 10, 26)
+    change = Change(value=week, start=date(2018, 10, 19), end=day)
+    return FundFacts(
+        symbol=symbol, as_of=day, close=100.0, week=change, day=None, month=None,
+        ytd=None if ytd is None else Change(value=ytd, start=date(2017, 12, 29), end=day),
+        high=None, drawdown=None, sma_short=None, sma_long=None, crossings=[], biggest_day=None,
+        weekly_streak=0, volatility=None, leverage=None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("iwm_ytd", "spy_ytd", "expected"),
+    [
+        (0.10, 0.04, 2.5),  # both up, 10 / 4
+        (-0.09, -0.03, 3.0),  # both down: a ratio of losses
+        (0.05, -0.02, None),  # opposite signs: no ratio
+        (0.012, 0.011, None),  # too close to call a multiple
+        (0.004, 0.001, None),  # both under ratio_min_percent: noise
+        (0.02, 0.06, 1 / 3),  # the subject is the smaller one
+    ],
+)
+def test_ratios_only_where_honest(iwm_ytd: float, spy_ytd: float, expected: float | None) -> None:
+    ratio = honest_ratio(_fund("IWM", 0.01, iwm_ytd), _fund("SPY", 0.01, spy_ytd))
+    assert (ratio and ratio.value) == (pytest.approx(expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("iwm", "spy", "angle"),
+    [(0.02, 0.01, "outrun"), (-0.01, -0.02, "hold_up"), (0.01, 0.02, "lag_rally"), (-0.02, -0.01, "slide")],
+)
+def test_small_caps_angle_follows_direction_and_gap(iwm: float, spy: float, angle: str) -> None:
+    story = small_caps_story({"IWM": _fund("IWM", iwm, None), "SPY": _fund("SPY", spy, None), "DIA": _fund("DIA", spy, None)})
+    assert isinstance(story, SmallCapsStory) and story.angle == angle
+    assert story.score == pytest.approx(abs(iwm - spy) * 100)  # weight 1, no events
+
+
+def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
+    funds = {"IWM": _fund("IWM", 0.02, None), "SPY": _fund("SPY", 0.01, None), "DIA": _fund("DIA", 0.0, None)}
+    story = small_caps_story(funds)
+    assert story is not None
+    tied = story.model_copy(update={"score": 5.0})
+    from generator.stories import SectorsStory
+
+    sectors = SectorsStory(
+        ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=0.25, beat_benchmark=1, ytd_leader=None,
+        leveraged=[], angle="rotation", events=0, score=5.0,
+    )  # fmt: skip
+    assert [s.name for s in rank(tied, sectors)] == ["small-caps", "sectors"]
+    assert [s.name for s in rank(tied, sectors.model_copy(update={"score": 5.1}))] == ["sectors", "small-caps"]
