@@ -66,7 +66,7 @@ def build_panel(close: pd.DataFrame, definitions: Definitions = DEFINITIONS) -> 
         sma_long=simple_moving_average(close, definitions.long_average_sessions),
         high=rolling_high(close, definitions.high_window_days),
         volatility=realised_volatility(close, definitions.volatility_sessions, definitions.sessions_per_year),
-        first_close={str(symbol): pd.DatetimeIndex(close[symbol].dropna().index)[0] for symbol in close.columns},
+        first_close={str(symbol): dates[0] for symbol in close.columns if len(dates := pd.DatetimeIndex(close[symbol].dropna().index))},
     )
 
 
@@ -98,12 +98,16 @@ def crossings(
 ) -> dict[str, list[tuple[pd.Timestamp, str]]]:
     """Per symbol, sessions in (start, end] where the close moved to the other side of the average.
 
-    Each crossing is (session, "above" | "below"); a session touching the average or with no
-    average yet is not a side, so it neither makes nor breaks a crossing.
+    Each crossing is (session, "above" | "below"). A close exactly on the average keeps the side
+    it came from (below, on, above is one crossing, on the "above" session); a session with no
+    average or no close has no side, so nothing crosses into or out of it.
     """
     side = np.sign((close.loc[start:end] - average.loc[start:end]).to_numpy())
+    for row in range(1, len(side)):
+        touching = side[row] == 0
+        side[row, touching] = side[row - 1, touching]
     previous, current = side[:-1], side[1:]
-    crossed = (previous != current) & (previous != 0) & (current != 0) & ~np.isnan(previous) & ~np.isnan(current)
+    crossed = (previous * current) == -1
     sessions = pd.DatetimeIndex(close.loc[start:end].index)[1:]
     found: dict[str, list[tuple[pd.Timestamp, str]]] = {str(symbol): [] for symbol in close.columns}
     for row, column in zip(*np.nonzero(crossed), strict=True):

@@ -56,7 +56,7 @@ def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFr
             str(path), f"expected columns {','.join(YFINANCE_COLUMNS)}, found {','.join(map(str, raw.columns))}", symbol=symbol
         )
     frame = raw.rename(columns={"Date": "session", "Adj Close": "adj_close"}).rename(columns=str.lower)
-    frame["session"] = pd.to_datetime(frame["session"], errors="coerce")
+    frame["session"] = pd.to_datetime(frame["session"], errors="coerce", format="ISO8601")
     bad_dates = frame["session"].isna()
     if bad_dates.any():
         line = int(np.flatnonzero(bad_dates)[0]) + 2
@@ -107,10 +107,10 @@ def read_csv_dir(directory: Path, symbols: Iterable[str] | None = None, report: 
     else:
         paths = []
         for symbol in symbols:
-            path = directory / f"{symbol}.csv"
-            if not path.exists():
-                raise MissingDataError(f"{directory}: no price file for {symbol} ({path.name})")
-            paths.append(path)
+            found = [directory / f"{symbol}{suffix}" for suffix in (".csv", ".csv.gz") if (directory / f"{symbol}{suffix}").exists()]
+            if not found:
+                raise MissingDataError(f"{directory}: no price file for {symbol} ({symbol}.csv or {symbol}.csv.gz)")
+            paths.append(found[0])
     if not paths:
         raise MissingDataError(f"{directory}: no price CSVs in this folder")
     return pd.concat([read_yfinance_csv(path, report) for path in paths], ignore_index=True)

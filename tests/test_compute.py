@@ -105,7 +105,6 @@ def test_crossings_touching_the_average_and_returning_is_no_crossing():
     assert compute.crossings(frame(A=[9, 10, 9]), frame(A=[10, 10, 10]), DAYS[0], DAYS[2]) == {"A": []}
 
 
-@pytest.mark.xfail(reason="docstring: a touch 'neither makes nor breaks a crossing', but below, on, above is not reported", strict=True)
 def test_crossings_passing_through_the_average_via_a_touch_is_a_crossing():
     assert compute.crossings(frame(A=[9, 10, 11]), frame(A=[10, 10, 10]), DAYS[0], DAYS[2]) == {"A": [(DAYS[2], "above")]}
 
