@@ -62,6 +62,10 @@ class Leverage(Fact):
     """`factor` times the index's weekly return."""
     gap: float
     """The fund's weekly return minus `target`."""
+    day_target: float | None
+    """`factor` times the index's move on the last session of the week."""
+    day_gap: float | None
+    """The fund's move on that session minus `day_target`."""
 
 
 class FundFacts(Fact):
@@ -186,12 +190,15 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
     meta = universe[fund.symbol]
     if meta.underlying is None or meta.leverage == 1 or meta.underlying not in funds:
         return fund
-    base = funds[meta.underlying].week
+    base, base_day = funds[meta.underlying].week, funds[meta.underlying].day
+    same_day = base_day is not None and fund.day is not None
     leverage = Leverage(
         factor=meta.leverage,
         underlying=meta.underlying,
         underlying_week=base,
         target=meta.leverage * base.value,
         gap=compute.leverage_gap(fund.week.value, base.value, meta.leverage),
+        day_target=meta.leverage * base_day.value if same_day else None,  # type: ignore[union-attr]
+        day_gap=compute.leverage_gap(fund.day.value, base_day.value, meta.leverage) if same_day else None,  # type: ignore[union-attr]
     )
     return fund.model_copy(update={"leverage": leverage})

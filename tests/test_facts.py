@@ -116,3 +116,9 @@ def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
     )  # fmt: skip
     assert [s.name for s in rank(tied, sectors)] == ["small-caps", "sectors"]
     assert [s.name for s in rank(tied, sectors.model_copy(update={"score": 5.1}))] == ["sectors", "small-caps"]
+
+
+def test_leveraged_daily_move_against_factor_times_the_index(october) -> None:  # type: ignore[no-untyped-def]
+    tza, iwm = october.funds["TZA"], october.funds["IWM"]
+    assert tza.leverage.day_target == pytest.approx(-3 * iwm.day.value)
+    assert tza.leverage.day_gap == pytest.approx(tza.day.value + 3 * iwm.day.value)
