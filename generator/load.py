@@ -7,8 +7,7 @@ the load with the symbol and date at fault.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MissingDataError, PriceDataError
+from .write import write_atomic
 
 YFINANCE_COLUMNS = ["Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"]
 """The header of `yfinance.download(..., auto_adjust=False)` written with `DataFrame.to_csv()`."""
@@ -124,19 +124,10 @@ def read_store(path: Path) -> pd.DataFrame:
 
 
 def write_store(frame: pd.DataFrame, path: Path) -> None:
-    """Write the store atomically: a temporary file beside it, flushed to disk, then renamed over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = frame[TIDY_COLUMNS].sort_values(["symbol", "session"]).reset_index(drop=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            ordered.to_parquet(stream, index=False, compression="zstd")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the store atomically (see write.write_atomic): a reader never sees half a file."""
+    buffer = io.BytesIO()
+    frame[TIDY_COLUMNS].sort_values(["symbol", "session"]).reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
+    write_atomic(path, buffer.getvalue())
 
 
 @dataclass(frozen=True)
