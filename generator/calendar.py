@@ -25,13 +25,31 @@ class Window:
 
 
 @lru_cache(maxsize=8)
-def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:
-    """Every NYSE session from `first` to `last`, inclusive, per exchange_calendars' XNYS."""
+def _xnys(first: date, last: date) -> xcals.ExchangeCalendar:
     with warnings.catch_warnings():
         # exchange_calendars 4.13 reads Series.values of tz-aware data, which pandas 3.1 deprecates.
         warnings.filterwarnings("ignore", message="Series.values returning an ndarray", category=DeprecationWarning)
-        calendar = xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last))
-    return pd.DatetimeIndex(calendar.sessions_in_range(pd.Timestamp(first), pd.Timestamp(last)))
+        return xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last) + pd.Timedelta(days=7))
+
+
+def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:
+    """Every NYSE session from `first` to `last`, inclusive, per exchange_calendars' XNYS."""
+    return pd.DatetimeIndex(_xnys(first, last).sessions_in_range(pd.Timestamp(first), pd.Timestamp(last)))
+
+
+def session_closes(first: date, last: date) -> pd.Series:
+    """The closing time (UTC) of each NYSE session from `first` to `last`, early closes included."""
+    calendar = _xnys(first, last)
+    sessions = calendar.sessions_in_range(pd.Timestamp(first), pd.Timestamp(last))
+    return pd.Series(calendar.closes.loc[sessions].to_numpy(), index=pd.DatetimeIndex(sessions))
+
+
+def last_completed_session(now: pd.Timestamp) -> pd.Timestamp:
+    """The newest NYSE session whose close is at or before `now` (a tz-aware time)."""
+    today = now.tz_convert("America/New_York").date()
+    closes = session_closes(today - timedelta(days=14), today)
+    done = closes[closes <= now.tz_convert("UTC")]
+    return pd.Timestamp(done.index[-1])
 
 
 def last_session_on_or_before(sessions: pd.DatetimeIndex, day: date | pd.Timestamp) -> Session | None:

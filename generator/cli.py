@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from . import gates
 from .config import ROOT
 from .errors import GeneratorError
+from .gates import GateReport
+from .load import read_store
+from .store import STORE
+from .universe import FUNDS_FILE, load_universe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
 console = Console(stderr=True, soft_wrap=True)
@@ -26,21 +33,55 @@ def _fail(error: GeneratorError) -> None:
     raise typer.Exit(2)
 
 
+StoreOption = Annotated[
+    Path | None, typer.Option(help="Build from this price store instead of the bundled sample (e.g. data/store/prices.parquet).")
+]
+NowOption = Annotated[Optional[datetime], typer.Option(help="Check the gates as of this time (ISO 8601; default: now).")]  # noqa: UP045
+
+
+def _now(now: datetime | None) -> pd.Timestamp:
+    stamp = pd.Timestamp(now) if now is not None else pd.Timestamp.now(tz="UTC")
+    return stamp if stamp.tzinfo is not None else stamp.tz_localize("America/New_York")
+
+
+def _run_gates(store: Path, now: datetime | None) -> tuple[pd.DataFrame, GateReport]:
+    """Read the store and run the publication gates; stop with exit status 3 and the first reason when one fails."""
+    tidy = read_store(store)
+    report = gates.check(tidy, load_universe(ROOT / FUNDS_FILE), _now(now))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(report.markdown())
+    for symbol, reason in sorted(report.excluded.items()):
+        console.print(f"left out of the week: {symbol}: {reason}", highlight=False)
+    if not report.passed:
+        for line in report.failures:
+            console.print(f"[bold red]gate failed:[/] {line}", highlight=False)
+        raise typer.Exit(3)
+    return tidy, report
+
+
 @app.command()
 def site(
     first: DateOption = None,
     last: DateOption = None,
+    store: StoreOption = None,
+    now: NowOption = None,
     build: Annotated[bool, typer.Option(help="Run `mkdocs build --strict` after generating.")] = True,
     site_dir: Annotated[Optional[Path], typer.Option(help="Where MkDocs writes the site (default: site/).")] = None,  # noqa: UP045
 ) -> None:
-    """Generate every week's article, charts and pages from the bundled sample, then build site/."""
+    """Generate every week's article, charts and pages, then build site/ (from the bundled sample unless --store)."""
     from .build import build_site
-    from .pipeline import load_dataset
+    from .pipeline import load_dataset, prepare_dataset
     from .site import write_site
 
     started = time.perf_counter()
     try:
-        data = load_dataset()
+        if store is None:
+            data = load_dataset()
+        else:
+            tidy, report = _run_gates(store, now)
+            data = prepare_dataset(tidy, load_universe(ROOT / FUNDS_FILE), "live", report.excluded)
         weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
@@ -60,6 +101,50 @@ def site(
         f"generated in {generated:.1f} s" + (f", built in {total - generated:.1f} s" if build else ""),
         highlight=False,
     )
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Option(help="yfinance, sample, or csv:DIR (a folder of yfinance CSVs).")] = "yfinance",
+    symbols: Annotated[
+        list[str] | None, typer.Option("--symbols", help="Symbols to fetch (repeat the option); default: every fund in data/funds.yaml.")
+    ] = None,
+    store: Annotated[Path, typer.Option(help="The price store to update.")] = STORE,
+    since: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="First day to fetch for a symbol the store lacks.")] = datetime(
+        2016, 1, 1
+    ),
+) -> None:
+    """Add the sessions the price store lacks; never drops history; writes atomically, and only on change."""
+    from . import store as price_store
+    from .sources import source_from_name
+
+    started = time.perf_counter()
+    try:
+        universe = load_universe(ROOT / FUNDS_FILE)
+        wanted = symbols or universe.symbols()
+        universe.require(wanted)
+        result = price_store.update(ROOT / store, source_from_name(source, ROOT), wanted, since.date(), _now(None).to_pydatetime())
+    except GeneratorError as error:
+        _fail(error)
+    for note in result.notes:
+        console.print(note, highlight=False)
+    for symbol, reason in sorted(result.failed.items()):
+        console.print(f"[yellow]failed:[/] {symbol}: {reason}", highlight=False)
+    verb = "wrote" if result.written else "unchanged:"
+    console.print(
+        f"{verb} {store}: {result.report.summary()}, failed {len(result.failed)} ({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
+
+
+@app.command("gates")
+def check_gates(store: Annotated[Path, typer.Option(help="The price store to check.")] = STORE, now: NowOption = None) -> None:
+    """Check the price store before publishing: exit 3 with the reason when data is stale, broken or implausible."""
+    try:
+        _, report = _run_gates(ROOT / store, now)
+    except GeneratorError as error:
+        _fail(error)
+    console.print(f"every gate passed for {report.expected_session:%Y-%m-%d}; {len(report.excluded)} funds left out", highlight=False)
 
 
 @app.command()

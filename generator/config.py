@@ -74,6 +74,23 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Gates:
+    """When the weekly run refuses to publish. Each field's docstring is shown on the methodology page."""
+
+    stale_share: float = 0.1
+    """The run stops when more than this share of the universe has no close for the last completed NYSE session."""
+
+    max_day_move_percent: float = 25.0
+    """A one-day move past this, in percent, times the fund's leverage (1 for an ordinary fund), is implausible."""
+
+    max_ratio_step_percent: float = 5.0
+    """A day-to-day change of the Adj Close / Close ratio past this, in percent, is more than a dividend: implausible."""
+
+    check_sessions: int = 5
+    """How many of the newest sessions the implausibility checks look at."""
+
+
+@dataclass(frozen=True)
 class Style:
     """Presentation switches for the text."""
 
@@ -82,6 +99,7 @@ class Style:
 
 
 DEFINITIONS = Definitions()
+GATES = Gates()
 THRESHOLDS = Thresholds()
 STYLE = Style()
 
@@ -105,6 +123,9 @@ MARKET_BENCHMARK = "SPY"
 
 SECTOR_LEVERAGED = ("SPXL", "SPXU")
 """The 3x bull and bear pair on the S&P 500 for the sector story's trader's angle."""
+
+CORE_SYMBOLS = (*SMALL_CAPS[:1], *LARGE_CAP_BENCHMARKS, *SECTORS)
+"""Funds every story needs: when one of them fails a check, the week is not published."""
 
 
 def documented_fields(obj: object) -> list[tuple[str, object, str]]:

@@ -19,9 +19,9 @@ import pandas as pd
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
 from .compute import Panel, build_panel, weekly_changes
-from .config import DEFINITIONS, ROOT, THRESHOLDS, documented_fields
+from .config import CORE_SYMBOLS, DEFINITIONS, GATES, ROOT, THRESHOLDS, documented_fields
 from .errors import MissingDataError, PriceDataError
-from .load import SAMPLE_STORE, LoadReport, Prices, read_store
+from .load import SAMPLE_STORE, Prices, read_store
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
 
@@ -45,15 +45,21 @@ class Dataset:
     weekly: pd.DataFrame
     """Each complete week's change per symbol, for streaks."""
     source: str
-    report: LoadReport
+    excluded: dict[str, str]
+    """Funds left out of the newest week by the publication gates, with the reason."""
 
 
 def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample") -> Dataset:
-    """Load and check the prices and metadata, and compute the panel once for every session."""
-    report = LoadReport()
-    tidy = read_store(root / (store or SAMPLE_STORE))
+    """Read the price store (the bundled sample by default) and the metadata, and prepare every stage's input."""
+    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source)
+
+
+def prepare_dataset(tidy: pd.DataFrame, universe: Universe, source: str, excluded: dict[str, str] | None = None) -> Dataset:
+    """Check the prices against the NYSE calendar and compute the panel once for every session.
+
+    `excluded` (symbol -> reason) are funds the publication gates left out of the newest week.
+    """
     prices = Prices.from_tidy(tidy)
-    universe = load_universe(root / FUNDS_FILE)
     universe.require(prices.close.columns)
     sessions = prices.sessions
     calendar = nyse_sessions(sessions[0].date(), (sessions[-1] + pd.Timedelta(days=7)).date())
@@ -73,13 +79,15 @@ def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sa
         weeks=weeks,
         weekly=weekly_changes(prices.close, weeks),
         source=source,
-        report=report,
+        excluded=excluded or {},
     )
 
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
     funds = facts.week_funds(data.panel, window, data.weekly, data.universe)
+    if data.excluded and len(data.weeks) and window.end == data.weeks[-1].date():
+        funds = {symbol: fund for symbol, fund in funds.items() if symbol not in data.excluded}
     return stories.week_facts(funds, window, data_through=window.end, source=data.source)
 
 
@@ -253,7 +261,7 @@ def generate_articles(
     return articles
 
 
-def methodology_page(root: Path = ROOT) -> str:
+def methodology_page(root: Path = ROOT, excluded: dict[str, str] | None = None, excluded_week: date | None = None) -> str:
     from .config import STYLE
 
     return render_template(
@@ -267,6 +275,10 @@ def methodology_page(root: Path = ROOT) -> str:
             "week_lookback_days": DEFINITIONS.week_lookback_days,
             "related_links": RELATED_LINKS,
             "since_min": THRESHOLDS.since_min_sessions,
+            "gates": documented_fields(GATES),
+            "core": CORE_SYMBOLS,
+            "excluded": sorted((excluded or {}).items()),
+            "excluded_week": excluded_week,
         },
     )
 

@@ -41,7 +41,8 @@ def write_site(
     svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
     for article in articles:
         write_article(out, article, svgs)
-    out.write("methodology.md", methodology_page(root))
+    newest = data.weeks[-1].date() if len(data.weeks) else None
+    out.write("methodology.md", methodology_page(root, data.excluded, newest))
     out.write("about-data.md", about_data_page(data, root))
     out.write(VEGA_BUNDLE, chart.vega_bundle())
     removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR)
