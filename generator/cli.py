@@ -67,6 +67,7 @@ def site(
     last: DateOption = None,
     store: StoreOption = None,
     now: NowOption = None,
+    check: Annotated[bool, typer.Option("--gates/--no-gates", help="With --store: run the publication gates first.")] = True,
     build: Annotated[bool, typer.Option(help="Run `mkdocs build --strict` after generating.")] = True,
     site_dir: Annotated[Optional[Path], typer.Option(help="Where MkDocs writes the site (default: site/).")] = None,  # noqa: UP045
 ) -> None:
@@ -80,8 +81,8 @@ def site(
         if store is None:
             data = load_dataset()
         else:
-            tidy, report = _run_gates(store, now)
-            data = prepare_dataset(tidy, load_universe(ROOT / FUNDS_FILE), "live", report.excluded)
+            tidy, report = _run_gates(store, now) if check else (read_store(store), None)
+            data = prepare_dataset(tidy, load_universe(ROOT / FUNDS_FILE), "live", report.excluded if report else None)
         weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
