@@ -114,9 +114,13 @@ def fetch(
     since: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="First day to fetch for a symbol the store lacks.")] = datetime(
         2016, 1, 1
     ),
+    snapshots: Annotated[
+        bool, typer.Option(help="With yfinance: also record today's shares outstanding and total assets (for flows).")
+    ] = True,
 ) -> None:
     """Add the sessions the price store lacks; never drops history; writes atomically, and only on change."""
     from . import store as price_store
+    from .flows import SNAPSHOTS, record_snapshots, yfinance_info
     from .sources import source_from_name
 
     started = time.perf_counter()
@@ -124,7 +128,12 @@ def fetch(
         universe = load_universe(ROOT / FUNDS_FILE)
         wanted = symbols or universe.symbols()
         universe.require(wanted)
-        result = price_store.update(ROOT / store, source_from_name(source, ROOT), wanted, since.date(), _now(None).to_pydatetime())
+        now_utc = _now(None)
+        result = price_store.update(ROOT / store, source_from_name(source, ROOT), wanted, since.date(), now_utc.to_pydatetime())
+        if snapshots and source == "yfinance":
+            funds = [s for s in wanted if universe[s].kind == "etf"]
+            recorded, missed = record_snapshots(ROOT / SNAPSHOTS, now_utc.tz_convert("America/New_York").date(), funds, yfinance_info)
+            console.print(f"recorded {recorded} shares-outstanding snapshots in {SNAPSHOTS}; {len(missed)} failed", highlight=False)
     except GeneratorError as error:
         _fail(error)
     for note in result.notes:

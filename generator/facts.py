@@ -17,6 +17,7 @@ from . import compute
 from .calendar import Window
 from .compute import Panel
 from .config import DEFINITIONS, THRESHOLDS
+from .flows import Flow
 from .universe import Universe
 
 
@@ -68,6 +69,22 @@ class Leverage(Fact):
     """The fund's move on that session minus `day_target`."""
 
 
+class FlowFact(Fact):
+    """Money into (positive) or out of (negative) the fund from `start` to `end`, in dollars, and who says so."""
+
+    amount: float
+    start: date
+    end: date
+    source: str
+
+
+class Assets(Fact):
+    """Total assets of the fund, in dollars, as of a snapshot date."""
+
+    amount: float
+    as_of: date
+
+
 class FundFacts(Fact):
     symbol: str
     as_of: date
@@ -90,6 +107,8 @@ class FundFacts(Fact):
     """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
     leverage: Leverage | None
+    flow: FlowFact | None = None
+    assets: Assets | None = None
 
 
 def _optional(value: float) -> float | None:
@@ -202,3 +221,18 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
         day_gap=compute.leverage_gap(fund.day.value, base_day.value, meta.leverage) if same_day else None,  # type: ignore[union-attr]
     )
     return fund.model_copy(update={"leverage": leverage})
+
+
+def with_flows(funds: dict[str, FundFacts], flows: dict[str, Flow], assets: dict[str, tuple[float, date]]) -> dict[str, FundFacts]:
+    """Attach the week's flow and the latest total assets to the funds that have them."""
+    updated = {}
+    for symbol, fund in funds.items():
+        update: dict[str, object] = {}
+        if symbol in flows:
+            flow = flows[symbol]
+            update["flow"] = FlowFact(amount=flow.amount, start=flow.start, end=flow.end, source=flow.source)
+        if symbol in assets:
+            amount, as_of = assets[symbol]
+            update["assets"] = Assets(amount=amount, as_of=as_of)
+        updated[symbol] = fund.model_copy(update=update) if update else fund
+    return updated

@@ -21,6 +21,7 @@ from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trai
 from .compute import Panel, build_panel, weekly_changes
 from .config import CORE_SYMBOLS, DEFINITIONS, GATES, ROOT, THRESHOLDS, documented_fields
 from .errors import MissingDataError, PriceDataError
+from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
@@ -47,14 +48,23 @@ class Dataset:
     source: str
     excluded: dict[str, str]
     """Funds left out of the newest week by the publication gates, with the reason."""
+    snapshots: pd.DataFrame
+    """Dated shares-outstanding and total-assets snapshots (flows.SNAPSHOTS)."""
+    editor_flows: list[Flow]
 
 
 def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample") -> Dataset:
     """Read the price store (the bundled sample by default) and the metadata, and prepare every stage's input."""
-    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source)
+    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source, root=root)
 
 
-def prepare_dataset(tidy: pd.DataFrame, universe: Universe, source: str, excluded: dict[str, str] | None = None) -> Dataset:
+def prepare_dataset(
+    tidy: pd.DataFrame,
+    universe: Universe,
+    source: str,
+    excluded: dict[str, str] | None = None,
+    root: Path = ROOT,
+) -> Dataset:
     """Check the prices against the NYSE calendar and compute the panel once for every session.
 
     `excluded` (symbol -> reason) are funds the publication gates left out of the newest week.
@@ -80,12 +90,19 @@ def prepare_dataset(tidy: pd.DataFrame, universe: Universe, source: str, exclude
         weekly=weekly_changes(prices.close, weeks),
         source=source,
         excluded=excluded or {},
+        snapshots=read_snapshots(root / SNAPSHOTS),
+        editor_flows=read_editor_flows(root / EDITOR_FLOWS),
     )
 
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
     funds = facts.week_funds(data.panel, window, data.weekly, data.universe)
+    funds = facts.with_flows(
+        funds,
+        week_flows(data.snapshots, data.editor_flows, data.prices.close, window.start, window.end),
+        latest_assets(data.snapshots, window.end),
+    )
     if data.excluded and len(data.weeks) and window.end == data.weeks[-1].date():
         funds = {symbol: fund for symbol, fund in funds.items() if symbol not in data.excluded}
     return stories.week_facts(funds, window, data_through=window.end, source=data.source)

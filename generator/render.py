@@ -154,6 +154,17 @@ class Writer:
     def price(self, value: float) -> str:
         return f"${value:,.2f}"
 
+    def money(self, value: float) -> str:
+        """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
+        amount = abs(value)
+        if amount >= 1e9:
+            return f"${amount / 1e9:,.1f} billion"
+        if amount >= 1e8:
+            return f"${amount / 1e6:,.0f} million"
+        if amount >= 1e6:
+            return f"${amount / 1e6:,.1f} million"
+        return f"${round(amount, -3):,.0f}"
+
     def count(self, value: int) -> str:
         """Whole numbers as AP writes them: "three", "12"."""
         words = self.phrasebook["numbers"]
