@@ -218,7 +218,9 @@ WRITER_FILTERS = (
     "longdate",
     "table_percent",
     "score",
+    "money",
 )
+"""Writer methods a template uses as filters: `{{ fund.week.value | move }}`."""
 
 
 @lru_cache(maxsize=4)
@@ -247,6 +249,8 @@ def render_template(templates_dir: Path, name: str, context: dict[str, Any]) -> 
         raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error.message}") from None
     except TemplateError as error:
         raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error.message}") from None
 
 
 def _template_location(error: BaseException, fallback: Path) -> str:

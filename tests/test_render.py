@@ -131,3 +131,9 @@ def test_a_syntax_error_names_the_template_and_line(tmp_path: Path) -> None:
     folder = _templates(tmp_path, "ok\n{% if x %}\nno end\n")
     with pytest.raises(TemplateError, match=r"t\.md\.j2:\d+: "):
         render_template(folder, "t.md.j2", {"w": writer()})
+
+
+def test_an_unknown_filter_names_the_template_and_line(tmp_path: Path) -> None:
+    folder = _templates(tmp_path, "Line one.\n{{ 0.1 | no_such_filter }}\n")
+    with pytest.raises(TemplateError, match=r"t\.md\.j2:2: .*no_such_filter"):
+        render_template(folder, "t.md.j2", {"w": writer()})
