@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 """The project root: `data/`, `templates/`, `content/` and `mkdocs.yml` are found from here."""
@@ -98,10 +99,65 @@ class Style:
     """`desk` writes "2.4 percent" and "(NYSE:IWM)"; `ap` writes "2.4%" and "(IWM)"."""
 
 
-DEFINITIONS = Definitions()
-GATES = Gates()
-THRESHOLDS = Thresholds()
-STYLE = Style()
+MKDOCS_FILE = ROOT / "mkdocs.yml"
+"""Editors override any setting above under `extra: commentary:` in mkdocs.yml (see the editing guide)."""
+
+CONFIG_ERRORS: list[str] = []
+"""Problems found in the overrides; `python -m generator check` reports them and the defaults stand meanwhile."""
+
+SECTIONS: dict[str, type] = {"definitions": Definitions, "thresholds": Thresholds, "gates": Gates, "style": Style}
+
+
+def _overrides(path: Path) -> tuple[dict[str, dict[str, object]], str]:
+    from . import yamlfile
+
+    try:
+        config, text = yamlfile.read(path)
+    except yamlfile.YamlError as error:
+        CONFIG_ERRORS.append(str(error))
+        return {}, ""
+    extra = (config or {}).get("extra") or {}
+    commentary = extra.get("commentary") or {}
+    if not isinstance(commentary, dict):
+        CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections")
+        return {}, text
+    for section in commentary:
+        if section not in SECTIONS:
+            hint = yamlfile.suggest(str(section), list(SECTIONS))
+            CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of(str(section), text)}: unknown section `{section}`{hint}")
+    return {name: values or {} for name, values in commentary.items() if name in SECTIONS}, text
+
+
+def _settings(cls: type, values: dict[str, object], path: Path, text: str) -> Any:
+    """`cls` with the editor's values where they are known fields of the right type; problems go to CONFIG_ERRORS."""
+    from . import yamlfile
+
+    defaults = cls()
+    valid = [f.name for f in fields(cls)]
+    accepted = {}
+    for key, value in values.items():
+        line = yamlfile.line_of(str(key), text)
+        if key not in valid:
+            CONFIG_ERRORS.append(f"{path}:{line}: unknown setting `{key}`{yamlfile.suggest(str(key), valid)}")
+            continue
+        wanted = type(getattr(defaults, key))
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            CONFIG_ERRORS.append(f"{path}:{line}: `{key}` must be a {wanted.__name__}, like its default {getattr(defaults, key)!r}")
+            continue
+        accepted[key] = value
+    if cls is Style and accepted.get("percent_style", "desk") not in {"desk", "ap"}:
+        CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of('percent_style', text)}: `percent_style` is `desk` or `ap`")
+        accepted.pop("percent_style")
+    return cls(**accepted)
+
+
+_OVERRIDES, _TEXT = _overrides(MKDOCS_FILE)
+DEFINITIONS: Definitions = _settings(Definitions, _OVERRIDES.get("definitions", {}), MKDOCS_FILE, _TEXT)
+GATES: Gates = _settings(Gates, _OVERRIDES.get("gates", {}), MKDOCS_FILE, _TEXT)
+THRESHOLDS: Thresholds = _settings(Thresholds, _OVERRIDES.get("thresholds", {}), MKDOCS_FILE, _TEXT)
+STYLE: Style = _settings(Style, _OVERRIDES.get("style", {}), MKDOCS_FILE, _TEXT)
 
 LISTING_PREFIX = {"NYSE Arca": "NYSE", "Nasdaq": "NASDAQ", "Cboe BZX": "BATS"}
 """How a primary listing is written before the ticker on first mention ("NYSE:IWM")."""

@@ -23,6 +23,7 @@ from .config import CORE_SYMBOLS, DEFINITIONS, GATES, ROOT, THRESHOLDS, document
 from .errors import MissingDataError, PriceDataError
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
+from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
 
@@ -51,6 +52,8 @@ class Dataset:
     snapshots: pd.DataFrame
     """Dated shares-outstanding and total-assets snapshots (flows.SNAPSHOTS)."""
     editor_flows: list[Flow]
+    notes: dict[date, Note]
+    """Editors' notes by week (content/notes/YYYY-MM-DD.md)."""
 
 
 def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample") -> Dataset:
@@ -92,15 +95,18 @@ def prepare_dataset(
         excluded=excluded or {},
         snapshots=read_snapshots(root / SNAPSHOTS),
         editor_flows=read_editor_flows(root / EDITOR_FLOWS),
+        notes=read_notes(root / NOTES_DIR),
     )
 
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
     funds = facts.week_funds(data.panel, window, data.weekly, data.universe)
+    note = data.notes.get(window.end, EMPTY_NOTE)
+    editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]
     funds = facts.with_flows(
         funds,
-        week_flows(data.snapshots, data.editor_flows, data.prices.close, window.start, window.end),
+        week_flows(data.snapshots, editor_flows, data.prices.close, window.start, window.end),
         latest_assets(data.snapshots, window.end),
     )
     if data.excluded and len(data.weeks) and window.end == data.weeks[-1].date():
@@ -177,13 +183,14 @@ def render_article(
     related: list[RelatedLink] | None = None,
     root: Path = ROOT,
 ) -> Article:
-    """The week's article for `story_name` (the lead story when None), charts included."""
-    name = story_name or week.lead
+    """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included."""
+    note = data.notes.get(week.as_of, EMPTY_NOTE)
+    name = story_name or note.story or week.lead
     if name not in {score.name for score in week.ranking}:
         raise MissingDataError(f"{week.as_of}: the data does not support the {name} story that week")
     phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=phrasebook)
-    title = headline(writer, week, name)
+    title = note.headline or headline(writer, week, name)
     charts = story_charts(data, week, name)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
@@ -198,6 +205,7 @@ def render_article(
         "f": week.funds,
         "charts": embeds,
         "related": related or [],
+        "note": note,
         "definitions": DEFINITIONS,
         "data_links": render_template(
             templates,

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
+from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import STYLE, THRESHOLDS
 from .errors import GeneratorError
@@ -35,11 +35,9 @@ class TemplateError(GeneratorError):
 @lru_cache(maxsize=4)
 def load_phrasebook(path: Path) -> dict[str, Any]:
     try:
-        book = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise TemplateError(f"{path}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+        book, _ = yamlfile.read(path)
+    except yamlfile.YamlError as error:
+        raise TemplateError(str(error)) from None
     if not isinstance(book, dict):
         raise TemplateError(f"{path}: expected a mapping of phrase lists")
     return book
@@ -70,10 +68,19 @@ class Writer:
                 return str(choice)
         return str(options[start])
 
-    def variant(self, key: str, count: int) -> int:
-        """Which of `count` variants this week uses: consecutive weeks never share one."""
-        week_number = self.as_of.toordinal() // 7
-        return (week_number + _seed(key) % count) % count
+    def opening(self, key: str) -> str:
+        """The week's opening sentence from the phrasebook list `key`, taken in turn by week number.
+
+        With at least nine sentences in every list (`check` insists), no opening repeats within
+        eight consecutive weeks, whatever the story.
+        """
+        options = self.phrasebook[key]
+        return str(options[(self.as_of.toordinal() // 7) % len(options)])
+
+    def said(self, text: str) -> str:
+        """A quote as it stands before "said": its closing period becomes a comma."""
+        text = text.strip()
+        return text[:-1] + "," if text.endswith(".") else text if text[-1:] in "?!," else text + ","
 
     def fund(self, symbol: str) -> str:
         """Full name and listing on first mention, the ticker after."""
@@ -219,6 +226,7 @@ WRITER_FILTERS = (
     "table_percent",
     "score",
     "money",
+    "said",
 )
 """Writer methods a template uses as filters: `{{ fund.week.value | move }}`."""
 

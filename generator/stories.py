@@ -15,6 +15,7 @@ from pydantic import Field
 
 from .calendar import Window
 from .config import (
+    DEFINITIONS,
     LARGE_CAP_BENCHMARKS,
     MARKET_BENCHMARK,
     SECTOR_LEVERAGED,
@@ -30,6 +31,9 @@ STORY_NAMES: tuple[StoryName, ...] = ("small-caps", "sectors")
 """Every story type, in tie-break order."""
 
 YEAR_OF_SESSIONS = 252
+
+
+SmallCapsAngle = Literal["outrun", "lag_rally", "hold_up", "slide", "in_step", "breakdown", "reclaim"]
 
 
 class Ratio(Fact):
@@ -53,7 +57,8 @@ class SmallCapsStory(Fact):
     """Lead fund's weekly return minus the S&P 500 fund's, as a fraction."""
     gap_ytd: float | None
     ytd_ratio: Ratio | None
-    angle: Literal["outrun", "lag_rally", "hold_up", "slide"]
+    angle: SmallCapsAngle
+    """What the week was for small caps; picks the headline and the opening (see `small_caps_angle`)."""
     events: int
     score: float
 
@@ -125,6 +130,26 @@ def honest_ratio(subject: FundFacts, reference: FundFacts) -> Ratio | None:
     return Ratio(subject=subject.symbol, reference=reference.symbol, value=ratio)
 
 
+def small_caps_angle(lead: FundFacts, gap: float) -> SmallCapsAngle:
+    """The week in one word, flat meaning under `flat_percent` (an angle's words must be true of every such week).
+
+    breakdown/reclaim: the lead fund crossed its long average this week and ended on the new side;
+    in_step: within the flat threshold of the S&P 500; otherwise by direction and gap.
+    """
+    long_crossings = [c for c in lead.crossings if c.average == DEFINITIONS.long_average_sessions]
+    if long_crossings and lead.sma_long is not None:
+        last = long_crossings[-1].direction
+        if (last == "below") == (lead.close < lead.sma_long):
+            return "breakdown" if last == "below" else "reclaim"
+    flat = THRESHOLDS.flat_percent / 100
+    if abs(gap) < flat:
+        return "in_step"
+    down = lead.week.value <= -flat
+    if gap > 0:
+        return "hold_up" if down else "outrun"
+    return "slide" if down else "lag_rally"
+
+
 def small_caps_story(funds: dict[str, FundFacts]) -> SmallCapsStory | None:
     lead_symbol, *peer_symbols = SMALL_CAPS
     needed = [lead_symbol, *LARGE_CAP_BENCHMARKS]
@@ -132,16 +157,13 @@ def small_caps_story(funds: dict[str, FundFacts]) -> SmallCapsStory | None:
         return None
     lead, market = funds[lead_symbol], funds[LARGE_CAP_BENCHMARKS[0]]
     gap = lead.week.value - market.week.value
-    up = lead.week.value > 0
-    angle: Literal["outrun", "lag_rally", "hold_up", "slide"] = (
-        ("outrun" if up else "hold_up") if gap >= 0 else ("lag_rally" if up else "slide")
-    )
+    angle = small_caps_angle(lead, gap)
     events = _events(lead)
     return SmallCapsStory(
         lead=lead_symbol,
         peers=sorted((s for s in peer_symbols if s in funds), key=lambda s: -funds[s].week.value),
         benchmarks=list(LARGE_CAP_BENCHMARKS),
-        leveraged=[s for s in SMALL_CAP_LEVERAGED if s in funds],
+        leveraged=[s for s in SMALL_CAP_LEVERAGED if s in funds and funds[s].leverage is not None],
         gap_week=gap,
         gap_ytd=None if lead.ytd is None or market.ytd is None else lead.ytd.value - market.ytd.value,
         ytd_ratio=honest_ratio(lead, market),
@@ -158,9 +180,11 @@ def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
     ranked = sorted(present, key=lambda s: -funds[s].week.value)
     best, worst = funds[ranked[0]], funds[ranked[-1]]
     spread = best.week.value - worst.week.value
-    rising = sum(funds[s].week.value > 0 for s in ranked)
+    flat = THRESHOLDS.flat_percent / 100
+    rising = sum(funds[s].week.value >= flat for s in ranked)
+    falling = sum(funds[s].week.value <= -flat for s in ranked)
     angle: Literal["broad_rally", "broad_selloff", "rotation"]
-    angle = "broad_rally" if rising == len(ranked) else "broad_selloff" if rising == 0 else "rotation"
+    angle = "broad_rally" if rising == len(ranked) else "broad_selloff" if falling == len(ranked) else "rotation"
     with_ytd = [s for s in ranked if funds[s].ytd is not None]
     events = _events(best) + _events(worst)
     return SectorsStory(
@@ -169,7 +193,7 @@ def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
         spread=spread,
         beat_benchmark=sum(funds[s].week.value > funds[MARKET_BENCHMARK].week.value for s in ranked),
         ytd_leader=max(with_ytd, key=lambda s: funds[s].ytd.value) if with_ytd else None,  # type: ignore[union-attr]
-        leveraged=[s for s in SECTOR_LEVERAGED if s in funds],
+        leveraged=[s for s in SECTOR_LEVERAGED if s in funds and funds[s].leverage is not None],
         angle=angle,
         events=events,
         score=THRESHOLDS.sector_story_weight * spread * 100 + THRESHOLDS.event_bonus * events,

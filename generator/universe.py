@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import yamlfile
 from .config import LISTING_PREFIX, STYLE
 from .errors import MetadataError
 
@@ -81,19 +81,20 @@ class Universe(BaseModel):
 def load_universe(path: Path) -> Universe:
     """Read and validate the metadata file; errors name the file, and the line where YAML knows it."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MetadataError(f"{path}: metadata file not found") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise MetadataError(f"{path}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+        raw, text = yamlfile.read(path)
+    except yamlfile.YamlError as error:
+        raise MetadataError(str(error)) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("funds"), dict):
         raise MetadataError(f"{path}: expected a mapping `funds:` of symbol to fund facts")
     funds = {}
     for symbol, facts in raw["funds"].items():
         try:
             funds[str(symbol)] = Fund(symbol=str(symbol), **(facts or {}))
-        except (ValidationError, TypeError) as error:
-            raise MetadataError(f"{path}: fund {symbol}: {error}") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            key = str(first["loc"][0]) if first["loc"] else str(symbol)
+            line = yamlfile.line_of(key, text[text.find(f"{symbol}:") :]) + text[: text.find(f"{symbol}:")].count("\n")
+            raise MetadataError(f"{path}:{line}: fund {symbol}, `{key}`: {first['msg']}") from None
+        except TypeError as error:
+            raise MetadataError(f"{path}:{yamlfile.line_of(str(symbol), text)}: fund {symbol}: {error}") from None
     return Universe(funds=funds)
