@@ -19,6 +19,7 @@ from .config import ROOT
 from .errors import GeneratorError
 from .gates import GateReport
 from .load import read_store
+from .pipeline import Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, load_universe
 
@@ -61,6 +62,34 @@ def _run_gates(store: Path, now: datetime | None) -> tuple[pd.DataFrame, GateRep
     return tidy, report
 
 
+def _check_or_exit(data: Dataset | None = None) -> None:
+    """Validate every editor-owned input first; on a problem, list them all and exit 2 before writing anything."""
+    from .check import check_against_data, check_inputs
+
+    problems = check_inputs()
+    if not problems and data is not None:
+        problems = check_against_data(data)
+    if problems:
+        for line in problems:
+            console.print(f"[bold red]error:[/] {line}", highlight=False)
+        console.print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found; nothing was written", highlight=False)
+        raise typer.Exit(2)
+
+
+@app.command()
+def check(store: StoreOption = None) -> None:
+    """Validate settings, metadata, phrasebook, templates, notes and flows, without writing anything."""
+    from .pipeline import load_dataset
+
+    _check_or_exit()
+    try:
+        data = load_dataset(store=store, source="live" if store else "sample")
+    except GeneratorError as error:
+        _fail(error)
+    _check_or_exit(data)
+    console.print(f"everything checks out: {len(data.notes)} notes, {len(data.weeks)} weeks", highlight=False)
+
+
 @app.command()
 def site(
     first: DateOption = None,
@@ -77,12 +106,14 @@ def site(
     from .site import write_site
 
     started = time.perf_counter()
+    _check_or_exit()
     try:
         if store is None:
             data = load_dataset()
         else:
             tidy, report = _run_gates(store, now) if check else (read_store(store), None)
             data = prepare_dataset(tidy, load_universe(ROOT / FUNDS_FILE), "live", report.excluded if report else None)
+        _check_or_exit(data)
         weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True

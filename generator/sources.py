@@ -20,7 +20,7 @@ import tenacity
 
 from .calendar import session_closes
 from .errors import GeneratorError, PriceDataError
-from .load import PRICE_FIELDS, SAMPLE_STORE, LoadReport, read_csv_dir, read_store, validate
+from .load import PRICE_FIELDS, SAMPLE_STORE, TIDY_COLUMNS, LoadReport, read_csv_dir, read_store, validate
 
 YFINANCE_FIELDS = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close", "Volume": "volume"}
 """yfinance's price fields (level `Price` of its columns) and their names in the price table."""
@@ -216,7 +216,7 @@ class CsvDirSource:
     def fetch(self, symbols: list[str], start: date, now: datetime) -> Fetched:
         report = LoadReport()
         present = [s for s in symbols if (self.directory / f"{s}.csv").exists() or (self.directory / f"{s}.csv.gz").exists()]
-        frame = read_csv_dir(self.directory, present, report) if present else pd.DataFrame()
+        frame = read_csv_dir(self.directory, present, report) if present else pd.DataFrame(columns=TIDY_COLUMNS)
         failed = {s: f"no file in {self.directory}" for s in symbols if s not in present}
         if not frame.empty:
             frame = frame.loc[frame["session"] >= pd.Timestamp(start)]
@@ -251,7 +251,10 @@ def source_from_name(name: str, root: Path, download: Downloader | None = None) 
 
 def validate_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """Validate per symbol: a symbol whose rows are malformed is set aside with the reason, the rest kept."""
-    kept, rejected = [], {}
+    kept: list[pd.DataFrame] = []
+    rejected: dict[str, str] = {}
+    if frame.empty:
+        return frame, rejected
     for symbol, rows in frame.groupby("symbol", sort=True):
         try:
             kept.append(validate(rows, source=source))
