@@ -25,6 +25,17 @@ from .universe import FUNDS_FILE, load_universe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
 console = Console(stderr=True, soft_wrap=True)
+project = ROOT
+"""The project folder the commands read and write (mkdocs.yml, data/, templates/, content/); set by --project."""
+
+
+@app.callback()
+def main_options(
+    folder: Annotated[Path, typer.Option("--project", help="The project folder (default: the one this package is in).")] = ROOT,
+) -> None:
+    global project
+    project = folder.resolve()
+
 
 DateOption = Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]  # noqa: UP045
 
@@ -48,7 +59,7 @@ def _now(now: datetime | None) -> pd.Timestamp:
 def _run_gates(store: Path, now: datetime | None) -> tuple[pd.DataFrame, GateReport]:
     """Read the store and run the publication gates; stop with exit status 3 and the first reason when one fails."""
     tidy = read_store(store)
-    report = gates.check(tidy, load_universe(ROOT / FUNDS_FILE), _now(now))
+    report = gates.check(tidy, load_universe(project / FUNDS_FILE), _now(now))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
@@ -66,7 +77,7 @@ def _check_or_exit(data: Dataset | None = None) -> None:
     """Validate every editor-owned input first; on a problem, list them all and exit 2 before writing anything."""
     from .check import check_against_data, check_inputs
 
-    problems = check_inputs()
+    problems = check_inputs(project)
     if not problems and data is not None:
         problems = check_against_data(data)
     if problems:
@@ -83,7 +94,7 @@ def check(store: StoreOption = None) -> None:
 
     _check_or_exit()
     try:
-        data = load_dataset(store=store, source="live" if store else "sample")
+        data = load_dataset(project, store=store, source="live" if store else "sample")
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -109,21 +120,21 @@ def site(
     _check_or_exit()
     try:
         if store is None:
-            data = load_dataset()
+            data = load_dataset(project)
         else:
-            tidy, report = _run_gates(store, now) if check else (read_store(store), None)
-            data = prepare_dataset(tidy, load_universe(ROOT / FUNDS_FILE), "live", report.excluded if report else None)
+            tidy, report = _run_gates(project / store, now) if check else (read_store(project / store), None)
+            data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", report.excluded if report else None, root=project)
         _check_or_exit(data)
         weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
         ) as bar:
             task = bar.add_task("Writing weeks", total=len(weeks))
-            summary = write_site(data, first and first.date(), last and last.date(), progress=lambda: bar.advance(task))
+            summary = write_site(data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task))
         generated = time.perf_counter() - started
         if build:
             with console.status("Building the site with mkdocs build --strict"):
-                build_site(data.source, site_dir=site_dir)
+                build_site(data.source, root=project, site_dir=site_dir)
     except GeneratorError as error:
         _fail(error)
     total = time.perf_counter() - started
@@ -156,14 +167,14 @@ def fetch(
 
     started = time.perf_counter()
     try:
-        universe = load_universe(ROOT / FUNDS_FILE)
+        universe = load_universe(project / FUNDS_FILE)
         wanted = symbols or universe.symbols()
         universe.require(wanted)
         now_utc = _now(None)
-        result = price_store.update(ROOT / store, source_from_name(source, ROOT), wanted, since.date(), now_utc.to_pydatetime())
+        result = price_store.update(project / store, source_from_name(source, project), wanted, since.date(), now_utc.to_pydatetime())
         if snapshots and source == "yfinance":
             funds = [s for s in wanted if universe[s].kind == "etf"]
-            recorded, missed = record_snapshots(ROOT / SNAPSHOTS, now_utc.tz_convert("America/New_York").date(), funds, yfinance_info)
+            recorded, missed = record_snapshots(project / SNAPSHOTS, now_utc.tz_convert("America/New_York").date(), funds, yfinance_info)
             console.print(f"recorded {recorded} shares-outstanding snapshots in {SNAPSHOTS}; {len(missed)} failed", highlight=False)
     except GeneratorError as error:
         _fail(error)
@@ -182,7 +193,7 @@ def fetch(
 def check_gates(store: Annotated[Path, typer.Option(help="The price store to check.")] = STORE, now: NowOption = None) -> None:
     """Check the price store before publishing: exit 3 with the reason when data is stale, broken or implausible."""
     try:
-        _, report = _run_gates(ROOT / store, now)
+        _, report = _run_gates(project / store, now)
     except GeneratorError as error:
         _fail(error)
     console.print(f"every gate passed for {report.expected_session:%Y-%m-%d}; {len(report.excluded)} funds left out", highlight=False)
@@ -204,9 +215,10 @@ def article(
         console.print(f"[bold red]error:[/] unknown story {story!r}: choose one of {', '.join(STORY_NAMES)}")
         raise typer.Exit(2)
     try:
-        data = load_dataset()
+        _check_or_exit()
+        data = load_dataset(project)
         week = week_facts(data, window_for(data, as_of.date(), "trailing"))
-        text = render_article(data, week, story).markdown
+        text = render_article(data, week, story, root=project).markdown
     except GeneratorError as error:
         _fail(error)
     if out is None:
@@ -228,10 +240,10 @@ def make_sample(
     from .universe import FUNDS_FILE, load_universe
 
     try:
-        universe = load_universe(ROOT / FUNDS_FILE)
+        universe = load_universe(project / FUNDS_FILE)
         report = LoadReport()
         frame = read_csv_dir(source, universe.symbols(), report)
-        write_store(frame, ROOT / SAMPLE_STORE)
+        write_store(frame, project / SAMPLE_STORE)
     except GeneratorError as error:
         _fail(error)
     for line in report.lines():

@@ -102,34 +102,35 @@ class Style:
 MKDOCS_FILE = ROOT / "mkdocs.yml"
 """Editors override any setting above under `extra: commentary:` in mkdocs.yml (see the editing guide)."""
 
-CONFIG_ERRORS: list[str] = []
-"""Problems found in the overrides; `python -m generator check` reports them and the defaults stand meanwhile."""
-
 SECTIONS: dict[str, type] = {"definitions": Definitions, "thresholds": Thresholds, "gates": Gates, "style": Style}
 
 
-def _overrides(path: Path) -> tuple[dict[str, dict[str, object]], str]:
+def load_settings(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Each section's settings from `extra: commentary:` in the MkDocs config at `path`, and the problems found.
+
+    A bad value is reported and its default stands, so a mistake never half-applies.
+    """
     from . import yamlfile
 
+    errors: list[str] = []
     try:
-        config, text = yamlfile.read(path)
+        mkdocs, text = yamlfile.read(path)
     except yamlfile.YamlError as error:
-        CONFIG_ERRORS.append(str(error))
-        return {}, ""
-    extra = (config or {}).get("extra") or {}
-    commentary = extra.get("commentary") or {}
+        return {name: cls() for name, cls in SECTIONS.items()}, [str(error)]
+    commentary = ((mkdocs or {}).get("extra") or {}).get("commentary") or {}
     if not isinstance(commentary, dict):
-        CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections")
-        return {}, text
+        errors.append(f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections")
+        commentary = {}
     for section in commentary:
         if section not in SECTIONS:
             hint = yamlfile.suggest(str(section), list(SECTIONS))
-            CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of(str(section), text)}: unknown section `{section}`{hint}")
-    return {name: values or {} for name, values in commentary.items() if name in SECTIONS}, text
+            errors.append(f"{path}:{yamlfile.line_of(str(section), text)}: unknown section `{section}`{hint}")
+    settings = {name: _section(cls, commentary.get(name) or {}, path, text, errors) for name, cls in SECTIONS.items()}
+    return settings, errors
 
 
-def _settings(cls: type, values: dict[str, object], path: Path, text: str) -> Any:
-    """`cls` with the editor's values where they are known fields of the right type; problems go to CONFIG_ERRORS."""
+def _section(cls: type, values: dict[str, object], path: Path, text: str, errors: list[str]) -> Any:
+    """`cls` with the editor's values where they are known fields of the right type."""
     from . import yamlfile
 
     defaults = cls()
@@ -138,26 +139,27 @@ def _settings(cls: type, values: dict[str, object], path: Path, text: str) -> An
     for key, value in values.items():
         line = yamlfile.line_of(str(key), text)
         if key not in valid:
-            CONFIG_ERRORS.append(f"{path}:{line}: unknown setting `{key}`{yamlfile.suggest(str(key), valid)}")
+            errors.append(f"{path}:{line}: unknown setting `{key}`{yamlfile.suggest(str(key), valid)}")
             continue
         wanted = type(getattr(defaults, key))
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, wanted) or isinstance(value, bool):
-            CONFIG_ERRORS.append(f"{path}:{line}: `{key}` must be a {wanted.__name__}, like its default {getattr(defaults, key)!r}")
+            errors.append(f"{path}:{line}: `{key}` must be a {wanted.__name__}, like its default {getattr(defaults, key)!r}")
             continue
         accepted[key] = value
     if cls is Style and accepted.get("percent_style", "desk") not in {"desk", "ap"}:
-        CONFIG_ERRORS.append(f"{path}:{yamlfile.line_of('percent_style', text)}: `percent_style` is `desk` or `ap`")
+        errors.append(f"{path}:{yamlfile.line_of('percent_style', text)}: `percent_style` is `desk` or `ap`")
         accepted.pop("percent_style")
     return cls(**accepted)
 
 
-_OVERRIDES, _TEXT = _overrides(MKDOCS_FILE)
-DEFINITIONS: Definitions = _settings(Definitions, _OVERRIDES.get("definitions", {}), MKDOCS_FILE, _TEXT)
-GATES: Gates = _settings(Gates, _OVERRIDES.get("gates", {}), MKDOCS_FILE, _TEXT)
-THRESHOLDS: Thresholds = _settings(Thresholds, _OVERRIDES.get("thresholds", {}), MKDOCS_FILE, _TEXT)
-STYLE: Style = _settings(Style, _OVERRIDES.get("style", {}), MKDOCS_FILE, _TEXT)
+_SETTINGS, CONFIG_ERRORS = load_settings(MKDOCS_FILE)
+"""CONFIG_ERRORS: problems in the project's own overrides; `python -m generator check` reports them."""
+DEFINITIONS: Definitions = _SETTINGS["definitions"]
+GATES: Gates = _SETTINGS["gates"]
+THRESHOLDS: Thresholds = _SETTINGS["thresholds"]
+STYLE: Style = _SETTINGS["style"]
 
 LISTING_PREFIX = {"NYSE Arca": "NYSE", "Nasdaq": "NASDAQ", "Cboe BZX": "BATS"}
 """How a primary listing is written before the ticker on first mention ("NYSE:IWM")."""
