@@ -166,7 +166,7 @@ def _line_with(word: str, text: str) -> int:
     return 1
 
 
-def check_against_data(data: Dataset) -> list[str]:
+def check_against_data(data: Dataset, root: Path = ROOT) -> list[str]:
     """Notes must name a week the data has and a story it supports; every story must render for real facts."""
     from .pipeline import render_article, week_facts, week_windows
 
@@ -190,7 +190,7 @@ def check_against_data(data: Dataset) -> list[str]:
             continue
         for name in sorted(supported if forced is None else {forced}):
             try:
-                render_article(data, facts, name)
+                render_article(data, facts, name, root=root)
             except GeneratorError as error:
                 problems.append(str(error))
     return sorted(set(problems), key=problems.index)

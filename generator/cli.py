@@ -79,7 +79,7 @@ def _check_or_exit(data: Dataset | None = None) -> None:
 
     problems = check_inputs(project)
     if not problems and data is not None:
-        problems = check_against_data(data)
+        problems = check_against_data(data, project)
     if problems:
         for line in problems:
             console.print(f"[bold red]error:[/] {line}", highlight=False)

@@ -259,6 +259,8 @@ def render_template(templates_dir: Path, name: str, context: dict[str, Any]) -> 
         raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_template_location(error, templates_dir / name)}: {error.message}") from None
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError) as error:
+        raise TemplateError(f"{_template_location(error, templates_dir / name)}: {type(error).__name__}: {error}") from None
 
 
 def _template_location(error: BaseException, fallback: Path) -> str:
