@@ -31,9 +31,9 @@ typecheck: $(STAMP)
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-## serve: live preview on http://127.0.0.1:8000 (run `make site` first)
+## serve: live preview on http://127.0.0.1:8000; edits to notes, templates and data regenerate what they touch
 serve: $(STAMP)
-	$(BIN)/python -m mkdocs serve
+	$(BIN)/python -m generator serve
 
 ## sample: rebuild data/sample/prices.parquet from ../shared/data/etf-daily-2016-2021
 sample: $(STAMP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -108,6 +108,10 @@ def site(
     store: StoreOption = None,
     now: NowOption = None,
     check: Annotated[bool, typer.Option("--gates/--no-gates", help="With --store: run the publication gates first.")] = True,
+    week: Annotated[
+        list[datetime] | None,
+        typer.Option("--week", formats=["%Y-%m-%d"], help="Rewrite only this week's article (repeat for more); prunes nothing."),
+    ] = None,
     build: Annotated[bool, typer.Option(help="Run `mkdocs build --strict` after generating.")] = True,
     site_dir: Annotated[Optional[Path], typer.Option(help="Where MkDocs writes the site (default: site/).")] = None,  # noqa: UP045
 ) -> None:
@@ -130,7 +134,10 @@ def site(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
         ) as bar:
             task = bar.add_task("Writing weeks", total=len(weeks))
-            summary = write_site(data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task))
+            only = {day.date() for day in week} if week else None
+            summary = write_site(
+                data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
+            )
         generated = time.perf_counter() - started
         if build:
             with console.status("Building the site with mkdocs build --strict"):
@@ -144,6 +151,27 @@ def site(
         f"generated in {generated:.1f} s" + (f", built in {total - generated:.1f} s" if build else ""),
         highlight=False,
     )
+
+
+@app.command("serve")
+def serve_site(address: Annotated[str, typer.Option(help="Where to serve the preview.")] = "127.0.0.1:8000") -> None:
+    """Live preview: regenerates the week whose note you edit (every week for a template), and reloads the browser."""
+    import subprocess
+
+    from .serve import serve
+
+    def regenerate(weeks: set[date] | None) -> None:
+        command = [sys.executable, "-m", "generator", "--project", str(project), "site", "--no-build"]
+        for day in sorted(weeks or ()):
+            command += ["--week", day.isoformat()]
+        subprocess.run(command, check=False)
+
+    if not (project / "content" / "posts").exists():
+        regenerate(None)
+    try:
+        serve(project, regenerate, lambda line: console.print(line, highlight=False), address)
+    except KeyboardInterrupt:
+        console.print("preview stopped")
 
 
 @app.command()

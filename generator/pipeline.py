@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -140,7 +140,7 @@ class Article:
 
     @property
     def path(self) -> Path:
-        return POSTS_DIR / f"{self.as_of.isoformat()}-{self.slug}.md"
+        return post_path(self.as_of, self.slug)
 
 
 @dataclass(frozen=True)
@@ -149,16 +149,38 @@ class RelatedLink:
     path: str
 
 
-def headline(writer: Writer, week: stories.WeekFacts, story_name: str) -> str:
-    story = week.story(story_name)  # type: ignore[arg-type]
+def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = None) -> stories.StoryName:
+    """The story an article tells: the one asked for, else the one the week's note forces, else the lead."""
+    note = data.notes.get(week.as_of, EMPTY_NOTE)
+    name = story_name or note.story or week.lead
+    if name not in {score.name for score in week.ranking}:
+        raise MissingDataError(f"{week.as_of}: the data does not support the {name} story that week")
+    return cast(stories.StoryName, name)
+
+
+def identity(
+    data: Dataset, week: stories.WeekFacts, name: stories.StoryName, root: Path = ROOT, writer: Writer | None = None
+) -> tuple[str, str]:
+    """(headline, slug): the editor's headline if the note has one; the slug always from the generated headline."""
+    writer = writer or Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
+    generated = headline(writer, week, name)
+    return data.notes.get(week.as_of, EMPTY_NOTE).headline or generated, slugify(generated)
+
+
+def post_path(as_of: date, slug: str) -> Path:
+    return POSTS_DIR / f"{as_of.isoformat()}-{slug}.md"
+
+
+def headline(writer: Writer, week: stories.WeekFacts, story_name: stories.StoryName) -> str:
+    story = week.story(story_name)
     template = writer.pick(f"headlines_{story_name.replace('-', '_')}_{story.angle}")
     if isinstance(story, stories.SectorsStory):
         return template.format(leader=writer.universe[story.ranked[0]].sector, laggard=writer.universe[story.ranked[-1]].sector)
     return template
 
 
-def story_charts(data: Dataset, week: stories.WeekFacts, story_name: str, validate: bool = False) -> list[chart.Chart]:
-    story = week.story(story_name)  # type: ignore[arg-type]
+def story_charts(data: Dataset, week: stories.WeekFacts, story_name: stories.StoryName, validate: bool = False) -> list[chart.Chart]:
+    story = week.story(story_name)
     end = pd.Timestamp(week.as_of)
     if isinstance(story, stories.SmallCapsStory):
         symbols = [story.lead, *story.peers, *story.benchmarks]
@@ -183,14 +205,9 @@ def render_article(
 ) -> Article:
     """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included."""
     note = data.notes.get(week.as_of, EMPTY_NOTE)
-    name = story_name or note.story or week.lead
-    if name not in {score.name for score in week.ranking}:
-        raise MissingDataError(f"{week.as_of}: the data does not support the {name} story that week")
-    phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
-    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=phrasebook)
-    generated = headline(writer, week, name)
-    title = note.headline or generated
-    slug = slugify(generated)
+    name = story_for(data, week, story_name)
+    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
+    title, slug = identity(data, week, name, root, writer)
     charts = story_charts(data, week, name)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
@@ -273,17 +290,27 @@ def generate_articles(
     last: date | None = None,
     root: Path = ROOT,
     progress: Callable[[], None] | None = None,
+    only: set[date] | None = None,
 ) -> list[Article]:
-    """The lead article of every complete week in range, oldest first, each linking to earlier ones on the same story."""
+    """The article of every complete week in range, oldest first, each linking to earlier ones on the same story.
+
+    With `only`, just those weeks are rendered; the others are only named (headline and path),
+    so that related links stay as a full build writes them.
+    """
     articles: list[Article] = []
-    by_story: dict[str, list[Article]] = {}
+    by_story: dict[str, list[RelatedLink]] = {}
     for window in week_windows(data, first, last):
         week = week_facts(data, window)
-        earlier = by_story.get(week.lead, [])[-RELATED_LINKS:][::-1]
-        related = [RelatedLink(headline=a.headline, path=a.path.name) for a in earlier]
-        article = render_article(data, week, related=related, root=root)
-        articles.append(article)
-        by_story.setdefault(article.story, []).append(article)
+        name = story_for(data, week)
+        related = by_story.get(name, [])[-RELATED_LINKS:][::-1]
+        if only is None or window.end in only:
+            article = render_article(data, week, name, related=related, root=root)
+            articles.append(article)
+            title, path = article.headline, article.path
+        else:
+            title, slug = identity(data, week, name, root)
+            path = post_path(week.as_of, slug)
+        by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
         if progress is not None:
             progress()
     return articles

@@ -33,14 +33,23 @@ def write_site(
     last: date | None = None,
     root: Path = ROOT,
     progress: Callable[[], None] | None = None,
+    only: set[date] | None = None,
 ) -> Summary:
-    """Render every week in range and write posts, facts, charts and generated pages; prune stale ones."""
-    articles = generate_articles(data, first, last, root=root, progress=progress)
+    """Render every week in range and write posts, facts, charts and generated pages; prune stale ones.
+
+    With `only`, just those weeks are rewritten (the live preview after a note changes), and
+    nothing is pruned: the other weeks' files are left as they are.
+    """
+    articles = generate_articles(data, first, last, root=root, progress=progress, only=only)
     out = OutputWriter(root / DOCS_DIR)
     specs = [item.spec for article in articles for item in article.charts]
     svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
     for article in articles:
         write_article(out, article, svgs)
+    if only is not None:
+        for article in articles:
+            out.prune_siblings(article.path, f"{article.as_of.isoformat()}-*.md")
+        return Summary(weeks=len(articles), articles=len(articles), charts=len(specs), files_changed=out.changed, files_removed=0)
     newest = data.weeks[-1].date() if len(data.weeks) else None
     out.write("methodology.md", methodology_page(root, data.excluded, newest))
     out.write("about-data.md", about_data_page(data, root))

@@ -57,3 +57,11 @@ class OutputWriter:
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
         return removed
+
+    def prune_siblings(self, written: str | Path, pattern: str) -> int:
+        """Delete files next to `written` matching `pattern` that this run did not write (an article whose slug changed)."""
+        folder = (self.root / written).parent
+        stale = [path for path in folder.glob(pattern) if path.resolve() not in self.written]
+        for path in stale:
+            path.unlink()
+        return len(stale)

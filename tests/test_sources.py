@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from yfinance_frames import DNS_FAILURE_REASON, FakeDownload, download_frame, sample_rows, sample_slice, with_errors
+from yfinance_frames import DNS_FAILURE_REASON, FakeDownload, download_frame, error_log, sample_rows, sample_slice, with_errors
 
 from generator import sources
 from generator.config import ROOT
@@ -256,8 +256,7 @@ def test_yfinance_source_retries_then_succeeds(failure):
 
 def test_yfinance_source_gives_up_after_its_attempts_with_yfinance_s_reason():
     fake = FakeDownload(lambda call: with_errors(download_frame(call["tickers"], failed=call["tickers"]), call["tickers"]))
-    assert fake(tickers=["SPY"]).attrs["errors"][0].startswith("Failed to get ticker 'SPY' reason: Failed to perform, curl: (6)")
-    fake.calls.clear()
+    assert error_log(["SPY"])[0].startswith("Failed to get ticker 'SPY' reason: Failed to perform, curl: (6)")
     with pytest.raises(DownloadError) as raised:
         YFinanceSource(download=fake, attempts=3, wait=no_wait).fetch(SYMBOLS, FIRST, AFTER_THE_CLOSE)
     message = str(raised.value)

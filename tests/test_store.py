@@ -202,11 +202,6 @@ def test_update_writes_nothing_when_nothing_is_new(store_path, frame):
     assert untouched(store_path) == before
 
 
-@pytest.mark.xfail(
-    reason="bug: store.update -> validate_rows groups a column-less empty frame by 'symbol' (KeyError) "
-    "when CsvDirSource has no file for any symbol; it should report the failures and leave the store alone",
-    strict=True,
-)
 def test_update_from_a_csv_folder_with_none_of_the_files_reports_failures(store_path, tmp_path):
     empty = tmp_path / "csv"
     empty.mkdir()
