@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,21 @@ def test_ap_style_switch_changes_percent_and_tickers(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("percent_style: desk", "percent_style: ap"), encoding="utf-8")
     settings, errors = config.load_settings(path)
     assert errors == [] and settings["style"].percent_style == "ap"
+
+
+def test_preview_regenerates_only_the_week_whose_note_changed(tmp_path: Path) -> None:
+    from generator.serve import affected_weeks
+
+    root = make_project(tmp_path)
+    notes = root / "content" / "notes"
+    assert affected_weeks(root, [notes / "2018-10-26.md", notes / "2018-11-02.md"]) == {date(2018, 10, 26), date(2018, 11, 2)}
+    assert affected_weeks(root, [notes / "2018-10-26.md", root / "templates" / "phrasebook.yaml"]) is None
+    code, _ = run(root, "site", *RANGE, "--no-build")
+    assert code == 0
+    before = tree_digest(root / "content" / "posts")
+    (notes / f"{WEEK}.md").write_text("---\nheadline: A Headline Of The Editor's\n---\n", encoding="utf-8")
+    code, output = run(root, "site", "--week", WEEK, "--no-build")
+    assert code == 0, output
+    after = tree_digest(root / "content" / "posts")
+    assert set(after) == set(before), "the other weeks are left as they are"
+    assert [name for name in after if after[name] != before[name]] == [name for name in after if name.startswith(WEEK)]
