@@ -164,7 +164,8 @@ def serve_site(address: Annotated[str, typer.Option(help="Where to serve the pre
         command = [sys.executable, "-m", "generator", "--project", str(project), "site", "--no-build"]
         for day in sorted(weeks or ()):
             command += ["--week", day.isoformat()]
-        subprocess.run(command, check=False)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        subprocess.run(command, check=False, env=env)
 
     if not (project / "content" / "posts").exists():
         regenerate(None)
