@@ -25,7 +25,12 @@ def build_site(source: str, root: Path = ROOT, site_dir: Path | None = None, qui
     if quiet:
         command.append("--quiet")
     result = subprocess.run(
-        command, cwd=root, env={**os.environ, DATA_SOURCE_VARIABLE: source}, capture_output=True, text=True, check=False
+        command,
+        cwd=root,
+        env={**os.environ, DATA_SOURCE_VARIABLE: source, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BuildError("mkdocs build --strict failed:\n" + (result.stderr or result.stdout).strip())
