@@ -7,7 +7,6 @@ printed as one line with file and line, and nothing is written until it is fixed
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
