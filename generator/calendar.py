@@ -97,19 +97,24 @@ def complete_weeks(sessions: pd.DatetimeIndex, calendar: pd.DatetimeIndex) -> pd
     return pd.DatetimeIndex(keep)
 
 
-def day_phrase_parts(day: date, as_of: date) -> tuple[str, str]:
+DATE_PHRASES = {"last": "last {weekday}", "early": "early {month}", "mid": "mid-{month}", "late": "late {month}", "older": "{month} {year}"}
+"""How dates are named; the phrasebook's `date_phrases` can reword them."""
+
+
+def day_phrase_parts(day: date, as_of: date, phrases: dict[str, str] | None = None) -> tuple[str, str]:
     """How the writer names a date relative to the article's date: (kind, words).
 
     This calendar week: the weekday ("Wednesday"). The six days before it, outside this week:
-    "last Thursday". Same year: "early", "mid-" or "late" and the month ("mid-May"). Earlier
-    years: month and year ("March 2017").
+    "last Thursday". Same year: "early", "mid-" or "late" and the month ("mid-May"; days 1-10,
+    11-20, 21 on). Earlier years: month and year ("March 2017").
     """
+    words = {**DATE_PHRASES, **(phrases or {})}
+    names = {"weekday": day.strftime("%A"), "month": day.strftime("%B"), "year": str(day.year)}
     if as_of - timedelta(days=as_of.weekday()) <= day <= as_of:
-        return "weekday", day.strftime("%A")
+        return "weekday", names["weekday"]
     if as_of - timedelta(days=6) <= day < as_of:
-        return "last_weekday", "last " + day.strftime("%A")
+        return "last_weekday", words["last"].format(**names)
     if day.year == as_of.year:
         part = "early" if day.day <= 10 else ("mid" if day.day <= 20 else "late")
-        joiner = "-" if part == "mid" else " "
-        return "part_of_month", f"{part}{joiner}{day.strftime('%B')}"
-    return "month_year", day.strftime("%B %Y")
+        return "part_of_month", words[part].format(**names)
+    return "month_year", words["older"].format(**names)

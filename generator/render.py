@@ -133,18 +133,18 @@ class Writer:
 
     def day(self, day: date) -> str:
         """ "Wednesday", "mid-May" or "March 2017", relative to the article's date."""
-        return day_phrase_parts(day, self.as_of)[1]
+        return day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))[1]
 
     def on_day(self, day: date) -> str:
         """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
-        kind, words = day_phrase_parts(day, self.as_of)
+        kind, words = day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))
         return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words
 
     def since(self, move: BigMove) -> str:
         """The window of a superlative: "since mid-May", or "since at least April 2016" when the data starts there."""
         if move.since is None:
             return f"since at least {move.data_start.strftime('%B %Y')}"
-        return f"since {day_phrase_parts(move.since, self.as_of)[1]}"
+        return f"since {day_phrase_parts(move.since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
 
     @staticmethod
     def capfirst(text: str) -> str:
