@@ -18,10 +18,11 @@ from . import gates
 from .config import ROOT
 from .errors import GeneratorError
 from .gates import GateReport
-from .load import read_store
+from .load import SAMPLE_STORE, read_store
 from .pipeline import Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, load_universe
+from .verify import Report as Verified
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
 console = Console(stderr=True, soft_wrap=True)
@@ -138,6 +139,7 @@ def site(
             summary = write_site(
                 data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
             )
+        verified = _verify(store, only)
         generated = time.perf_counter() - started
         if build:
             with console.status("Building the site with mkdocs build --strict"):
@@ -146,11 +148,43 @@ def site(
         _fail(error)
     total = time.perf_counter() - started
     console.print(
-        f"{summary.weeks} weeks, {summary.articles} articles, {summary.charts} charts, "
+        f"{summary.weeks} weeks, {summary.articles} articles, {summary.charts} charts, {verified.claims} claims verified, "
         f"{summary.files_changed} files written, {summary.files_removed} removed; "
         f"generated in {generated:.1f} s" + (f", built in {total - generated:.1f} s" if build else ""),
         highlight=False,
     )
+
+
+@app.command("verify")
+def verify_articles(
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Verify the article of this week only.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Verify every article in content/ (the default without --as-of).")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Re-check every figure and superlative of the generated articles against the prices: exit 2 with the failing claims."""
+    started = time.perf_counter()
+    report = _verify(store, {as_of.date()} if as_of and not every else None)
+    console.print(f"verified {report.claims} claims in {report.articles} articles ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+def _verify(store: Path | None, weeks: set[date] | None) -> Verified:
+    """Run the fact check over the written articles; on a failing claim, list them all and exit 2."""
+    from .render import PHRASEBOOK_FILE, load_phrasebook
+    from .verify import verify_folder
+
+    try:
+        tidy = read_store(project / (store or SAMPLE_STORE))
+        report = verify_folder(
+            project / "content", tidy, load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE), weeks
+        )
+    except GeneratorError as error:
+        _fail(error)
+    if report.problems:
+        for line in report.problems:
+            console.print(f"[bold red]unverified:[/] {line}", highlight=False)
+        console.print(f"{len(report.problems)} claims failed the fact check; nothing is published", highlight=False)
+        raise typer.Exit(2)
+    return report
 
 
 @app.command("serve")

@@ -24,7 +24,7 @@ from .errors import MissingDataError, PriceDataError
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
-from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, provenance, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
 
 POSTS_DIR = Path("posts")
@@ -137,6 +137,8 @@ class Article:
     markdown: str
     charts: list[chart.Chart]
     facts: stories.WeekFacts
+    claims: list[Claim]
+    """Every figure and superlative in the text, in order, with its provenance (the claims ledger)."""
 
     @property
     def path(self) -> Path:
@@ -208,6 +210,7 @@ def render_article(
     name = story_for(data, week, story_name)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
     title, slug = identity(data, week, name, root, writer)
+    writer.index = provenance(week)
     charts = story_charts(data, week, name)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
@@ -224,17 +227,9 @@ def render_article(
         "related": related or [],
         "note": note,
         "definitions": DEFINITIONS,
-        "data_links": render_template(
-            templates,
-            "partials/data-links.md.j2",
-            {
-                "w": writer,
-                "facts": week,
-                "story_name": name,
-                "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
-                "charts": charts,
-            },
-        ),
+        "story_name": name,
+        "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
+        "chart_list": charts,
     }
     body = render_template(templates, f"articles/{name}.md.j2", context)
     front = {
@@ -249,7 +244,9 @@ def render_article(
         "# Do not edit: this file is rewritten on every build.\n"
     )
     markdown = _front_matter(header, front) + "\n" + _tidy(body)
-    return Article(as_of=week.as_of, story=name, headline=title, slug=slug, markdown=markdown, charts=charts, facts=week)
+    return Article(
+        as_of=week.as_of, story=name, headline=title, slug=slug, markdown=markdown, charts=charts, facts=week, claims=writer.claims
+    )
 
 
 def slugify(text: str) -> str:

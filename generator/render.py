@@ -7,8 +7,10 @@ Word choices rotate, seeded by the week, so a rebuild writes the same words.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from pydantic import BaseModel
 
 from . import yamlfile
 from .calendar import day_phrase_parts
@@ -43,6 +46,68 @@ def load_phrasebook(path: Path) -> dict[str, Any]:
     return book
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One figure, comparison or superlative as it reached the text, and where it came from."""
+
+    text: str
+    """The words as printed."""
+    kind: str
+    """The filter that wrote them (percent, move, since, ...)."""
+    paths: tuple[str, ...]
+    """Where the value lives in the week's facts (facts.json), e.g. `funds.IWM.week.value`; several for a shared small int."""
+    value: Any
+    """The unrounded value (dates as ISO strings, lists for a pair)."""
+    args: tuple[Any, ...] = ()
+    """Extra arguments of the filter (the span of a move: "day" or "week")."""
+
+
+def provenance(facts: object) -> dict[int, tuple[str, ...]]:
+    """Every value object in the facts, by identity, with the paths it sits at (shortest first)."""
+    found: dict[int, list[str]] = {}
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for item in dataclasses.fields(value):
+                walk(getattr(value, item.name), f"{path}.{item.name}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list | tuple):
+            for position, item in enumerate(value):
+                walk(item, f"{path}.{position}")
+        if isinstance(value, float | int | date | BaseModel) and not isinstance(value, bool):
+            found.setdefault(id(value), []).append(path)
+
+    walk(facts, "")
+    return {key: tuple(sorted(paths, key=len)) for key, paths in found.items()}
+
+
+def _claim(method: Callable[..., str]) -> Callable[..., str]:
+    """Record what a filter printed in the writer's ledger (the outermost call only: `move` uses `percent`)."""
+
+    @functools.wraps(method)
+    def record(self: Writer, value: Any, *args: Any) -> str:
+        self.depth += 1
+        try:
+            text = method(self, value, *args)
+        finally:
+            self.depth -= 1
+        if self.depth == 0 and self.index is not None:
+            values = value if isinstance(value, list | tuple) else [value]
+            paths = tuple(path for item in values for path in self.index.get(id(item), ("?",))[: 1 if len(values) > 1 else None])
+            printable = [
+                v.isoformat() if isinstance(v, date) else v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in values
+            ]
+            self.claims.append(Claim(text, method.__name__, paths, printable if len(values) > 1 else printable[0], args))
+        return text
+
+    return record
+
+
 def _seed(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
 
@@ -56,6 +121,10 @@ class Writer:
     phrasebook: dict[str, Any]
     mentioned: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
+    index: dict[int, tuple[str, ...]] | None = None
+    """Provenance of the facts' values (see `provenance`); with it, every filter's output is recorded in `claims`."""
+    claims: list[Claim] = field(default_factory=list)
+    depth: int = 0
 
     def pick(self, key: str) -> str:
         """A phrase from the phrasebook list `key`, seeded by the week, not repeating within the article."""
@@ -89,17 +158,20 @@ class Writer:
         self.mentioned.add(symbol)
         return self.universe[symbol].first_mention
 
+    @_claim
     def percent(self, value: float) -> str:
         """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
         number = f"{abs(value) * 100:.1f}"
         return f"{number}%" if STYLE.percent_style == "ap" else f"{number} percent"
 
+    @_claim
     def points(self, value: float) -> str:
         return f"{abs(value) * 100:.1f} percentage points"
 
     def is_flat(self, value: float) -> bool:
         return abs(value) * 100 < THRESHOLDS.flat_percent
 
+    @_claim
     def move(self, value: float, span: str = "week") -> str:
         """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
         if self.is_flat(value):
@@ -108,6 +180,7 @@ class Writer:
         key = ("up" if value > 0 else "down") + ("_big" if abs(value) * 100 > big else "")
         return f"{self.pick('verbs_' + key)} {self.percent(value)}"
 
+    @_claim
     def signed(self, value: float) -> str:
         """ "up 2.4 percent", "down 0.8 percent" or "basically flat"."""
         if self.is_flat(value):
@@ -115,15 +188,25 @@ class Writer:
         return f"{'up' if value > 0 else 'down'} {self.percent(value)}"
 
     def respectively(self, symbols: Sequence[str], values: Sequence[float]) -> str:
-        """ "VB and SCHA are up 2.4 percent and 2.1 percent, respectively", when they share a direction."""
-        directions = {"flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values}
-        names = self.series([self.fund(s) for s in symbols])
-        if len(directions) == 1 and "flat" not in directions:
+        """Two funds' moves in one sentence, recorded as one claim."""
+        return self.pair(values, symbols)
+
+    @_claim
+    def pair(self, values: Sequence[float], symbols: Sequence[str]) -> str:
+        """Two funds' moves in one phrase.
+
+        "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction,
+        "were both basically flat", else each on its own: "IWM is up 1.2 percent, while SPY is basically flat".
+        """
+        directions = ["flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values]
+        names = [self.fund(s) for s in symbols]
+        if len(set(directions)) == 1 and directions[0] != "flat":
             amounts = self.series([self.percent(v) for v in values])
-            verb = "are up" if "up" in directions else "are down"
-            return f"{names} {verb} {amounts}, respectively"
-        parts = [f"{s} is {self.signed(v)}" for s, v in zip(symbols, values, strict=True)]
-        return f"{names} moved apart: " + self.series(parts)
+            return f"{self.series(names)} are {directions[0]} {amounts}, respectively"
+        if set(directions) == {"flat"}:
+            return f"{self.series(names)} were both basically flat"
+        first, second = (f"{n} is {self.signed(v)}" for n, v in zip(names, values, strict=True))
+        return f"{first}, while {second}"
 
     @staticmethod
     def series(items: Sequence[str]) -> str:
@@ -131,15 +214,18 @@ class Writer:
             return " and ".join(items)
         return ", ".join(items[:-1]) + " and " + items[-1]
 
+    @_claim
     def day(self, day: date) -> str:
         """ "Wednesday", "mid-May" or "March 2017", relative to the article's date."""
         return day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))[1]
 
+    @_claim
     def on_day(self, day: date) -> str:
         """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
         kind, words = day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))
         return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words
 
+    @_claim
     def since(self, move: BigMove) -> str:
         """The window of a superlative: "since mid-May", or "since at least April 2016" when the data starts there."""
         if move.since is None:
@@ -151,6 +237,7 @@ class Writer:
         """Upper-case the first letter only, for a phrase that opens a sentence."""
         return text[:1].upper() + text[1:]
 
+    @_claim
     def ratio(self, value: float) -> str:
         """Words for a ratio of returns, from the phrasebook's brackets."""
         for bracket in self.phrasebook["ratios"]:
@@ -158,9 +245,11 @@ class Writer:
                 return str(bracket["words"])
         raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {value:.2f}")
 
+    @_claim
     def price(self, value: float) -> str:
         return f"${value:,.2f}"
 
+    @_claim
     def money(self, value: float) -> str:
         """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
         amount = abs(value)
@@ -172,22 +261,27 @@ class Writer:
             return f"${amount / 1e6:,.1f} million"
         return f"${round(amount, -3):,.0f}"
 
+    @_claim
     def count(self, value: int) -> str:
         """Whole numbers as AP writes them: "three", "12"."""
         words = self.phrasebook["numbers"]
         return str(words[abs(value)]) if abs(value) < len(words) else str(abs(value))
 
+    @_claim
     def leverage(self, factor: int) -> str:
         """What a leveraged fund aims to deliver: "three times the inverse of"."""
         return str(self.phrasebook["leverage_words"][factor])
 
+    @_claim
     def longdate(self, day: date) -> str:
         return f"{day:%B} {day.day}, {day.year}"
 
+    @_claim
     def score(self, value: float) -> str:
         """A story's newsworthiness score, to one decimal."""
         return f"{value:.1f}"
 
+    @_claim
     def table_percent(self, value: float) -> str:
         """A signed percentage for tables: "+2.4%", "-0.8%"."""
         return f"{value * 100:+.1f}%"

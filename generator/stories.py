@@ -74,6 +74,8 @@ class SectorsStory(Fact):
     """Best sector's weekly return minus the worst's."""
     beat_benchmark: int
     """How many sectors beat the benchmark for the week."""
+    funds_count: int
+    """How many sector funds had the week (nine unless one lacks prices)."""
     ytd_leader: str | None
     leveraged: list[str]
     angle: Literal["broad_rally", "broad_selloff", "rotation"]
@@ -192,6 +194,7 @@ def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
         benchmark=MARKET_BENCHMARK,
         spread=spread,
         beat_benchmark=sum(funds[s].week.value > funds[MARKET_BENCHMARK].week.value for s in ranked),
+        funds_count=len(ranked),
         ytd_leader=max(with_ytd, key=lambda s: funds[s].ytd.value) if with_ytd else None,  # type: ignore[union-attr]
         leveraged=[s for s in SECTOR_LEVERAGED if s in funds and funds[s].leverage is not None],
         angle=angle,

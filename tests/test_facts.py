@@ -111,7 +111,7 @@ def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
     from generator.stories import SectorsStory
 
     sectors = SectorsStory(
-        ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=0.25, beat_benchmark=1, ytd_leader=None,
+        ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=0.25, beat_benchmark=1, funds_count=3, ytd_leader=None,
         leveraged=[], angle="rotation", events=0, score=5.0,
     )  # fmt: skip
     assert [s.name for s in rank(tied, sectors)] == ["small-caps", "sectors"]

@@ -72,7 +72,11 @@ def test_consecutive_weeks_never_share_an_opening_variant() -> None:
 def test_respectively_only_when_both_move_the_same_way() -> None:
     assert writer().respectively(["VB", "SCHA"], [0.024, 0.021]).endswith("are up 2.4 percent and 2.1 percent, respectively")
     mixed = writer().respectively(["VB", "SCHA"], [0.024, -0.021])
-    assert "respectively" not in mixed and "VB is up 2.4 percent" in mixed and "SCHA is down 2.1 percent" in mixed
+    assert (
+        mixed
+        == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent, while the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
+    )
+    assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("were both basically flat")
 
 
 def test_dates_are_named_as_the_desk_names_them() -> None:

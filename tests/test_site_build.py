@@ -138,3 +138,14 @@ def test_generating_twice_writes_nothing_new(built: tuple[Path, Path], sample: D
     root, _ = built
     summary = write_site(sample, FIRST, LAST, root=root)
     assert summary.files_changed == 0 and summary.files_removed == 0
+
+
+def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sample: Dataset) -> None:
+    from generator.load import SAMPLE_STORE, read_store
+    from generator.render import PHRASEBOOK_FILE, load_phrasebook
+    from generator.verify import verify_folder
+
+    root, _ = built
+    report = verify_folder(root / DOCS_DIR, read_store(ROOT / SAMPLE_STORE), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE))
+    assert report.articles == 13 and report.claims > 300
+    assert report.problems == []

@@ -42,6 +42,7 @@ def test_weekly_run_gates_before_it_generates_and_deploys_last() -> None:
         next(i for i, c in enumerate(commands) if "generator fetch" in c),
         next(i for i, c in enumerate(commands) if "generator gates" in c),
         next(i for i, c in enumerate(commands) if "generator site" in c),
+        next(i for i, c in enumerate(commands) if "generator verify" in c),
         next(i for i, c in enumerate(commands) if "git commit" in c),
         next(i for i, c in enumerate(commands) if "mkdocs build --strict" in c),
         next(i for i, c in enumerate(commands) if "upload-pages-artifact" in c),
