@@ -67,7 +67,7 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
                 alt.Tooltip("change:Q", title="Week (%)", format="+.1f"),
             ],
         )
-        .properties(width="container", height=alt.Step(22))
+        .properties(width="container", height=alt.Step(22), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
     first = funds[symbols[0]].week
     ranked = sorted(symbols, key=lambda s: -funds[s].week.value)

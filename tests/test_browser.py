@@ -1,0 +1,234 @@
+"""In a real browser (headless Chromium): a short site built like tests/test_site_build.py, served from 127.0.0.1.
+
+Every page opens without console errors and fetches nothing from another host; every chart is drawn by the
+site's own Vega bundle, in the light palette and again in the dark one after a click on Material's toggle;
+the RSS feed parses; search finds an article. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+from urllib.request import urlopen
+
+import feedparser
+import pytest
+from browser_helpers import CHROMIUM_ARGS, DATA_MARKS, SCREENSHOTS, Recorder, build_project, find_chromium, serve
+
+from generator.pipeline import Dataset
+
+CHROMIUM = find_chromium()
+if CHROMIUM is None:
+    pytest.skip(
+        "no Chromium binary: set CHROMIUM_PATH or install /usr/bin/chromium (Playwright's own download is not used)",
+        allow_module_level=True,
+    )
+sync_playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").sync_playwright
+
+pytestmark = pytest.mark.slow
+FIRST, LAST = date(2018, 9, 1), date(2018, 11, 30)
+GENERATED = ("posts", "weeks", "methodology.md", "about-data.md", "vega-bundle.js")
+TIMEOUT_MS = 15_000
+PALETTE = 'form[data-md-component="palette"]'
+
+CHARTS_DRAWN = """(previous) => [...document.querySelectorAll('.etf-chart__view')]
+    .every(e => e.hasAttribute('data-drawn') && e.getAttribute('data-drawn') !== previous)"""
+CHART_STATES = """(marks) => [...document.querySelectorAll('.etf-chart__view')].map(e => {
+    const label = e.querySelector('svg g.role-axis-label text');
+    return {
+        spec: e.getAttribute('data-spec'),
+        drawn: e.getAttribute('data-drawn'),
+        svgs: e.querySelectorAll('svg.marks').length,
+        marks: e.querySelectorAll(marks).length,
+        label: label ? getComputedStyle(label).fill : null,
+    };
+})"""
+
+
+# --- the site, the server, the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_project(sample, FIRST, LAST, tmp_path_factory.mktemp("project"), GENERATED)
+
+
+@pytest.fixture(scope="module")
+def base(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def urls(site: Path, base: str) -> dict[str, str]:
+    """The four pages under test, found in the built site folder: home, one article, the archive, a fund page."""
+
+    def url(index: Path) -> str:
+        return base + index.parent.relative_to(site).as_posix() + "/"
+
+    articles = sorted(site.glob("2018/*/*/*/index.html"))
+    archives = sorted(site.glob("archive/*/index.html"))
+    funds = sorted(p for p in site.glob("funds/**/index.html") if p.parent != site / "funds")
+    assert articles and archives, "the build has no articles or no archive page"
+    return {
+        "home": base,
+        "article": url(articles[0]),
+        "archive": url(archives[0]),
+        # no fund pages yet: the page that lists every fund stands in for one
+        "fund": url(funds[0]) if funds else base + "about-data/",
+    }
+
+
+@pytest.fixture
+def recorder(base: str) -> Recorder:
+    return Recorder(base)
+
+
+def new_context(browser: Any, recorder: Recorder, color_scheme: str = "light") -> Any:
+    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    recorder.watch(context)
+    return context
+
+
+@pytest.fixture
+def context(browser: Any, recorder: Recorder) -> Iterator[Any]:
+    """A fresh context per test: Material keeps the reader's palette in localStorage, so tests must not share one."""
+    context = new_context(browser, recorder)
+    yield context
+    context.close()
+
+
+def open_page(context: Any, url: str) -> Any:
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    wait_for_charts(page)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def wait_for_charts(page: Any, previous: str | None = None) -> list[dict[str, Any]]:
+    """Waits until every chart has a data-drawn value other than previous; returns each chart's state."""
+    page.wait_for_function(CHARTS_DRAWN, arg=previous)
+    return page.evaluate(CHART_STATES, DATA_MARKS)
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_drawn(charts: list[dict[str, Any]], scheme: str) -> None:
+    for chart in charts:
+        assert chart["drawn"] == scheme, chart
+        assert chart["svgs"] == 1, chart
+        assert chart["marks"] > 0, chart
+
+
+def assert_clean(recorder: Recorder) -> None:
+    assert recorder.errors == []
+    assert recorder.foreign_requests() == []
+    assert recorder.failed == []
+
+
+# --- the tests ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["home", "article", "archive", "fund"])
+def test_page_draws_its_charts_without_errors_or_foreign_requests(
+    name: str, urls: dict[str, str], site: Path, context: Any, recorder: Recorder
+) -> None:
+    page = open_page(context, urls[name])
+    charts = page.evaluate(CHART_STATES, DATA_MARKS)
+    screenshot(page, f"{name}-light")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    if name == "article":
+        assert len(charts) >= 2, "an article has a weekly-change chart and a price chart"
+    assert_drawn(charts, "light")
+    assert_clean(recorder)
+    # links are relative: every link to this server names a file of the site folder, wherever it is served from
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    local = [urlparse(link).path for link in links if link.startswith(recorder.base)]
+    assert local, "no links to the site itself"
+    missing = [p for p in local if not ((site / p.lstrip("/")).is_file() or (site / p.lstrip("/") / "index.html").is_file())]
+    assert missing == []
+
+
+def test_home_page_links_to_the_archive_and_the_articles(urls: dict[str, str], context: Any) -> None:
+    page = open_page(context, urls["home"])
+    links = set(page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"))
+    assert urls["archive"] in links
+    assert urls["article"] in links or any(link.startswith(urljoin(urls["home"], "2018/")) for link in links)
+
+
+def test_dark_mode_toggle_redraws_the_charts(urls: dict[str, str], context: Any, recorder: Recorder) -> None:
+    page = open_page(context, urls["article"])
+    light = wait_for_charts(page)
+    assert_drawn(light, "light")
+
+    page.locator(f'{PALETTE} label[title="Switch to dark mode"]').click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    dark = wait_for_charts(page, previous="light")
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(0, 0)  # away from the toggle, whose tooltip would be in the screenshot
+    screenshot(page, "article-dark")
+    assert_drawn(dark, "dark")
+    assert [c["spec"] for c in dark] == [c["spec"] for c in light]
+    assert all(d["label"] != li["label"] for d, li in zip(dark, light, strict=True)), "axis labels kept the light palette's colour"
+
+    # the choice survives a reload, and the charts are drawn dark from the start
+    page.reload(wait_until="load")
+    assert_drawn(wait_for_charts(page), "dark")
+
+    # and back
+    page.locator(f'{PALETTE} label[title="Switch to light mode"]').click()
+    assert_drawn(wait_for_charts(page, previous="dark"), "light")
+    assert_clean(recorder)
+
+
+def test_a_reader_who_prefers_dark_gets_dark_charts(urls: dict[str, str], browser: Any, recorder: Recorder) -> None:
+    context = new_context(browser, recorder, color_scheme="dark")
+    try:
+        page = open_page(context, urls["article"])
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert_drawn(wait_for_charts(page), "dark")
+        assert_clean(recorder)
+    finally:
+        context.close()
+
+
+def test_rss_feed_parses(base: str) -> None:
+    with urlopen(base + "feed_rss_created.xml", timeout=10) as response:
+        feed = feedparser.parse(response.read())
+    assert not feed.bozo, feed.bozo_exception
+    assert len(feed.entries) > 0
+
+
+def test_search_finds_the_article(urls: dict[str, str], base: str, context: Any, recorder: Recorder) -> None:
+    page = open_page(context, urls["article"])
+    title = (page.locator("article h1").first.text_content() or "").strip()
+    with urlopen(base + "search/search_index.json", timeout=10) as response:
+        index = json.load(response)
+    assert title in {doc["title"] for doc in index["docs"]}
+
+    # and the search box, run by Material's worker on that index, lists it
+    query = page.locator('input[data-md-component="search-query"]')
+    query.click()
+    query.press_sequentially(title)  # Material searches on keyup: fill() alone would not trigger it
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for()
+    assert result.get_attribute("href") is not None
+    assert urljoin(page.url, result.get_attribute("href")).split("#")[0] == urls["article"]
+    assert_clean(recorder)
