@@ -70,6 +70,45 @@ class Thresholds:
     """Newsworthiness of the small-caps story: this weight times the gap, in percentage points,
     between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
 
+    leveraged_story_weight: float = 0.15
+    """Newsworthiness of the leveraged-funds story: this weight times the largest weekly move of a
+    leveraged or inverse fund, in percent, plus `decay_story_weight` times the month's decay of a
+    3x fund, in points."""
+
+    decay_story_weight: float = 0.25
+    """See `leveraged_story_weight`."""
+
+    bonds_story_weight: float = 0.4
+    """Newsworthiness of the bonds story: this weight times the gap between TLT and SPY for the week, in percentage points."""
+
+    havens_story_weight: float = 0.5
+    """Newsworthiness of the gold and defensives story: this weight times GLD's weekly move, in
+    percent; plus `event_bonus` when gold rose in a week the S&P 500 fell."""
+
+    international_story_weight: float = 0.5
+    """Newsworthiness of the international story: this weight times the gap between EEM and SPY for the week, in percentage points."""
+
+    correction_percent: float = 10.0
+    """A fund this far below its 52-week high is in a correction."""
+
+    bear_percent: float = 20.0
+    """A fund this far below its 52-week high is in a bear market."""
+
+    breakout_from_percent: float = 2.0
+    """A new 52-week high is news when the fund started the week at least this far below its high."""
+
+    bear_score: float = 8.0
+    """Newsworthiness of the drawdown story when a watched fund enters a bear market this week."""
+
+    correction_score: float = 5.0
+    """...when a watched fund enters a correction this week."""
+
+    breakout_score: float = 2.5
+    """...when a watched fund breaks out to a new 52-week high."""
+
+    second_story_score: float = 2.0
+    """A story other than the lead is published as a shorter piece when its score reaches this (at most two a week)."""
+
     event_bonus: float = 1.0
     """Added to a story's score for each event in its lead fund: a moving average crossed, a biggest-move-since of a year or more."""
 
@@ -178,6 +217,18 @@ SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
 
 MARKET_BENCHMARK = "SPY"
 """The fund a group is measured against when no other benchmark is named."""
+
+BONDS = ("TLT", "IEF", "SHY", "AGG", "LQD", "HYG")
+"""The bond funds of the bonds story; TLT (long Treasurys) leads."""
+
+HAVENS = ("GLD", "SLV", "XLU", "XLP")
+"""Gold and the defensives; GLD leads."""
+
+INTERNATIONAL = ("EEM", "EFA", "VWO", "VEA")
+"""Emerging and developed markets abroad; EEM leads."""
+
+DRAWDOWN_WATCH = ("SPY", "QQQ", "IWM")
+"""The funds whose corrections, bear markets and breakouts make the drawdown story."""
 
 SECTOR_LEVERAGED = ("SPXL", "SPXU")
 """The 3x bull and bear pair on the S&P 500 for the sector story's trader's angle."""

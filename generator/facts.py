@@ -97,6 +97,8 @@ class FundFacts(Fact):
     """Highest close of the 52-week window ending on `as_of`."""
     drawdown: float | None
     """Close against `high`, minus one (zero at a new high)."""
+    drawdown_start: float | None = None
+    """The same at the start of the week's window."""
     sma_short: float | None
     sma_long: float | None
     crossings: list[Crossing]
@@ -143,6 +145,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     high, sma_short, sma_long, volatility = (
         row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
+    high_start = row(panel.high, start) or {}
     crossed = _crossings(panel, start, end)
     biggest = _biggest_days(panel, start, end)
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
@@ -161,6 +164,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
             ytd=_change(close, year_close, symbol, year, end),
             high=_optional(high[symbol]),
             drawdown=_optional(close[symbol] / high[symbol] - 1),
+            drawdown_start=_optional(starts[symbol] / high_start[symbol] - 1) if starts else None,
             sma_short=_optional(sma_short[symbol]),
             sma_long=_optional(sma_long[symbol]),
             crossings=crossed[symbol],

@@ -181,17 +181,13 @@ def headline(writer: Writer, week: stories.WeekFacts, story_name: stories.StoryN
     return template
 
 
-def story_charts(data: Dataset, week: stories.WeekFacts, story_name: stories.StoryName, validate: bool = False) -> list[chart.Chart]:
+def story_charts(
+    data: Dataset, week: stories.WeekFacts, story_name: stories.StoryName, validate: bool = False, root: Path = ROOT
+) -> list[chart.Chart]:
     story = week.story(story_name)
     end = pd.Timestamp(week.as_of)
-    if isinstance(story, stories.SmallCapsStory):
-        symbols = [story.lead, *story.peers, *story.benchmarks]
-        title = "Small caps against the S&P 500 and the Dow"
-        lead = story.lead
-    else:
-        symbols = [*story.ranked, story.benchmark]
-        title = "Select Sector SPDRs against the S&P 500"
-        lead = story.ranked[0]
+    symbols, lead = story.chart_funds()
+    title = str(load_phrasebook(root / PHRASEBOOK_FILE)["chart_titles"][story_name])
     return [
         chart.week_bars(week.funds, symbols, data.universe, title, validate=validate),
         chart.price_trend(data.panel, lead, end, data.universe, validate=validate),
@@ -211,7 +207,7 @@ def render_article(
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
     title, slug = identity(data, week, name, root, writer)
     writer.index = provenance(week)
-    charts = story_charts(data, week, name)
+    charts = story_charts(data, week, name, root=root)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
     embeds = {

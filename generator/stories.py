@@ -15,7 +15,11 @@ from pydantic import Field
 
 from .calendar import Window
 from .config import (
+    BONDS,
     DEFINITIONS,
+    DRAWDOWN_WATCH,
+    HAVENS,
+    INTERNATIONAL,
     LARGE_CAP_BENCHMARKS,
     MARKET_BENCHMARK,
     SECTOR_LEVERAGED,
@@ -26,8 +30,8 @@ from .config import (
 )
 from .facts import Fact, FundFacts
 
-StoryName = Literal["small-caps", "sectors"]
-STORY_NAMES: tuple[StoryName, ...] = ("small-caps", "sectors")
+StoryName = Literal["small-caps", "sectors", "drawdown", "leveraged", "bonds", "havens", "international"]
+STORY_NAMES: tuple[StoryName, ...] = ("small-caps", "sectors", "drawdown", "leveraged", "bonds", "havens", "international")
 """Every story type, in tie-break order."""
 
 YEAR_OF_SESSIONS = 252
@@ -57,6 +61,11 @@ class SmallCapsStory(Fact):
     """Lead fund's weekly return minus the S&P 500 fund's, as a fraction."""
     gap_ytd: float | None
     ytd_ratio: Ratio | None
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        """The funds of the weekly-change chart, and the fund of the price chart."""
+        return [self.lead, *self.peers, *self.benchmarks], self.lead
+
     angle: SmallCapsAngle
     """What the week was for small caps; picks the headline and the opening (see `small_caps_angle`)."""
     events: int
@@ -67,6 +76,10 @@ class SectorsStory(Fact):
     """Leadership among the Select Sector SPDRs."""
 
     name: Literal["sectors"] = "sectors"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [*self.ranked, self.benchmark], self.ranked[0]
+
     ranked: list[str]
     """Sector funds, best week first."""
     benchmark: str
@@ -81,6 +94,126 @@ class SectorsStory(Fact):
     angle: Literal["broad_rally", "broad_selloff", "rotation"]
     events: int
     score: float
+
+
+class Gap(Fact):
+    """`subject`'s change minus `reference`'s from the close of `start` to the close of `end` (a fraction)."""
+
+    value: float
+    subject: str
+    reference: str
+    start: date
+    end: date
+
+
+def gap(funds: dict[str, FundFacts], subject: str, reference: str, window: Literal["week", "ytd"] = "week") -> Gap | None:
+    a, b = getattr(funds[subject], window), getattr(funds[reference], window)
+    if a is None or b is None or (a.start, a.end) != (b.start, b.end):
+        return None
+    return Gap(value=a.value - b.value, subject=subject, reference=reference, start=a.start, end=a.end)
+
+
+class Decay(Fact):
+    """A leveraged fund over a stretch against `factor` times its index: what daily resets cost (or paid)."""
+
+    value: float
+    """The fund's change minus `factor` times the index fund's change."""
+    fund: str
+    underlying: str
+    factor: int
+    target: float
+    """`factor` times the index fund's change."""
+    start: date
+    end: date
+
+
+class LeveragedStory(Fact):
+    """The week's extremes among leveraged and inverse funds, and the decay of a 3x fund over the past month."""
+
+    name: Literal["leveraged"] = "leveraged"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return self.ranked, self.decay.fund if self.decay else self.ranked[0]
+
+    ranked: list[str]
+    """Leveraged and inverse funds, best week first."""
+    decay: Decay | None
+    angle: Literal["extremes", "decay"]
+    events: int
+    score: float
+
+
+class BondsStory(Fact):
+    """Long Treasurys (TLT) and the other bond funds against the S&P 500."""
+
+    name: Literal["bonds"] = "bonds"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.peers, self.benchmark], self.lead
+
+    lead: str
+    peers: list[str]
+    benchmark: str
+    gap_week: Gap
+    gap_ytd: Gap | None
+    angle: Literal["bonds_win", "stocks_win", "in_step"]
+    events: int
+    score: float
+
+
+class HavensStory(Fact):
+    """Gold and the defensive sectors against the S&P 500."""
+
+    name: Literal["havens"] = "havens"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.peers, self.benchmark], self.lead
+
+    lead: str
+    peers: list[str]
+    benchmark: str
+    gap_week: Gap
+    angle: Literal["haven_bid", "gold_shines", "gold_fades", "in_step"]
+    events: int
+    score: float
+
+
+class InternationalStory(Fact):
+    """Emerging and developed markets abroad against US stocks."""
+
+    name: Literal["international"] = "international"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.peers, self.benchmark], self.lead
+
+    lead: str
+    peers: list[str]
+    benchmark: str
+    gap_week: Gap
+    gap_developed: Gap | None
+    gap_ytd: Gap | None
+    angle: Literal["abroad_leads", "home_leads", "in_step"]
+    events: int
+    score: float
+
+
+class DrawdownStory(Fact):
+    """A watched fund entering a correction or a bear market, or breaking out to a new 52-week high."""
+
+    name: Literal["drawdown"] = "drawdown"
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.others], self.lead
+
+    lead: str
+    others: list[str]
+    """Other watched funds, for the comparison."""
+    angle: Literal["bear", "correction", "breakout"]
+    events: int
+    score: float
+
+
+AnyStory = SmallCapsStory | SectorsStory | DrawdownStory | LeveragedStory | BondsStory | HavensStory | InternationalStory
 
 
 class StoryScore(Fact):
@@ -99,6 +232,11 @@ class WeekFacts(Fact):
     funds: dict[str, FundFacts]
     small_caps: SmallCapsStory | None = None
     sectors: SectorsStory | None = None
+    drawdown: DrawdownStory | None = None
+    leveraged: LeveragedStory | None = None
+    bonds: BondsStory | None = None
+    havens: HavensStory | None = None
+    international: InternationalStory | None = None
     ranking: list[StoryScore] = Field(default_factory=list)
     """Every story with its score, the lead first."""
 
@@ -106,8 +244,14 @@ class WeekFacts(Fact):
     def lead(self) -> StoryName:
         return self.ranking[0].name
 
-    def story(self, name: StoryName) -> SmallCapsStory | SectorsStory:
-        story = self.small_caps if name == "small-caps" else self.sectors
+    @property
+    def published(self) -> list[StoryName]:
+        """The lead, and up to two more stories whose score reaches `second_story_score`."""
+        others = [s.name for s in self.ranking[1:] if s.score >= THRESHOLDS.second_story_score][:2]
+        return [self.lead, *others]
+
+    def story(self, name: StoryName) -> AnyStory:
+        story = getattr(self, name.replace("-", "_"))
         if story is None:
             raise KeyError(name)
         return story
@@ -203,23 +347,178 @@ def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
     )
 
 
-def rank(small_caps: SmallCapsStory | None, sectors: SectorsStory | None) -> list[StoryScore]:
+def leveraged_story(funds: dict[str, FundFacts]) -> LeveragedStory | None:
+    levered = [s for s, f in funds.items() if f.leverage is not None]
+    if len(levered) < 2:
+        return None
+    ranked = sorted(levered, key=lambda s: -funds[s].week.value)
+    decay = _decay(funds, [s for s in ranked if abs(funds[s].leverage.factor) == 3])  # type: ignore[union-attr]
+    extreme = max(abs(funds[s].week.value) for s in ranked) * 100
+    decay_points = abs(decay.value) * 100 if decay else 0.0
+    angle: Literal["extremes", "decay"] = (
+        "decay" if decay_points * THRESHOLDS.decay_story_weight > extreme * THRESHOLDS.leveraged_story_weight else "extremes"
+    )
+    return LeveragedStory(
+        ranked=ranked,
+        decay=decay,
+        angle=angle,
+        events=0,
+        score=THRESHOLDS.leveraged_story_weight * extreme + THRESHOLDS.decay_story_weight * decay_points,
+    )
+
+
+def _decay(funds: dict[str, FundFacts], triple: list[str]) -> Decay | None:
+    """The 3x fund whose past month strayed furthest from three times its index fund's."""
+    found = []
+    for symbol in triple:
+        fund, leverage = funds[symbol], funds[symbol].leverage
+        if leverage is None or fund.month is None or leverage.underlying not in funds:
+            continue
+        base = funds[leverage.underlying].month
+        if base is None or (base.start, base.end) != (fund.month.start, fund.month.end):
+            continue
+        target = leverage.factor * base.value
+        found.append(
+            Decay(
+                value=fund.month.value - target,
+                fund=symbol,
+                underlying=leverage.underlying,
+                factor=leverage.factor,
+                target=target,
+                start=base.start,
+                end=base.end,
+            )
+        )
+    return max(found, key=lambda d: abs(d.value), default=None)
+
+
+def _versus(funds: dict[str, FundFacts], group: tuple[str, ...]) -> tuple[str, list[str], Gap] | None:
+    present = [s for s in group if s in funds]
+    if not present or present[0] != group[0] or MARKET_BENCHMARK not in funds:
+        return None
+    week = gap(funds, group[0], MARKET_BENCHMARK)
+    return None if week is None else (group[0], present[1:], week)
+
+
+def _flat(value: float) -> bool:
+    return abs(value) * 100 < THRESHOLDS.flat_percent
+
+
+def bonds_story(funds: dict[str, FundFacts]) -> BondsStory | None:
+    found = _versus(funds, BONDS)
+    if found is None:
+        return None
+    lead, peers, week = found
+    angle: Literal["bonds_win", "stocks_win", "in_step"] = (
+        "in_step" if _flat(week.value) else ("bonds_win" if week.value > 0 else "stocks_win")
+    )
+    events = _events(funds[lead])
+    return BondsStory(
+        lead=lead,
+        peers=peers,
+        benchmark=MARKET_BENCHMARK,
+        gap_week=week,
+        gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
+        angle=angle,
+        events=events,
+        score=THRESHOLDS.bonds_story_weight * abs(week.value) * 100 + THRESHOLDS.event_bonus * events,
+    )
+
+
+def havens_story(funds: dict[str, FundFacts]) -> HavensStory | None:
+    found = _versus(funds, HAVENS)
+    if found is None:
+        return None
+    lead, peers, week = found
+    gold, market = funds[lead].week.value, funds[MARKET_BENCHMARK].week.value
+    angle: Literal["haven_bid", "gold_shines", "gold_fades", "in_step"]
+    if _flat(week.value):
+        angle = "in_step"
+    elif gold > 0 and market < 0 and not _flat(gold) and not _flat(market):
+        angle = "haven_bid"
+    else:
+        angle = "gold_shines" if week.value > 0 else "gold_fades"
+    events = _events(funds[lead]) + int(angle == "haven_bid")
+    return HavensStory(
+        lead=lead,
+        peers=peers,
+        benchmark=MARKET_BENCHMARK,
+        gap_week=week,
+        angle=angle,
+        events=events,
+        score=THRESHOLDS.havens_story_weight * abs(gold) * 100 + THRESHOLDS.event_bonus * events,
+    )
+
+
+def international_story(funds: dict[str, FundFacts]) -> InternationalStory | None:
+    found = _versus(funds, INTERNATIONAL)
+    if found is None:
+        return None
+    lead, peers, week = found
+    angle: Literal["abroad_leads", "home_leads", "in_step"] = (
+        "in_step" if _flat(week.value) else ("abroad_leads" if week.value > 0 else "home_leads")
+    )
+    developed = gap(funds, "EFA", MARKET_BENCHMARK) if "EFA" in funds else None
+    events = _events(funds[lead])
+    return InternationalStory(
+        lead=lead,
+        peers=peers,
+        benchmark=MARKET_BENCHMARK,
+        gap_week=week,
+        gap_developed=developed,
+        gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
+        angle=angle,
+        events=events,
+        score=THRESHOLDS.international_story_weight * abs(week.value) * 100 + THRESHOLDS.event_bonus * events,
+    )
+
+
+def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
+    """The most serious threshold a watched fund crossed this week: bear market, then correction, then a breakout."""
+    watched = [s for s in DRAWDOWN_WATCH if s in funds and funds[s].drawdown is not None and funds[s].drawdown_start is not None]
+    rules: list[tuple[Literal["bear", "correction", "breakout"], float, float]] = [
+        ("bear", -THRESHOLDS.bear_percent / 100, THRESHOLDS.bear_score),
+        ("correction", -THRESHOLDS.correction_percent / 100, THRESHOLDS.correction_score),
+    ]
+    for angle, line, score in rules:
+        for symbol in watched:
+            fund = funds[symbol]
+            if fund.drawdown <= line < fund.drawdown_start:  # type: ignore[operator]
+                return DrawdownStory(lead=symbol, others=[s for s in watched if s != symbol], angle=angle, events=1, score=score)
+    for symbol in watched:
+        fund = funds[symbol]
+        if fund.drawdown == 0 and fund.drawdown_start <= -THRESHOLDS.breakout_from_percent / 100:  # type: ignore[operator]
+            others = [s for s in watched if s != symbol]
+            return DrawdownStory(lead=symbol, others=others, angle="breakout", events=1, score=THRESHOLDS.breakout_score)
+    return None
+
+
+def rank(found: list[AnyStory]) -> list[StoryScore]:
     """Stories by score, highest first; ties keep the order of STORY_NAMES."""
-    stories = [story for story in (small_caps, sectors) if story is not None]
     order = {name: position for position, name in enumerate(STORY_NAMES)}
-    stories.sort(key=lambda story: (-round(story.score, 9), order[story.name]))
-    return [StoryScore(name=story.name, score=story.score) for story in stories]
+    ordered = sorted(found, key=lambda story: (-round(story.score, 9), order[story.name]))
+    return [StoryScore(name=story.name, score=story.score) for story in ordered]
+
+
+BUILDERS = {
+    "small_caps": small_caps_story,
+    "sectors": sectors_story,
+    "drawdown": drawdown_story,
+    "leveraged": leveraged_story,
+    "bonds": bonds_story,
+    "havens": havens_story,
+    "international": international_story,
+}
 
 
 def week_facts(funds: dict[str, FundFacts], window: Window, data_through: date, source: str) -> WeekFacts:
-    small_caps, sectors = small_caps_story(funds), sectors_story(funds)
+    found = {field: build(funds) for field, build in BUILDERS.items()}
     return WeekFacts(
         as_of=window.end,
         window=window,
         data_through=data_through,
         source=source,
         funds=funds,
-        small_caps=small_caps,
-        sectors=sectors,
-        ranking=rank(small_caps, sectors),
+        ranking=rank([story for story in found.values() if story is not None]),
+        **found,  # type: ignore[arg-type]
     )
