@@ -79,9 +79,8 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
     return Chart(name="week", spec=_spec(chart, validate), data=data, description=description)
 
 
-def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe, validate: bool = False) -> Chart:
-    """A fund's close with its 50- and 200-day moving averages over the past year."""
-    window = panel.close.loc[:end].index[-TREND_SESSIONS:]
+def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """Close and its 50- and 200-day averages over `window`, tidy (date, series, price); averages it lacks are left out."""
     wide = pd.DataFrame(
         {
             "Close": panel.close.loc[window, symbol],
@@ -94,8 +93,12 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
     data["price"] = data["price"].round(2)
     data["date"] = data["date"].dt.strftime("%Y-%m-%d")
     series = [name for name in wide.columns if name in set(data["series"])]
-    chart = (
-        alt.Chart(data, title=f"{symbol} and its moving averages")
+    return data, series, wide
+
+
+def _lines(data: pd.DataFrame, series: list[str], title: str) -> alt.Chart:
+    return (
+        alt.Chart(data, title=title)
         .mark_line(strokeWidth=1.5)
         .encode(
             x=alt.X("date:T", title=None),
@@ -107,20 +110,77 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
                 alt.Tooltip("price:Q", title="Price ($)", format=",.2f"),
             ],
         )
-        .properties(width="container", height=260)
-        .interactive(bind_y=False)
     )
-    last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
+
+
+def _averages_sentence(wide: pd.DataFrame) -> str:
     averages = [
         f"the {name.split('-')[0]}-day average at ${value:,.2f}"
         for name, value in ((n, wide[n].iloc[-1]) for n in ("50-day average", "200-day average"))
         if not pd.isna(value)
     ]
+    return " with " + " and ".join(averages) if averages else ""
+
+
+def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe, validate: bool = False) -> Chart:
+    """A fund's close with its 50- and 200-day moving averages over the past year."""
+    window = panel.close.loc[:end].index[-TREND_SESSIONS:]
+    data, series, wide = _price_lines(panel, symbol, window)
+    chart = _lines(data, series, f"{symbol} and its moving averages").properties(width="container", height=260).interactive(bind_y=False)
+    last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
     description = (
         f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
-        f"closing at ${last:,.2f}" + (" with " + " and ".join(averages) if averages else "") + "."
+        f"closing at ${last:,.2f}{_averages_sentence(wide)}."
     )
     return Chart(name=f"trend-{symbol.lower().lstrip('^')}", spec=_spec(chart, validate), data=data, description=description)
+
+
+RANGES = {"One year": 365, "Three years": 3 * 365, "All": 100 * 365}
+"""The fund page's range selector: label and calendar days back from the newest close."""
+
+
+def fund_history(panel: Panel, symbol: str, universe: Universe, validate: bool = False) -> Chart:
+    """A fund's whole price history with its averages, and a range selector (one year, three years, all)."""
+    history = panel.close[symbol].dropna().index
+    data, series, wide = _price_lines(panel, symbol, history)
+    last_day = pd.Timestamp(history[-1])
+    span = alt.param(
+        name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=list(RANGES), name="Range ")
+    )
+    chart = (
+        _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
+        .add_params(span)
+        .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
+        .properties(width="container", height=300)
+    )
+    description = (
+        f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
+        f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
+    )
+    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description)
+
+
+def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
+    """How far below its 52-week high the fund closed, session by session (compute.drawdowns)."""
+    if series.empty:
+        return None
+    data = pd.DataFrame({"date": pd.DatetimeIndex(series.index).strftime("%Y-%m-%d"), "drawdown": (series * 100).round(2).to_numpy()})
+    chart = (
+        alt.Chart(data, title=f"{symbol} below its 52-week high")
+        .mark_area(line=True, opacity=0.4, color=DOWN_COLOUR)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
+            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("drawdown:Q", title="Drawdown (%)", format=".1f")],
+        )
+        .properties(width="container", height=180)
+    )
+    worst = pd.DatetimeIndex(series.index)[int(series.to_numpy().argmin())]
+    description = (
+        f"Area chart of how far {universe[symbol].name} ({symbol}) closed below its 52-week high; "
+        f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
+    )
+    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description)
 
 
 def _svg(spec_json: str) -> str:

@@ -176,3 +176,33 @@ def compounded(day_changes_in_window: pd.Series) -> float:
 def leverage_gap(fund_return: float, underlying_return: float, factor: int) -> float:
     """How far a leveraged fund's return over a window fell from `factor` times its index's (negative: it lagged)."""
     return fund_return - factor * underlying_return
+
+
+def trailing_returns(close: pd.Series, end: pd.Timestamp) -> dict[str, tuple[pd.Timestamp, float]]:
+    """A fund's returns up to `end`: the past week, month, year to date, one year and since its first close.
+
+    Each is (base session, change); a window the fund's history does not reach is left out.
+    """
+    history = close.loc[:end].dropna()
+    sessions = pd.DatetimeIndex(history.index)
+    if len(sessions) < 2:
+        return {}
+    bases = {
+        "week": sessions[sessions <= end - pd.Timedelta(days=DEFINITIONS.week_lookback_days)],
+        "month": sessions[sessions <= end - pd.DateOffset(months=1)],
+        "ytd": sessions[sessions < pd.Timestamp(year=end.year, month=1, day=1)],
+        "year": sessions[sessions <= end - pd.DateOffset(years=1)],
+    }
+    found = {name: pd.Timestamp(days[-1]) for name, days in bases.items() if len(days)}
+    if "ytd" in found and found["ytd"].year != end.year - 1:
+        del found["ytd"]
+    found["start"] = pd.Timestamp(sessions[0])
+    last = float(history.iloc[-1])
+    return {name: (base, last / float(history.loc[base]) - 1) for name, base in found.items()}
+
+
+def drawdowns(close: pd.Series, days: int) -> pd.Series:
+    """The close against its highest close of the past `days` calendar days, minus one, once that much history exists."""
+    history = close.dropna()
+    high = rolling_high(history.to_frame(), days).iloc[:, 0]
+    return (history / high - 1).dropna()

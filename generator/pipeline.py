@@ -31,7 +31,15 @@ POSTS_DIR = Path("posts")
 WEEKS_DIR = Path("weeks")
 POST_URL_DEPTH = 4
 """Posts are served at `yyyy/MM/dd/slug/` (mkdocs.yml, blog `post_url_format`): four folders below the site root."""
-CATEGORIES: dict[str, str] = {"small-caps": "Small Caps", "sectors": "Sectors"}
+CATEGORIES: dict[str, str] = {
+    "small-caps": "Small Caps",
+    "sectors": "Sectors",
+    "drawdown": "Corrections And Breakouts",
+    "leveraged": "Leveraged And Inverse",
+    "bonds": "Bonds",
+    "havens": "Gold And Defensives",
+    "international": "International",
+}
 RELATED_LINKS = 3
 
 
@@ -139,6 +147,8 @@ class Article:
     facts: stories.WeekFacts
     claims: list[Claim]
     """Every figure and superlative in the text, in order, with its provenance (the claims ledger)."""
+    tags: list[str]
+    """The tickers the article mentions."""
 
     @property
     def path(self) -> Path:
@@ -200,6 +210,7 @@ def render_article(
     story_name: str | None = None,
     related: list[RelatedLink] | None = None,
     root: Path = ROOT,
+    secondary: bool = False,
 ) -> Article:
     """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included."""
     note = data.notes.get(week.as_of, EMPTY_NOTE)
@@ -207,12 +218,13 @@ def render_article(
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
     title, slug = identity(data, week, name, root, writer)
     writer.index = provenance(week)
-    charts = story_charts(data, week, name, root=root)
+    writer.fund_link = "../funds/{}.md"
+    charts = story_charts(data, week, name, root=root)[: 1 if secondary else 2]
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
-    embeds = {
+    embeds = {"week": "", "trend": ""} | {
         item.name.split("-")[0]: render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": base})
-        for item, caption in zip(charts, ["Weekly change", "Price and moving averages"], strict=True)
+        for item, caption in zip(charts, ["Weekly change", "Price and moving averages"], strict=False)
     }
     context: dict[str, Any] = {
         "w": writer,
@@ -226,6 +238,7 @@ def render_article(
         "story_name": name,
         "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
         "chart_list": charts,
+        "secondary": secondary,
     }
     body = render_template(templates, f"articles/{name}.md.j2", context)
     front = {
@@ -241,7 +254,15 @@ def render_article(
     )
     markdown = _front_matter(header, front) + "\n" + _tidy(body)
     return Article(
-        as_of=week.as_of, story=name, headline=title, slug=slug, markdown=markdown, charts=charts, facts=week, claims=writer.claims
+        as_of=week.as_of,
+        story=name,
+        headline=title,
+        slug=slug,
+        markdown=markdown,
+        charts=charts,
+        facts=week,
+        claims=writer.claims,
+        tags=sorted(writer.mentioned),
     )
 
 
@@ -294,16 +315,17 @@ def generate_articles(
     by_story: dict[str, list[RelatedLink]] = {}
     for window in week_windows(data, first, last):
         week = week_facts(data, window)
-        name = story_for(data, week)
-        related = by_story.get(name, [])[-RELATED_LINKS:][::-1]
-        if only is None or window.end in only:
-            article = render_article(data, week, name, related=related, root=root)
-            articles.append(article)
-            title, path = article.headline, article.path
-        else:
-            title, slug = identity(data, week, name, root)
-            path = post_path(week.as_of, slug)
-        by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
+        lead = story_for(data, week)
+        for name in [lead, *(other for other in week.published if other != lead)][:3]:
+            related = by_story.get(name, [])[-RELATED_LINKS:][::-1]
+            if only is None or window.end in only:
+                article = render_article(data, week, name, related=related, root=root, secondary=name != lead)
+                articles.append(article)
+                title, path = article.headline, article.path
+            else:
+                title, slug = identity(data, week, name, root)
+                path = post_path(week.as_of, slug)
+            by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
         if progress is not None:
             progress()
     return articles

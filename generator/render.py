@@ -125,6 +125,8 @@ class Writer:
     """Provenance of the facts' values (see `provenance`); with it, every filter's output is recorded in `claims`."""
     claims: list[Claim] = field(default_factory=list)
     depth: int = 0
+    fund_link: str | None = None
+    """With it, a fund's first mention links to its page: the pattern takes the page's slug."""
 
     def pick(self, key: str) -> str:
         """A phrase from the phrasebook list `key`, seeded by the week, not repeating within the article."""
@@ -156,7 +158,10 @@ class Writer:
         if symbol in self.mentioned:
             return symbol
         self.mentioned.add(symbol)
-        return self.universe[symbol].first_mention
+        mention = self.universe[symbol].first_mention
+        if self.fund_link is None:
+            return mention
+        return f"[{mention}]({self.fund_link.format(symbol.lower().lstrip('^'))})"
 
     @_claim
     def percent(self, value: float) -> str:

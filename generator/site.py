@@ -11,12 +11,15 @@ from pathlib import Path
 
 from . import chart
 from .config import ROOT
+from .funds import FUNDS_DIR, fund_pages
 from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, about_data_page, generate_articles, methodology_page
 from .write import OutputWriter
 
 DOCS_DIR = Path("content")
 CACHE_DIR = Path(".cache")
 VEGA_BUNDLE = Path("assets/javascripts/vega-bundle.js")
+GENERATED = ("posts", "weeks", "funds", "methodology.md", "about-data.md", VEGA_BUNDLE.name)
+"""What the generator writes into the docs dir (names, for copying a project without them); the rest is the editors'."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,23 @@ def write_site(
         for article in articles:
             out.prune_siblings(article.path, f"{article.as_of.isoformat()}-*.md")
         return Summary(weeks=len(articles), articles=len(articles), charts=len(specs), files_changed=out.changed, files_removed=0)
+    pages, index = fund_pages(data, articles, root)
+    fund_specs = [item.spec for page in pages for item in page.charts]
+    fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
+    out.write(FUNDS_DIR / "index.md", index)
+    for page in pages:
+        out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
+        for item in page.charts:
+            write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
     newest = data.weeks[-1].date() if len(data.weeks) else None
     out.write("methodology.md", methodology_page(root, data.excluded, newest))
     out.write("about-data.md", about_data_page(data, root))
     out.write(VEGA_BUNDLE, chart.vega_bundle())
-    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR)
+    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR)
     return Summary(
         weeks=len(articles),
         articles=len(articles),
-        charts=len(specs),
+        charts=len(specs) + len(fund_specs),
         files_changed=out.changed,
         files_removed=removed,
     )
@@ -78,6 +89,11 @@ def write_article(out: OutputWriter, article: Article, svgs: Iterator[str]) -> N
     out.write(folder / "facts.json", article.facts.model_dump_json(indent=2) + "\n")
     out.write(folder / f"{article.story}.claims.json", claims_json(article))
     for item in article.charts:
-        out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
-        out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
-        out.write(folder / f"{item.name}.svg", next(svgs))
+        write_chart(out, folder, item, next(svgs))
+
+
+def write_chart(out: OutputWriter, folder: Path, item: chart.Chart, svg: str) -> None:
+    """A chart's spec, the data behind it as CSV, and its static image."""
+    out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
+    out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
+    out.write(folder / f"{item.name}.svg", svg)

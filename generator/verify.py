@@ -125,6 +125,17 @@ def recompute(path: str, ctx: Context) -> float | None:
                 return target if parts[3] == "day_target" else c.change(symbol, before, end) - target
             if parts[3] == "underlying_week":
                 return c.change(underlying, start, end)
+        if field == "drawdown_start":
+            highs = [v for d, v in c.by_symbol[symbol].items() if start - timedelta(days=DEFINITIONS.high_window_days) < d <= start]
+            return c.close(symbol, start) / max(highs) - 1
+    parent = ctx.at(path.rsplit(".", 1)[0]) if "." in path else None
+    if isinstance(parent, dict) and {"subject", "reference", "start", "end"} <= set(parent):
+        first, last = date.fromisoformat(parent["start"]), date.fromisoformat(parent["end"])
+        return c.change(parent["subject"], first, last) - c.change(parent["reference"], first, last)
+    if isinstance(parent, dict) and {"fund", "underlying", "factor", "start", "end"} <= set(parent):
+        first, last = date.fromisoformat(parent["start"]), date.fromisoformat(parent["end"])
+        target = parent["factor"] * c.change(parent["underlying"], first, last)
+        return target if path.endswith(".target") else c.change(parent["fund"], first, last) - target
     if path == "small_caps.gap_week":
         return c.change(SMALL_CAPS[0], start, end) - c.change(LARGE_CAP_BENCHMARKS[0], start, end)
     if path == "small_caps.ytd_ratio.value":
@@ -323,12 +334,13 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
     claimed = bytearray(len(body))
     cursor, problems = 0, []
     for number, claim in enumerate(ledger["claims"], start=1):
-        found = lowered.find(claim["text"].lower(), cursor)
+        printed = _unlinked(claim["text"])
+        found = lowered.find(printed.lower(), cursor)
         if found < 0:
-            problems.append(f'claim {number} ({claim["kind"]}) "{claim["text"]}" is not in the text as printed, in order')
+            problems.append(f'claim {number} ({claim["kind"]}) "{printed}" is not in the text as printed, in order')
             continue
-        claimed[found : found + len(claim["text"])] = b"\x01" * len(claim["text"])
-        cursor = found + len(claim["text"])
+        claimed[found : found + len(printed)] = b"\x01" * len(printed)
+        cursor = found + len(printed)
         if "?" in claim["paths"]:
             problems.append(f'claim {number} "{claim["text"]}" comes from no fact of the week')
             continue
@@ -343,6 +355,11 @@ def _prose(markdown: str) -> str:
     text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.DOTALL)
     text = re.sub(r"<figure.*?</figure>", "", text, flags=re.DOTALL)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    return _unlinked(text)
+
+
+def _unlinked(text: str) -> str:
+    """Markdown links as their words: `[IWM](../funds/iwm.md)` reads `[IWM]`."""
     return re.sub(r"\]\([^)]*\)", "]", text)
 
 

@@ -20,6 +20,7 @@ import pytest
 from browser_helpers import CHROMIUM_ARGS, DATA_MARKS, SCREENSHOTS, Recorder, build_project, find_chromium, serve
 
 from generator.pipeline import Dataset
+from generator.site import GENERATED
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
@@ -31,7 +32,6 @@ sync_playwright = pytest.importorskip("playwright.sync_api", reason="playwright 
 
 pytestmark = pytest.mark.slow
 FIRST, LAST = date(2018, 9, 1), date(2018, 11, 30)
-GENERATED = ("posts", "weeks", "methodology.md", "about-data.md", "vega-bundle.js")
 TIMEOUT_MS = 15_000
 PALETTE = 'form[data-md-component="palette"]'
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.config import ROOT
+from generator.site import GENERATED
 
 runner = CliRunner()
 WEEK = "2018-10-26"
@@ -45,7 +46,7 @@ def make_project(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "content",
         root / "content",
-        ignore=shutil.ignore_patterns("posts", "weeks", "methodology.md", "about-data.md", "vega-bundle.js"),
+        ignore=shutil.ignore_patterns(*GENERATED),
     )
     (root / "content" / "notes").mkdir(exist_ok=True)
     return root

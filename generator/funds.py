@@ -1,0 +1,79 @@
+"""Fund pages: one page per fund of the universe, with its facts, returns, charts and the articles that mention it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import chart, compute
+from .config import DEFINITIONS, ROOT
+from .pipeline import Article, Dataset
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
+
+FUNDS_DIR = Path("funds")
+"""Fund pages and their chart files, in the docs dir: funds/iwm.md and funds/iwm/price.vl.json."""
+
+
+@dataclass(frozen=True)
+class FundPage:
+    symbol: str
+    slug: str
+    markdown: str
+    charts: list[chart.Chart]
+
+
+def fund_slug(symbol: str) -> str:
+    """`IWM` -> `iwm`; `^GSPC` -> `gspc`."""
+    return symbol.lower().lstrip("^")
+
+
+def fund_pages(data: Dataset, articles: list[Article], root: Path = ROOT) -> tuple[list[FundPage], str]:
+    """A page for every fund with prices, and the index page that lists them by category.
+
+    A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder.
+    """
+    mentions: dict[str, list[Article]] = {}
+    for article in articles:
+        for symbol in article.tags:
+            mentions.setdefault(symbol, []).append(article)
+    newest = data.prices.sessions[-1]
+    templates = root / TEMPLATES_DIR
+    phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
+    pages = []
+    for symbol in data.prices.close.columns:
+        fund = data.universe[symbol]
+        close = data.prices.close[symbol]
+        last = pd.Timestamp(close.dropna().index[-1])
+        drawdowns = compute.drawdowns(close, DEFINITIONS.high_window_days)
+        charts = [chart.fund_history(data.panel, symbol, data.universe)]
+        drawdown_chart = chart.fund_drawdown(drawdowns, symbol, data.universe)
+        if drawdown_chart is not None:
+            charts.append(drawdown_chart)
+        slug = fund_slug(symbol)
+        embeds = [
+            render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": ""})
+            for item, caption in zip(charts, ["Price and moving averages", "Below the 52-week high"], strict=False)
+        ]
+        writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook)
+        volatility = float(data.panel.volatility[symbol].loc[last])
+        context = {
+            "w": writer,
+            "fund": fund,
+            "as_of": last.date(),
+            "stale": last < newest,
+            "returns": {name: (base.date(), value) for name, (base, value) in compute.trailing_returns(close, last).items()},
+            "volatility": None if pd.isna(volatility) else volatility,
+            "drawdown": None if drawdowns.empty or drawdowns.index[-1] != last else float(drawdowns.iloc[-1]),
+            "charts": embeds,
+            "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
+            "articles": sorted(mentions.get(symbol, []), key=lambda a: a.as_of, reverse=True),
+            "definitions": DEFINITIONS,
+        }
+        pages.append(FundPage(symbol, slug, render_template(templates, "pages/fund.md.j2", context), charts))
+    by_category: dict[str, list[str]] = {}
+    for page in pages:
+        by_category.setdefault(data.universe[page.symbol].category, []).append(page.symbol)
+    index = render_template(templates, "pages/funds.md.j2", {"universe": data.universe, "by_category": by_category, "slug": fund_slug})
+    return pages, index
