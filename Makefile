@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site test lint typecheck golden serve sample clean chromium
+.PHONY: site test lint typecheck golden serve sample clean chromium bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -50,3 +50,7 @@ sample: $(STAMP)
 
 clean:
 	rm -rf site .cache content/posts content/weeks content/methodology.md content/about-data.md content/assets/javascripts/vega-bundle.js
+
+## bench: time generation, builds, the weekly run and the whole universe; writes BENCHMARKS.md (under 10 minutes)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
