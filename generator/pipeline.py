@@ -6,6 +6,7 @@ arithmetic of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -171,12 +172,18 @@ def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = N
 
 
 def identity(
-    data: Dataset, week: stories.WeekFacts, name: stories.StoryName, root: Path = ROOT, writer: Writer | None = None
+    data: Dataset,
+    week: stories.WeekFacts,
+    name: stories.StoryName,
+    root: Path = ROOT,
+    writer: Writer | None = None,
+    note: Note | None = None,
 ) -> tuple[str, str]:
     """(headline, slug): the editor's headline if the note has one; the slug always from the generated headline."""
     writer = writer or Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
     generated = headline(writer, week, name)
-    return data.notes.get(week.as_of, EMPTY_NOTE).headline or generated, slugify(generated)
+    note = data.notes.get(week.as_of, EMPTY_NOTE) if note is None else note
+    return note.headline or generated, slugify(generated)
 
 
 def post_path(as_of: date, slug: str) -> Path:
@@ -198,10 +205,11 @@ def story_charts(
     end = pd.Timestamp(week.as_of)
     symbols, lead = story.chart_funds()
     title = str(load_phrasebook(root / PHRASEBOOK_FILE)["chart_titles"][story_name])
-    return [
+    charts = [
         chart.week_bars(week.funds, symbols, data.universe, title, validate=validate),
         chart.price_trend(data.panel, lead, end, data.universe, validate=validate),
     ]
+    return [dataclasses.replace(item, name=f"{story_name}-{item.name}") for item in charts]
 
 
 def render_article(
@@ -212,19 +220,22 @@ def render_article(
     root: Path = ROOT,
     secondary: bool = False,
 ) -> Article:
-    """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included."""
-    note = data.notes.get(week.as_of, EMPTY_NOTE)
+    """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included.
+
+    The week's note belongs to its lead article; a shorter piece gets none of it.
+    """
+    note = EMPTY_NOTE if secondary else data.notes.get(week.as_of, EMPTY_NOTE)
     name = story_for(data, week, story_name)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
-    title, slug = identity(data, week, name, root, writer)
+    title, slug = identity(data, week, name, root, writer, note)
     writer.index = provenance(week)
     writer.fund_link = "../funds/{}.md"
     charts = story_charts(data, week, name, root=root)[: 1 if secondary else 2]
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
     embeds = {"week": "", "trend": ""} | {
-        item.name.split("-")[0]: render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": base})
-        for item, caption in zip(charts, ["Weekly change", "Price and moving averages"], strict=False)
+        kind: render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": base})
+        for kind, item, caption in zip(("week", "trend"), charts, ["Weekly change", "Price and moving averages"], strict=False)
     }
     context: dict[str, Any] = {
         "w": writer,
@@ -235,6 +246,7 @@ def render_article(
         "related": related or [],
         "note": note,
         "definitions": DEFINITIONS,
+        "thresholds": THRESHOLDS,
         "story_name": name,
         "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
         "chart_list": charts,
@@ -323,7 +335,7 @@ def generate_articles(
                 articles.append(article)
                 title, path = article.headline, article.path
             else:
-                title, slug = identity(data, week, name, root)
+                title, slug = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE)
                 path = post_path(week.as_of, slug)
             by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
         if progress is not None:

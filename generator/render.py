@@ -239,8 +239,9 @@ class Writer:
 
     @staticmethod
     def capfirst(text: str) -> str:
-        """Upper-case the first letter only, for a phrase that opens a sentence."""
-        return text[:1].upper() + text[1:]
+        """Upper-case the first letter only, for a phrase that opens a sentence (inside a leading link's brackets too)."""
+        lead = 1 if text.startswith("[") else 0
+        return text[:lead] + text[lead : lead + 1].upper() + text[lead + 1 :]
 
     @_claim
     def ratio(self, value: float) -> str:

@@ -53,7 +53,9 @@ def write_site(
     if only is not None:
         for article in articles:
             out.prune_siblings(article.path, f"{article.as_of.isoformat()}-*.md")
-        return Summary(weeks=len(articles), articles=len(articles), charts=len(specs), files_changed=out.changed, files_removed=0)
+        return Summary(
+            weeks=len({a.as_of for a in articles}), articles=len(articles), charts=len(specs), files_changed=out.changed, files_removed=0
+        )
     pages, index = fund_pages(data, articles, root)
     fund_specs = [item.spec for page in pages for item in page.charts]
     fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
@@ -68,7 +70,7 @@ def write_site(
     out.write(VEGA_BUNDLE, chart.vega_bundle())
     removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR)
     return Summary(
-        weeks=len(articles),
+        weeks=len({article.as_of for article in articles}),
         articles=len(articles),
         charts=len(specs) + len(fund_specs),
         files_changed=out.changed,

@@ -227,8 +227,8 @@ def test_search_finds_the_article(urls: dict[str, str], base: str, context: Any,
     query = page.locator('input[data-md-component="search-query"]')
     query.click()
     query.press_sequentially(title)  # Material searches on keyup: fill() alone would not trigger it
-    result = page.locator(".md-search-result__item a").first
-    result.wait_for()
-    assert result.get_attribute("href") is not None
-    assert urljoin(page.url, result.get_attribute("href")).split("#")[0] == urls["article"]
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for()
+    found = {urljoin(page.url, link.get_attribute("href") or "").split("#")[0] for link in results.all()}
+    assert urls["article"] in found, "headlines repeat across weeks, so the article is among the results"
     assert_clean(recorder)

@@ -16,14 +16,14 @@ def test_article_writes_markdown_to_a_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["article", "--as-of", "2018-10-24", "--story", "small-caps", "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("---\n") and "The iShares Russell 2000 ETF (NYSE:IWM) tumbled 7.6 percent" in text
+    assert text.startswith("---\n") and "[The iShares Russell 2000 ETF (NYSE:IWM)](../funds/iwm.md) tumbled 7.6 percent" in text
     assert "Prices through the close of October 24, 2018" in text
 
 
 def test_article_to_stdout_picks_the_lead_story() -> None:
     result = runner.invoke(app, ["article", "--as-of", "2018-10-24"])
     assert result.exit_code == 0
-    assert 'categories:\n  - "Sectors"' in result.stdout
+    assert "categories:\n" in result.stdout and "Why this story led: " in result.stdout
 
 
 def test_a_date_outside_the_data_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -114,8 +114,8 @@ def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
         ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=0.25, beat_benchmark=1, funds_count=3, ytd_leader=None,
         leveraged=[], angle="rotation", events=0, score=5.0,
     )  # fmt: skip
-    assert [s.name for s in rank(tied, sectors)] == ["small-caps", "sectors"]
-    assert [s.name for s in rank(tied, sectors.model_copy(update={"score": 5.1}))] == ["sectors", "small-caps"]
+    assert [s.name for s in rank([tied, sectors])] == ["small-caps", "sectors"]
+    assert [s.name for s in rank([tied, sectors.model_copy(update={"score": 5.1})])] == ["sectors", "small-caps"]
 
 
 def test_leveraged_daily_move_against_factor_times_the_index(october) -> None:  # type: ignore[no-untyped-def]
