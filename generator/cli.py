@@ -118,40 +118,65 @@ def site(
 ) -> None:
     """Generate every week's article, charts and pages, then build site/ (from the bundled sample unless --store)."""
     from .build import build_site
-    from .pipeline import load_dataset, prepare_dataset
-    from .site import write_site
+    from .site import inputs_digest, up_to_date
 
     started = time.perf_counter()
-    _check_or_exit()
+    source = "live" if store else "sample"
+    digest = None
+    if not week and not (store and check):
+        # Gates depend on the time of the run, so a gated run is never taken from the cache.
+        digest = inputs_digest(project, project / (store or SAMPLE_STORE), f"{first}|{last}|{source}")
+    cached = up_to_date(project, digest) if digest else None
     try:
-        if store is None:
-            data = load_dataset(project)
+        if cached is None:
+            line = _generate(store, now, check, first, last, week, digest)
         else:
-            tidy, report = _run_gates(project / store, now) if check else (read_store(project / store), None)
-            data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", report.excluded if report else None, root=project)
-        _check_or_exit(data)
-        weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
-        ) as bar:
-            task = bar.add_task("Writing weeks", total=len(weeks))
-            only = {day.date() for day in week} if week else None
-            summary = write_site(
-                data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
-            )
-        verified = _verify(store, only)
+            line = f"inputs unchanged since the last run: {cached} generated files up to date"
         generated = time.perf_counter() - started
         if build:
             with console.status("Building the site with mkdocs build --strict"):
-                build_site(data.source, root=project, site_dir=site_dir)
+                build_site(source, root=project, site_dir=site_dir)
     except GeneratorError as error:
         _fail(error)
     total = time.perf_counter() - started
-    console.print(
+    console.print(f"{line}; generated in {generated:.1f} s" + (f", built in {total - generated:.1f} s" if build else ""), highlight=False)
+
+
+def _generate(
+    store: Path | None,
+    now: datetime | None,
+    check: bool,
+    first: datetime | None,
+    last: datetime | None,
+    week: list[datetime] | None,
+    digest: str | None,
+) -> str:
+    """Check, load, generate, write and verify; the summary line."""
+    from .pipeline import load_dataset, prepare_dataset
+    from .site import record_run, write_site
+
+    _check_or_exit()
+    if store is None:
+        data = load_dataset(project)
+    else:
+        tidy, report = _run_gates(project / store, now) if check else (read_store(project / store), None)
+        data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", report.excluded if report else None, root=project)
+    _check_or_exit(data)
+    weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
+    only = {day.date() for day in week} if week else None
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("Writing weeks", total=len(weeks))
+        summary = write_site(
+            data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
+        )
+    verified = _verify(store, only)
+    if digest is not None:
+        record_run(project, digest, summary.written)
+    return (
         f"{summary.weeks} weeks, {summary.articles} articles, {summary.charts} charts, {verified.claims} claims verified, "
-        f"{summary.files_changed} files written, {summary.files_removed} removed; "
-        f"generated in {generated:.1f} s" + (f", built in {total - generated:.1f} s" if build else ""),
-        highlight=False,
+        f"{summary.files_changed} files written, {summary.files_removed} removed"
     )
 
 

@@ -162,6 +162,18 @@ class RelatedLink:
     path: str
 
 
+_LAST_INDEX: dict[int, tuple[stories.WeekFacts, dict[int, tuple[str, ...]]]] = {}
+
+
+def _provenance(week: stories.WeekFacts) -> dict[int, tuple[str, ...]]:
+    """The facts' provenance index, once per week (a week's articles share their facts object)."""
+    cached = _LAST_INDEX.get(id(week))
+    if cached is None or cached[0] is not week:
+        _LAST_INDEX.clear()
+        _LAST_INDEX[id(week)] = cached = (week, provenance(week))
+    return cached[1]
+
+
 def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = None) -> stories.StoryName:
     """The story an article tells: the one asked for, else the one the week's note forces, else the lead."""
     note = data.notes.get(week.as_of, EMPTY_NOTE)
@@ -199,16 +211,21 @@ def headline(writer: Writer, week: stories.WeekFacts, story_name: stories.StoryN
 
 
 def story_charts(
-    data: Dataset, week: stories.WeekFacts, story_name: stories.StoryName, validate: bool = False, root: Path = ROOT
+    data: Dataset,
+    week: stories.WeekFacts,
+    story_name: stories.StoryName,
+    validate: bool = False,
+    root: Path = ROOT,
+    secondary: bool = False,
 ) -> list[chart.Chart]:
+    """The weekly-change chart, and for a lead article the lead fund's price with its averages."""
     story = week.story(story_name)
     end = pd.Timestamp(week.as_of)
     symbols, lead = story.chart_funds()
     title = str(load_phrasebook(root / PHRASEBOOK_FILE)["chart_titles"][story_name])
-    charts = [
-        chart.week_bars(week.funds, symbols, data.universe, title, validate=validate),
-        chart.price_trend(data.panel, lead, end, data.universe, validate=validate),
-    ]
+    charts = [chart.week_bars(week.funds, symbols, data.universe, title, validate=validate)]
+    if not secondary:
+        charts.append(chart.price_trend(data.panel, lead, end, data.universe, validate=validate))
     return [dataclasses.replace(item, name=f"{story_name}-{item.name}") for item in charts]
 
 
@@ -228,9 +245,9 @@ def render_article(
     name = story_for(data, week, story_name)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
     title, slug = identity(data, week, name, root, writer, note)
-    writer.index = provenance(week)
+    writer.index = _provenance(week)
     writer.fund_link = "../funds/{}.md"
-    charts = story_charts(data, week, name, root=root)[: 1 if secondary else 2]
+    charts = story_charts(data, week, name, root=root, secondary=secondary)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
     templates = root / TEMPLATES_DIR
     embeds = {"week": "", "trend": ""} | {

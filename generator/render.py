@@ -68,8 +68,8 @@ def provenance(facts: object) -> dict[int, tuple[str, ...]]:
 
     def walk(value: object, path: str) -> None:
         if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), f"{path}.{name}" if path else name)
+            for name, item in value.__dict__.items():
+                walk(item, f"{path}.{name}" if path else name)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             for item in dataclasses.fields(value):
                 walk(getattr(value, item.name), f"{path}.{item.name}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from . import chart
 from .config import ROOT
 from .funds import FUNDS_DIR, fund_pages
 from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, about_data_page, generate_articles, methodology_page
-from .write import OutputWriter
+from .write import OutputWriter, write_atomic
 
 DOCS_DIR = Path("content")
 CACHE_DIR = Path(".cache")
@@ -29,6 +30,8 @@ class Summary:
     charts: int
     files_changed: int
     files_removed: int
+    written: frozenset[Path] = frozenset()
+    """Every file the run wrote or found already right (for the manifest)."""
 
 
 def write_site(
@@ -75,6 +78,7 @@ def write_site(
         charts=len(specs) + len(fund_specs),
         files_changed=out.changed,
         files_removed=removed,
+        written=frozenset(out.written),
     )
 
 
@@ -99,3 +103,45 @@ def write_chart(out: OutputWriter, folder: Path, item: chart.Chart, svg: str) ->
     out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
     out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
     out.write(folder / f"{item.name}.svg", svg)
+
+
+MANIFEST = CACHE_DIR / "site-manifest.json"
+"""The inputs' digest and every generated file's digest, from the last complete run."""
+INPUTS = ("mkdocs.yml", "data/funds.yaml", "data/flows.csv", "data/store/snapshots.csv", "templates", "content/notes", "generator")
+"""What generation reads besides the price store: any change here means generating again."""
+
+
+def inputs_digest(root: Path, store: Path, options: str) -> str:
+    """One digest of everything generation depends on: the prices, the editors' files, the code and the options."""
+    digest = hashlib.sha256(options.encode())
+    paths = [store] + [root / name for name in INPUTS]
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        for file in files:
+            if file.exists():
+                digest.update(str(file.relative_to(root) if file.is_relative_to(root) else file).encode())
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def up_to_date(root: Path, digest: str) -> int | None:
+    """The number of generated files when the last run had these very inputs and its outputs are untouched; else None."""
+    manifest = root / MANIFEST
+    if not manifest.exists():
+        return None
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    if recorded.get("inputs") != digest:
+        return None
+    docs = root / DOCS_DIR
+    for name, expected in recorded["outputs"].items():
+        path = docs / name
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            return None
+    return len(recorded["outputs"])
+
+
+def record_run(root: Path, digest: str, written: Iterable[Path]) -> None:
+    """Remember a complete, verified run: the next one with the same inputs can skip generation."""
+    docs = (root / DOCS_DIR).resolve()
+    outputs = {str(path.relative_to(docs)): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(written)}
+    write_atomic(root / MANIFEST, json.dumps({"inputs": digest, "outputs": outputs}, indent=0).encode("utf-8"))
