@@ -499,7 +499,8 @@ class Bench:
         warm, _ = run([*command, "build", "-f", str(project / "mkdocs.yml"), "-s"], cwd=project, ETF_SITE_DATA_SOURCE="sample")
         after = sum(1 for _ in (project / "site").rglob("index.html"))
         said = " ".join(line for line in (result.stdout + result.stderr).splitlines() if "issue" in line.lower())
-        note = f"{after} pages (MkDocs: {before}); {said}"
+        version = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+        note = f"{version or ' '.join(command)}: {after} pages (MkDocs: {before}); {said}"
         self.out.add("Zensical build --strict, cold / warm", f"{cold:.1f} s / {warm:.1f} s", note=note)
 
 

@@ -104,7 +104,7 @@ def test_chart_specs_are_vega_lite_with_inline_data(built: tuple[Path, Path]) ->
     for spec_file in site.glob("weeks/*/*.vl.json"):
         spec = json.loads(spec_file.read_text(encoding="utf-8"))
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-        assert "values" in json.dumps(spec["datasets"]) or spec["datasets"], spec_file
+        assert spec["data"]["values"], spec_file
 
 
 def test_rss_feed_dates_come_from_front_matter(built: tuple[Path, Path]) -> None:
