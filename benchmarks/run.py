@@ -500,7 +500,7 @@ class Bench:
         after = sum(1 for _ in (project / "site").rglob("index.html"))
         said = " ".join(line for line in (result.stdout + result.stderr).splitlines() if "issue" in line.lower())
         version = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False).stdout.strip()
-        note = f"{version or ' '.join(command)}: {after} pages (MkDocs: {before}); {said}"
+        note = f"zensical {version or '?'} ({command[-1]}): {after} pages (MkDocs: {before}); {said}"
         self.out.add("Zensical build --strict, cold / warm", f"{cold:.1f} s / {warm:.1f} s", note=note)
 
 

@@ -86,13 +86,13 @@ def claims_json(article: Article) -> str:
     """The article's claims ledger: what it says, where each figure comes from, in the order printed."""
     claims = [dataclasses.asdict(claim) for claim in article.claims]
     ledger = {"as_of": article.as_of.isoformat(), "story": article.story, "article": article.path.as_posix(), "claims": claims}
-    return json.dumps(ledger, indent=1, default=str) + "\n"
+    return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 
 def write_article(out: OutputWriter, article: Article, svgs: Iterator[str]) -> None:
     folder = WEEKS_DIR / article.as_of.isoformat()
     out.write(article.path, article.markdown)
-    out.write(folder / "facts.json", article.facts.model_dump_json(indent=2) + "\n")
+    out.write(folder / "facts.json", article.facts.model_dump_json(exclude_none=True) + "\n")
     out.write(folder / f"{article.story}.claims.json", claims_json(article))
     for item in article.charts:
         write_chart(out, folder, item, next(svgs))
