@@ -208,6 +208,8 @@ class DrawdownStory(Fact):
     lead: str
     others: list[str]
     """Other watched funds, for the comparison."""
+    leveraged: list[str] = Field(default_factory=list)
+    """The 3x bull and bear funds on the lead fund's index (TNA and TZA for IWM), for the trader's angle."""
     angle: Literal["bear", "correction", "breakout"]
     events: int
     score: float
@@ -473,6 +475,13 @@ def international_story(funds: dict[str, FundFacts]) -> InternationalStory | Non
     )
 
 
+def _triple_pair(funds: dict[str, FundFacts], symbol: str) -> list[str]:
+    """The 3x funds on the index `symbol` tracks, bull first (the S&P 500 funds multiply the index itself)."""
+    index = "^GSPC" if symbol == MARKET_BENCHMARK else symbol
+    on_index = {s: f.leverage.factor for s, f in sorted(funds.items()) if f.leverage is not None and f.leverage.underlying == index}
+    return [next(s for s, factor in on_index.items() if factor == wanted) for wanted in (3, -3) if wanted in on_index.values()]
+
+
 def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
     """The most serious threshold a watched fund crossed this week: bear market, then correction, then a breakout."""
     watched = [s for s in DRAWDOWN_WATCH if s in funds and funds[s].drawdown is not None and funds[s].drawdown_start is not None]
@@ -484,12 +493,20 @@ def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
         for symbol in watched:
             fund = funds[symbol]
             if fund.drawdown <= line < fund.drawdown_start:  # type: ignore[operator]
-                return DrawdownStory(lead=symbol, others=[s for s in watched if s != symbol], angle=angle, events=1, score=score)
+                others = [s for s in watched if s != symbol]
+                return DrawdownStory(lead=symbol, others=others, leveraged=_triple_pair(funds, symbol), angle=angle, events=1, score=score)
     for symbol in watched:
         fund = funds[symbol]
         if fund.drawdown == 0 and fund.drawdown_start <= -THRESHOLDS.breakout_from_percent / 100:  # type: ignore[operator]
             others = [s for s in watched if s != symbol]
-            return DrawdownStory(lead=symbol, others=others, angle="breakout", events=1, score=THRESHOLDS.breakout_score)
+            return DrawdownStory(
+                lead=symbol,
+                others=others,
+                leveraged=_triple_pair(funds, symbol),
+                angle="breakout",
+                events=1,
+                score=THRESHOLDS.breakout_score,
+            )
     return None
 
 
