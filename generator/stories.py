@@ -143,58 +143,42 @@ class LeveragedStory(Fact):
     score: float
 
 
-class BondsStory(Fact):
+class VersusMarket(Fact):
+    """A group's lead fund against the S&P 500 fund: the shape shared by the bonds, havens and international stories."""
+
+    lead: str
+    peers: list[str]
+    benchmark: str
+    gap_week: Gap
+    events: int
+    score: float
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.peers, self.benchmark], self.lead
+
+
+class BondsStory(VersusMarket):
     """Long Treasurys (TLT) and the other bond funds against the S&P 500."""
 
     name: Literal["bonds"] = "bonds"
-
-    def chart_funds(self) -> tuple[list[str], str]:
-        return [self.lead, *self.peers, self.benchmark], self.lead
-
-    lead: str
-    peers: list[str]
-    benchmark: str
-    gap_week: Gap
     gap_ytd: Gap | None
     angle: Literal["bonds_win", "stocks_win", "in_step"]
-    events: int
-    score: float
 
 
-class HavensStory(Fact):
+class HavensStory(VersusMarket):
     """Gold and the defensive sectors against the S&P 500."""
 
     name: Literal["havens"] = "havens"
-
-    def chart_funds(self) -> tuple[list[str], str]:
-        return [self.lead, *self.peers, self.benchmark], self.lead
-
-    lead: str
-    peers: list[str]
-    benchmark: str
-    gap_week: Gap
     angle: Literal["haven_bid", "gold_shines", "gold_fades", "in_step"]
-    events: int
-    score: float
 
 
-class InternationalStory(Fact):
+class InternationalStory(VersusMarket):
     """Emerging and developed markets abroad against US stocks."""
 
     name: Literal["international"] = "international"
-
-    def chart_funds(self) -> tuple[list[str], str]:
-        return [self.lead, *self.peers, self.benchmark], self.lead
-
-    lead: str
-    peers: list[str]
-    benchmark: str
-    gap_week: Gap
     gap_developed: Gap | None
     gap_ytd: Gap | None
     angle: Literal["abroad_leads", "home_leads", "in_step"]
-    events: int
-    score: float
 
 
 class DrawdownStory(Fact):
