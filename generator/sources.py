@@ -214,10 +214,15 @@ class CsvDirSource:
     name: str = "csv"
 
     def fetch(self, symbols: list[str], start: date, now: datetime) -> Fetched:
+        """Each symbol's file on its own: a missing or malformed file fails that symbol, with the reason, not the fetch."""
         report = LoadReport()
-        present = [s for s in symbols if (self.directory / f"{s}.csv").exists() or (self.directory / f"{s}.csv.gz").exists()]
-        frame = read_csv_dir(self.directory, present, report) if present else pd.DataFrame(columns=TIDY_COLUMNS)
-        failed = {s: f"no file in {self.directory}" for s in symbols if s not in present}
+        frames, failed = [], {}
+        for symbol in symbols:
+            try:
+                frames.append(read_csv_dir(self.directory, [symbol], report))
+            except GeneratorError as error:
+                failed[symbol] = str(error)
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
         if not frame.empty:
             frame = frame.loc[frame["session"] >= pd.Timestamp(start)]
         frame, notes = completed_sessions_only(frame.reset_index(drop=True), now)

@@ -6,7 +6,8 @@ the exact shape yfinance 1.7 returns; the download itself is a fake, so nothing 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import shutil
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -304,7 +305,7 @@ def test_yfinance_source_without_a_logged_reason_says_no_prices():
 
 def test_csv_dir_source_reads_the_files_it_has_from_start_and_names_the_rest():
     fetched = CsvDirSource(PRICES).fetch(["IWM", "DIVO", "SPY"], date(2016, 5, 1), AFTER_THE_CLOSE)
-    assert fetched.failed == {"SPY": f"no file in {PRICES}"}
+    assert fetched.failed == {"SPY": f"{PRICES}: no price file for SPY (SPY.csv or SPY.csv.gz)"}
     assert "DIVO: 4 empty rows skipped" in fetched.notes
     frame = fetched.frame
     assert frame["session"].min() == pd.Timestamp(2016, 5, 2)
@@ -353,3 +354,13 @@ def test_source_from_name_yfinance_uses_the_download_it_is_given():
 def test_source_from_name_refuses_an_unknown_name():
     with pytest.raises(GeneratorError, match=r"unknown source 'ftp://prices': use yfinance, sample or csv:DIR"):
         source_from_name("ftp://prices", ROOT)
+
+
+def test_csv_dir_source_sets_a_malformed_file_aside_and_reads_the_rest(tmp_path):
+    """A bad file fails its own symbol, with the reason; the others still load."""
+    shutil.copy(PRICES / "IWM.csv", tmp_path / "IWM.csv")
+    lines = (PRICES / "IWM.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "BAD.csv").write_text("\n".join([lines[0], lines[2], lines[1], *lines[3:]]) + "\n", encoding="utf-8")
+    fetched = CsvDirSource(tmp_path).fetch(["IWM", "BAD"], date(2016, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+    assert set(fetched.frame["symbol"]) == {"IWM"}
+    assert "not in ascending order" in fetched.failed["BAD"]
