@@ -38,6 +38,11 @@ class Closes:
         for symbol, session, close in zip(tidy["symbol"], tidy["session"], tidy["close"], strict=True):
             self.by_symbol.setdefault(str(symbol), {})[pd.Timestamp(session).date()] = float(close)
         self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
+        last_of_week: dict[tuple[int, int], date] = {}
+        for day in self.sessions:
+            last_of_week[day.isocalendar()[:2]] = day
+        self.week_ends = sorted(last_of_week.values())
+        """The last session of each calendar week."""
 
     def close(self, symbol: str, day: date) -> float:
         return self.by_symbol[symbol][day]
@@ -248,11 +253,7 @@ def _count_truth(path: str, ctx: Context) -> int | None:
 def _streak(symbol: str, ctx: Context) -> int:
     """Consecutive calendar weeks of gains (or losses) ending this week, from each week's last close."""
     closes = ctx.closes.by_symbol[symbol]
-    week_ends: dict[tuple[int, int], date] = {}
-    for day in ctx.closes.sessions:
-        if day <= ctx.as_of:
-            week_ends[day.isocalendar()[:2]] = day
-    ends = sorted(week_ends.values())
+    ends = [day for day in ctx.closes.week_ends if day <= ctx.as_of]
     run, sign = 0, 0
     for later, earlier in zip(reversed(ends), list(reversed(ends))[1:], strict=False):
         if earlier not in closes or later not in closes:
