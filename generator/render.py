@@ -201,7 +201,7 @@ class Writer:
         """Two funds' moves in one phrase.
 
         "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction,
-        "were both basically flat", else each on its own: "IWM is up 1.2 percent, while SPY is basically flat".
+        "were both basically flat", else each on its own: "IWM is up 1.2 percent and SPY is basically flat".
         """
         directions = ["flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values]
         names = [self.fund(s) for s in symbols]
@@ -211,7 +211,7 @@ class Writer:
         if set(directions) == {"flat"}:
             return f"{self.series(names)} were both basically flat"
         first, second = (f"{n} is {self.signed(v)}" for n, v in zip(names, values, strict=True))
-        return f"{first}, while {second}"
+        return f"{first} and {second}"
 
     @staticmethod
     def series(items: Sequence[str]) -> str:
