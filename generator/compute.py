@@ -168,11 +168,6 @@ def weekly_changes(close: pd.DataFrame, week_closes: pd.DatetimeIndex) -> pd.Dat
     return at_week_close / at_week_close.shift(1) - 1
 
 
-def compounded(day_changes_in_window: pd.Series) -> float:
-    """The return of holding through consecutive daily changes."""
-    return float(np.prod(1 + day_changes_in_window.to_numpy()) - 1)
-
-
 def leverage_gap(fund_return: float, underlying_return: float, factor: int) -> float:
     """How far a leveraged fund's return over a window fell from `factor` times its index's (negative: it lagged)."""
     return fund_return - factor * underlying_return

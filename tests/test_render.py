@@ -73,8 +73,7 @@ def test_respectively_only_when_both_move_the_same_way() -> None:
     assert writer().respectively(["VB", "SCHA"], [0.024, 0.021]).endswith("are up 2.4 percent and 2.1 percent, respectively")
     mixed = writer().respectively(["VB", "SCHA"], [0.024, -0.021])
     assert (
-        mixed
-        == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent and the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
+        mixed == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent and the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
     )
     assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("were both basically flat")
 
