@@ -252,10 +252,6 @@ class Writer:
         raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {value:.2f}")
 
     @_claim
-    def price(self, value: float) -> str:
-        return f"${value:,.2f}"
-
-    @_claim
     def money(self, value: float) -> str:
         """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
         amount = abs(value)
@@ -319,7 +315,6 @@ WRITER_FILTERS = (
     "day",
     "since",
     "ratio",
-    "price",
     "count",
     "leverage",
     "longdate",

@@ -301,8 +301,6 @@ def _check_value(claim: dict[str, Any], ctx: Context) -> list[str]:
     truth = recompute(paths[0], ctx)
     if truth is None:
         return [f'"{claim["text"]}": no way to recompute {paths[0]} from the prices']
-    if kind == "price":
-        return [] if claim["text"] == f"${truth:,.2f}" else [f'"{claim["text"]}": the close is ${truth:,.2f}']
     if kind == "ratio":
         bracket = next((b for b in ctx.phrasebook["ratios"] if b["min"] <= truth < b["max"]), None)
         return [] if bracket and bracket["words"] == claim["text"] else [f'"{claim["text"]}": the recomputed ratio is {truth:.3f}']
