@@ -8,15 +8,17 @@ the load with the symbol and date at fault.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .errors import MissingDataError, PriceDataError
-from .write import write_atomic
+from .write import remove_stale_temporaries, write_atomic
 
 YFINANCE_COLUMNS = ["Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"]
 """The header of `yfinance.download(..., auto_adjust=False)` written with `DataFrame.to_csv()`."""
@@ -62,11 +64,15 @@ def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFr
         line = int(np.flatnonzero(bad_dates)[0]) + 2
         raise PriceDataError(f"{path}:{line}", f"unreadable date {raw['Date'].iloc[line - 2]!r}", symbol=symbol)
     frame["symbol"] = symbol
-    return validate(frame[TIDY_COLUMNS], source=str(path), report=report)
+    rows = validate(frame[TIDY_COLUMNS], source=str(path), report=report)
+    if rows.empty:
+        reason = f"no rows with prices (all {len(frame)} rows are empty)" if len(frame) else "no rows"
+        raise PriceDataError(str(path), reason, symbol=symbol)
+    return rows
 
 
 def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None) -> pd.DataFrame:
-    """Drop empty rows, then insist on complete, positive, sorted, unique prices per symbol."""
+    """Drop empty rows, then insist on complete, positive, sorted, unique prices and a volume that is not negative, per symbol."""
     frame = frame.copy()
     for column in [*PRICE_FIELDS, "volume"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -83,6 +89,10 @@ def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None)
     if non_positive.any():
         row = frame.loc[non_positive].iloc[0]
         raise PriceDataError(source, "price is zero or negative", symbol=row["symbol"], day=row["session"])
+    negative_volume = frame["volume"] < 0
+    if negative_volume.any():
+        row = frame.loc[negative_volume].iloc[0]
+        raise PriceDataError(source, f"volume is negative ({row['volume']:g})", symbol=row["symbol"], day=row["session"])
     for symbol, rows in frame.groupby("symbol", sort=False):
         sessions = rows["session"]
         duplicated = sessions.duplicated()
@@ -117,14 +127,34 @@ def read_csv_dir(directory: Path, symbols: Iterable[str] | None = None, report: 
 
 
 def read_store(path: Path) -> pd.DataFrame:
-    """The price store (parquet, tidy), validated like any other input."""
+    """The price store (parquet, tidy), validated like any other input; a file that is not one fails in one line."""
     if not path.exists():
         raise MissingDataError(f"{path}: price store not found")
-    return validate(pd.read_parquet(path), source=str(path))
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, pa.ArrowException) as error:
+        raise PriceDataError(str(path), f"not a readable price store ({_parquet_reason(error)})") from error
+    missing = [name for name in TIDY_COLUMNS if name not in frame.columns]
+    if missing:
+        raise PriceDataError(str(path), f"not a price store: no column {', '.join(missing)}")
+    if not pd.api.types.is_datetime64_any_dtype(frame["session"]):
+        raise PriceDataError(str(path), f"not a price store: column session holds {frame['session'].dtype}, not dates")
+    return validate(frame[TIDY_COLUMNS], source=str(path))
+
+
+def _parquet_reason(error: Exception) -> str:
+    """pyarrow's complaint on one line, without the path it repeats."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    first_line = reason.strip().splitlines()[0] if reason.strip() else type(error).__name__
+    return re.sub(r"^Could not open Parquet input source '.*?': ", "", first_line).rstrip(".")
 
 
 def write_store(frame: pd.DataFrame, path: Path) -> None:
-    """Write the store atomically (see write.write_atomic): a reader never sees half a file."""
+    """Write the store atomically (see write.write_atomic): a reader never sees half a file.
+
+    Temporaries that a killed write left beside it are removed first.
+    """
+    remove_stale_temporaries(path.parent)
     buffer = io.BytesIO()
     frame[TIDY_COLUMNS].sort_values(["symbol", "session"]).reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
     write_atomic(path, buffer.getvalue())

@@ -25,6 +25,9 @@ from .load import PRICE_FIELDS, SAMPLE_STORE, TIDY_COLUMNS, LoadReport, read_csv
 YFINANCE_FIELDS = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close", "Volume": "volume"}
 """yfinance's price fields (level `Price` of its columns) and their names in the price table."""
 
+YFINANCE_ACTIONS = {"Dividends": "dividends", "Stock Splits": "split_ratio", "Capital Gains": "capital_gains"}
+"""The fields `actions=True` adds (Capital Gains for funds only); `Stock Splits` is new shares per old one, 0 on other days."""
+
 CHUNK_SIZE = 40
 """Symbols per `yf.download` call: one batched request per chunk."""
 
@@ -33,13 +36,23 @@ class DownloadError(GeneratorError):
     """Every symbol of a download failed, after retries."""
 
 
+@dataclass(frozen=True)
+class Split:
+    """A split the source reported: from `session` on, one old share is `ratio` new ones (2.0 for 2-for-1, 0.2 for 1-for-5)."""
+
+    symbol: str
+    session: pd.Timestamp
+    ratio: float
+
+
 @dataclass
 class Fetched:
-    """New rows from a source, and the symbols it could not deliver (symbol -> reason)."""
+    """New rows from a source, the symbols it could not deliver (symbol -> reason), and the splits it reported."""
 
     frame: pd.DataFrame
     failed: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    splits: list[Split] = field(default_factory=list)
 
 
 class Source(Protocol):
@@ -66,18 +79,19 @@ def completed_sessions_only(frame: pd.DataFrame, now: datetime) -> tuple[pd.Data
 
 
 def normalize_yfinance(raw: pd.DataFrame, symbols: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A `yf.download(..., auto_adjust=False)` frame, in either column orientation, as tidy rows.
+    """A `yf.download(..., auto_adjust=False)` frame, in either column orientation, as tidy rows plus `split_ratio`.
 
     Handles (field, ticker) and (ticker, field) MultiIndex columns, a single-ticker frame with flat
-    columns, a tz-aware or naive index, and duplicated index rows (the last wins). A symbol
-    whose rows are all empty is returned in the failures, not as rows.
+    columns, a tz-aware or naive index, duplicated index rows (the last wins), and the action
+    columns of `actions=True` (`split_ratio` is NaN without them). A symbol whose rows are all
+    empty is returned in the failures, not as rows.
     """
     failed: dict[str, str] = {}
     if raw.empty:
-        return pd.DataFrame(columns=["session", "symbol", *PRICE_FIELDS, "volume"]), {s: "no rows returned" for s in symbols}
+        return pd.DataFrame(columns=[*TIDY_COLUMNS, "split_ratio"]), {s: "no rows returned" for s in symbols}
     columns = raw.columns
     if isinstance(columns, pd.MultiIndex):
-        field_level = 0 if set(columns.get_level_values(0)) <= set(YFINANCE_FIELDS) else 1
+        field_level = 0 if set(columns.get_level_values(0)) <= {*YFINANCE_FIELDS, *YFINANCE_ACTIONS} else 1
         stacked = raw.stack(level=1 - field_level, future_stack=True)
         stacked.index = stacked.index.set_names(["session", "symbol"])
         tidy = stacked.reset_index()
@@ -86,7 +100,9 @@ def normalize_yfinance(raw: pd.DataFrame, symbols: list[str]) -> tuple[pd.DataFr
             raise PriceDataError("yfinance", f"flat columns but {len(symbols)} symbols asked for")
         tidy = raw.rename_axis("session").reset_index()
         tidy["symbol"] = symbols[0]
-    tidy = tidy.rename(columns=YFINANCE_FIELDS)
+    tidy = tidy.rename(columns={**YFINANCE_FIELDS, **YFINANCE_ACTIONS})
+    if "split_ratio" not in tidy.columns:
+        tidy["split_ratio"] = float("nan")
     missing_fields = [name for name in YFINANCE_FIELDS.values() if name not in tidy.columns]
     if missing_fields:
         raise PriceDataError("yfinance", f"download lacks {', '.join(missing_fields)}: was auto_adjust=False passed?")
@@ -101,7 +117,17 @@ def normalize_yfinance(raw: pd.DataFrame, symbols: list[str]) -> tuple[pd.DataFr
     for symbol in symbols:
         if symbol not in have:
             failed[symbol] = "no prices returned"
-    return tidy.loc[~empty & tidy["symbol"].isin(symbols)].reset_index(drop=True), failed
+    kept = tidy.loc[~empty & tidy["symbol"].isin(symbols), [*TIDY_COLUMNS, "split_ratio"]]
+    return kept.reset_index(drop=True), failed
+
+
+def reported_splits(tidy: pd.DataFrame) -> list[Split]:
+    """The splits in the `split_ratio` column of normalized rows (0 or NaN on the days without one)."""
+    days = tidy.loc[tidy["split_ratio"].fillna(0).gt(0) & tidy["split_ratio"].ne(1)]
+    return [
+        Split(str(symbol), pd.Timestamp(session), float(ratio))
+        for symbol, session, ratio in zip(days["symbol"], days["session"], days["split_ratio"], strict=True)
+    ]
 
 
 Downloader = Callable[..., pd.DataFrame]
@@ -138,12 +164,30 @@ def _yfinance_download(**kwargs: Any) -> pd.DataFrame:
 
 
 def _failure_reason(symbol: str, messages: list[str], fallback: str) -> str:
-    """yfinance's own words for why `symbol` failed, without the link it appends."""
+    """yfinance's own words for why `symbol` failed, without the link it appends.
+
+    yfinance 1.7 logs, per ticker, `Failed to get ticker 'X' reason: ...` (its time-zone lookup) or
+    `$X: possibly delisted; ...` (`Ticker.history`), and then a summary, `['X', 'Y']: reason`,
+    where the reason is the history's message or the `repr` of what it raised (`DNSError('...')`).
+    The per-ticker line is the more specific, so it is preferred.
+    """
+    own = re.compile(rf"^(?:Failed to get ticker '{re.escape(symbol)}' reason: |\$?{re.escape(symbol)}: )(.+)$", re.DOTALL)
+    summary = re.compile(r"^\[((?:'[^']*'(?:, )?)+)\]: (.+)$", re.DOTALL)
     for message in messages:
-        found = re.search(rf"ticker '{re.escape(symbol)}' reason: (.*?)(?:\. See |$)", message)
+        found = own.match(message.strip())
         if found:
-            return found.group(1).strip()
+            return _without_link(found.group(1))
+    for message in messages:
+        found = summary.match(message.strip())
+        if found and symbol in re.findall(r"'([^']*)'", found.group(1)):
+            raised = re.fullmatch(r"\w+\((['\"])(.*)\1\)", found.group(2), re.DOTALL)
+            return _without_link(raised.group(2) if raised else found.group(2))
     return fallback
+
+
+def _without_link(reason: str) -> str:
+    """A reason up to the `. See https://...` yfinance (and curl) append, on one line."""
+    return " ".join(re.split(r"\.? See https?://", reason, maxsplit=1)[0].split())
 
 
 @dataclass
@@ -168,17 +212,20 @@ class YFinanceSource:
             except tenacity.RetryError as error:
                 last = error.last_attempt
                 reasons = [str(last.exception())] if last.failed else list(last.result()[1].values())
-                reason = max(set(reasons), key=reasons.count)
+                reason = max(reasons, key=reasons.count)
                 raise DownloadError(
                     f"yfinance returned no prices for {len(chunk)} symbols after {last.attempt_number} attempts: {reason}"
                 ) from None
             failed.update(chunk_failed)
             frames.append(tidy)
         frame, notes = completed_sessions_only(pd.concat(frames, ignore_index=True), now)
-        return Fetched(frame=frame, failed=failed, notes=notes)
+        return Fetched(frame=frame[TIDY_COLUMNS], failed=failed, notes=notes, splits=reported_splits(frame))
 
     def _download_chunk(self, chunk: list[str], start: date, end: date) -> tuple[pd.DataFrame, dict[str, str]]:
-        """One batched call, retried with exponential backoff and jitter while it raises or returns nothing at all."""
+        """One batched call, retried with exponential backoff and jitter while it raises or returns nothing at all.
+
+        `actions=True` brings yfinance's `Stock Splits`, which the store needs to re-base history after a split.
+        """
 
         def attempt() -> tuple[pd.DataFrame, dict[str, str]]:
             raw = self.download(
@@ -187,7 +234,7 @@ class YFinanceSource:
                 end=end.isoformat(),
                 interval="1d",
                 auto_adjust=False,
-                actions=False,
+                actions=True,
                 group_by="column",
                 progress=False,
                 threads=True,

@@ -8,23 +8,78 @@ what a run did not write there is removed, and nothing outside them is ever touc
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+from .errors import GeneratorError
+
+FILE_MODE = 0o644
+"""Every file written is readable by all (a web server, another user's checkout) and writable by its owner, whatever the umask."""
+
+TEMPORARY_MARK = ".tmp-"
+"""Temporaries are named `.NAME.tmp-XXXXXXXX` beside their target, so a leftover is recognisably ours."""
+
+STALE_AFTER_SECONDS = 60.0
+"""A temporary untouched for this long belongs to a write that was killed: a live write touches it within milliseconds."""
+
+_TEMPORARY = re.compile(rf"^\..+{re.escape(TEMPORARY_MARK)}[a-z0-9_]{{8}}$")
+"""The names `tempfile.mkstemp(prefix=f".{name}{TEMPORARY_MARK}")` makes (eight characters of its random alphabet)."""
+
+
+class WriteError(GeneratorError):
+    """A file could not be written (disk full, read-only folder); the previous version is intact."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path` (mode 0644).
+
+    An OS error (disk full, read-only folder) leaves the old file as it was, removes the temporary
+    and is raised as a WriteError naming the file.
+    """
+    temporary: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}{TEMPORARY_MARK}", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), FILE_MODE)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteError(f"cannot write {_shown(path)}: {error.strerror or error}") from error
         raise
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, as the user typed it."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def remove_stale_temporaries(folder: Path, *, recursive: bool = False, stale_after: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Delete the temporaries of writes that were killed (see write_atomic) in `folder`; return what was removed.
+
+    Only names of our own pattern are touched, and only when unmodified for `stale_after` seconds,
+    so a write in progress in another process keeps its file.
+    """
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - stale_after
+    candidates = folder.rglob(f".*{TEMPORARY_MARK}*") if recursive else folder.glob(f".*{TEMPORARY_MARK}*")
+    removed = []
+    for path in sorted(candidates):
+        if _TEMPORARY.match(path.name) and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 class OutputWriter:
@@ -34,6 +89,10 @@ class OutputWriter:
         self.root = root
         self.written: set[Path] = set()
         self.changed = 0
+
+    def remove_stale_temporaries(self) -> list[Path]:
+        """Delete temporaries that killed runs left anywhere under `root` (call once, before writing)."""
+        return remove_stale_temporaries(self.root, recursive=True)
 
     def write(self, relative: str | Path, content: str | bytes) -> Path:
         path = self.root / relative

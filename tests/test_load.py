@@ -177,3 +177,86 @@ def test_read_csv_dir_reads_gzipped_files_when_listing_the_folder(tmp_path):
 def test_read_csv_dir_finds_a_gzipped_file_for_a_requested_symbol(tmp_path):
     (tmp_path / "IWM.csv.gz").write_bytes(gzip.compress((PRICES / "IWM.csv").read_bytes()))
     assert len(load.read_csv_dir(tmp_path, ["IWM"])) == 30
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        ([IWM_LINES[0]], "no rows"),
+        ([IWM_LINES[0], "2016-04-28,,,,,,\n", "2016-04-29,,,,,,\n"], "no rows with prices (all 2 rows are empty)"),
+    ],
+    ids=["header-only", "empty-rows"],
+)
+def test_read_yfinance_csv_without_a_row_of_prices_fails_naming_the_file(tmp_path, lines, words):
+    path = write_iwm(tmp_path, lines)
+    with pytest.raises(PriceDataError) as raised:
+        load.read_yfinance_csv(path)
+    assert str(raised.value) == f"{path} [IWM]: {words}"
+
+
+def test_read_yfinance_csv_rejects_a_negative_volume_naming_symbol_and_date(tmp_path):
+    path = write_iwm(tmp_path, [*IWM_LINES[:3], with_field(IWM_LINES[3], 6, "-5\n"), *IWM_LINES[4:]])
+    with pytest.raises(PriceDataError) as raised:
+        load.read_yfinance_csv(path)
+    assert str(raised.value) == f"{path} [IWM] on 2016-05-02: volume is negative (-5)"
+
+
+def test_validate_accepts_a_volume_of_zero():
+    frame = load.read_yfinance_csv(PRICES / "IWM.csv").assign(volume=0)
+    assert (load.validate(frame, source="test")["volume"] == 0).all()
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _zero_bytes(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _csv_text(path: Path) -> None:
+    path.write_text("".join(IWM_LINES))
+
+
+def _corrupt_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[8:-100] = bytes(len(data) - 108)
+    path.write_bytes(bytes(data))
+
+
+def _without_adj_close(path: Path) -> None:
+    pd.read_parquet(path).drop(columns="adj_close").to_parquet(path)
+
+
+def _sessions_as_text(path: Path) -> None:
+    frame = pd.read_parquet(path)
+    frame.assign(session=frame["session"].dt.strftime("%Y-%m-%d")).to_parquet(path)
+
+
+BROKEN_STORES = {
+    "truncated": (_truncated, "not a readable price store (Parquet magic bytes not found in footer"),
+    "zero-bytes": (_zero_bytes, "not a readable price store (Parquet file size is 0 bytes)"),
+    "not-parquet": (_csv_text, "not a readable price store (Parquet magic bytes not found in footer"),
+    "corrupt-pages": (_corrupt_pages, "not a readable price store ("),
+    "no-adj-close": (_without_adj_close, "not a price store: no column adj_close"),
+    "sessions-as-text": (_sessions_as_text, "not a price store: column session holds"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_STORES))
+def test_read_store_of_a_file_that_is_not_a_store_fails_in_one_line_naming_it(tmp_path, case):
+    breaks, words = BROKEN_STORES[case]
+    store = tmp_path / "prices.parquet"
+    load.write_store(load.read_csv_dir(PRICES), store)
+    breaks(store)
+    with pytest.raises(PriceDataError) as raised:
+        load.read_store(store)
+    message = str(raised.value)
+    assert message.startswith(f"{store}: {words}")
+    assert "\n" not in message and str(store) not in message[len(str(store)) :]  # pyarrow's own copy of the path is dropped
+
+
+def test_the_store_is_written_readable_by_all(tmp_path):
+    store = tmp_path / "prices.parquet"
+    load.write_store(load.read_csv_dir(PRICES), store)
+    assert store.stat().st_mode & 0o777 == 0o644

@@ -14,7 +14,18 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from yfinance_frames import DNS_FAILURE_REASON, FakeDownload, download_frame, error_log, sample_rows, sample_slice, with_errors
+from yfinance_frames import (
+    DNS_FAILURE_REASON,
+    FakeDownload,
+    download_frame,
+    error_log,
+    missing_prices_log,
+    rate_limited_log,
+    sample_rows,
+    sample_slice,
+    with_errors,
+    with_log,
+)
 
 from generator import sources
 from generator.config import ROOT
@@ -25,6 +36,7 @@ from generator.sources import (
     CsvDirSource,
     DownloadError,
     SampleSource,
+    Split,
     YFinanceSource,
     completed_sessions_only,
     normalize_yfinance,
@@ -55,7 +67,7 @@ def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
 def recorded(call: dict[str, Any]) -> pd.DataFrame:
     """What yfinance would answer for a call: the sample's sessions from `start` up to, not including, `end`."""
     last = date.fromisoformat(call["end"]) - timedelta(days=1)
-    return download_frame(call["tickers"], date.fromisoformat(call["start"]), last, orientation=call["group_by"])
+    return download_frame(call["tickers"], date.fromisoformat(call["start"]), last, orientation=call["group_by"], actions=call["actions"])
 
 
 def no_wait(seconds: float) -> None:
@@ -134,6 +146,39 @@ def test_normalize_refuses_a_frame_without_adj_close():
         normalize_yfinance(raw, ["SPY", "IWM"])
 
 
+SPLIT_DAY = date(2021, 1, 21)
+"""TQQQ's 2-for-1 split (ProShares, effective 2021-01-21); the sample's prices are already on the basis after it."""
+
+
+@pytest.mark.parametrize("orientation", ["column", "ticker"])
+def test_normalize_reads_the_action_columns_and_keeps_the_split_ratio(orientation):
+    splits = {"TQQQ": {SPLIT_DAY: 2.0}}
+    raw = download_frame(["TQQQ", "^GSPC"], date(2021, 1, 14), date(2021, 1, 25), orientation=orientation, actions=True, splits=splits)
+    fields = raw.columns.get_level_values(0 if orientation == "column" else 1)
+    assert {"Dividends", "Stock Splits", "Capital Gains"} <= set(fields)
+    assert ("Capital Gains", "^GSPC") not in raw.columns and ("^GSPC", "Capital Gains") not in raw.columns  # funds only
+    tidy, failed = normalize_yfinance(raw, ["TQQQ", "^GSPC"])
+    assert failed == {}
+    pd.testing.assert_frame_equal(as_tidy(tidy), sample_slice(["TQQQ", "^GSPC"], date(2021, 1, 14), date(2021, 1, 25)))
+    ratios = tidy.set_index(["symbol", "session"])["split_ratio"]
+    assert ratios[("TQQQ", pd.Timestamp(SPLIT_DAY))] == 2.0
+    assert (ratios.drop(("TQQQ", pd.Timestamp(SPLIT_DAY))) == 0).all()
+
+
+def test_the_frames_with_actions_have_yfinance_s_column_layout():
+    """The layout yfinance 1.7's own `download(..., actions=True)` returned with its HTTP replies stubbed (see yfinance_frames)."""
+    raw = download_frame(["TQQQ", "^GSPC", "BAD"], date(2021, 1, 14), date(2021, 1, 25), actions=True, failed=["BAD"])
+    assert [column for column in raw.columns if column[0] in ("Adj Close", "Capital Gains", "Stock Splits")] == [
+        ("Adj Close", "BAD"),
+        ("Adj Close", "TQQQ"),
+        ("Adj Close", "^GSPC"),
+        ("Capital Gains", "TQQQ"),
+        ("Stock Splits", "TQQQ"),
+        ("Stock Splits", "^GSPC"),
+    ]
+    assert raw[("Stock Splits", "TQQQ")].dtype == "float64" and raw[("Volume", "TQQQ")].dtype == "int64"
+
+
 # completed_sessions_only
 
 
@@ -189,7 +234,7 @@ def test_yfinance_source_passes_its_settings_to_download_and_returns_tidy_rows()
     call = fake.calls[0]
     assert call["tickers"] == SYMBOLS
     assert (call["start"], call["end"]) == ("2021-04-19", "2021-04-24")  # yfinance's end is exclusive
-    assert call["auto_adjust"] is False and call["actions"] is False
+    assert call["auto_adjust"] is False and call["actions"] is True  # actions: the Stock Splits the store re-bases by
     assert call["group_by"] == "column" and call["interval"] == "1d"
     assert call["timeout"] == 3.5
     assert fetched.failed == {} and fetched.notes == []
@@ -300,6 +345,64 @@ def test_yfinance_source_without_a_logged_reason_says_no_prices():
     assert fetched.failed == {"GLD": "no prices returned"}
 
 
+def test_yfinance_source_reports_the_splits_yfinance_lists():
+    def respond(call: dict[str, Any]) -> pd.DataFrame:
+        last = date.fromisoformat(call["end"]) - timedelta(days=1)
+        start = date.fromisoformat(call["start"])
+        return download_frame(call["tickers"], start, last, actions=call["actions"], splits={"TQQQ": {SPLIT_DAY: 2.0}})
+
+    fetched = YFinanceSource(download=FakeDownload(respond), wait=no_wait).fetch(
+        ["SPY", "TQQQ"], date(2021, 1, 14), datetime(2021, 1, 22, 20, 0, tzinfo=NY)
+    )
+    assert fetched.splits == [Split("TQQQ", pd.Timestamp(SPLIT_DAY), 2.0)]
+    assert list(fetched.frame.columns) == TIDY_COLUMNS
+    pd.testing.assert_frame_equal(as_tidy(fetched.frame), sample_slice(["SPY", "TQQQ"], date(2021, 1, 14), date(2021, 1, 22)))
+
+
+def test_yfinance_source_does_not_report_a_split_on_a_session_not_closed_yet():
+    fake = FakeDownload(lambda call: download_frame(call["tickers"], FIRST, LAST, actions=True, splits={"TNA": {LAST: 0.25}}))
+    fetched = YFinanceSource(download=fake, wait=no_wait).fetch(SYMBOLS, FIRST, datetime(2021, 4, 23, 15, 0, tzinfo=NY))
+    assert fetched.splits == []
+
+
+MISSING_PRICES = "possibly delisted; no price data found (1d 2021-04-19 -> 2021-04-24)"
+"""What yfinance 1.7 says when Yahoo has no prices for the range (`YFPricesMissingError`), its double space made one."""
+
+RATE_LIMITED = "Too Many Requests. Rate limited. Try after a while."
+"""`YFRateLimitError`, which yfinance 1.7 lets propagate: only its summary line carries it, as a `repr`."""
+
+LOGS = {
+    "missing-prices": (lambda failed: missing_prices_log(failed, FIRST, date(2021, 4, 24)), MISSING_PRICES),
+    "rate-limited": (rate_limited_log, RATE_LIMITED),
+    "no-network": (error_log, DNS_FAILURE_REASON),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOGS))
+def test_yfinance_source_names_yfinance_s_reason_for_a_ticker_with_all_nan_columns(case):
+    log, reason = LOGS[case]
+    fake = FakeDownload(lambda call: with_log(download_frame(call["tickers"], FIRST, LAST, actions=True, failed=["TNA"]), log(["TNA"])))
+    fetched = YFinanceSource(download=fake, wait=no_wait).fetch(SYMBOLS, FIRST, AFTER_THE_CLOSE)
+    assert fetched.failed == {"TNA": reason}
+
+
+@pytest.mark.parametrize("case", sorted(LOGS))
+def test_yfinance_source_gives_up_on_a_failed_chunk_with_yfinance_s_reason(case):
+    log, reason = LOGS[case]
+    fake = FakeDownload(lambda call: with_log(download_frame(call["tickers"], failed=call["tickers"]), log(call["tickers"])))
+    with pytest.raises(DownloadError) as raised:
+        YFinanceSource(download=fake, attempts=2, wait=no_wait).fetch(SYMBOLS, FIRST, AFTER_THE_CLOSE)
+    assert str(raised.value) == f"yfinance returned no prices for {len(SYMBOLS)} symbols after 2 attempts: {reason}"
+
+
+def test_yfinance_source_takes_a_ticker_s_reason_from_the_summary_line_naming_it():
+    errors = {"TNA": repr(ConnectionError("connection reset by peer")), "GLD": "No data found, symbol may be delisted"}
+    log = ["\n2 Failed downloads:", "['TNA']: " + errors["TNA"], "['GLD']: " + errors["GLD"]]
+    fake = FakeDownload(lambda call: with_log(download_frame(call["tickers"], FIRST, LAST, failed=["TNA", "GLD"]), log))
+    fetched = YFinanceSource(download=fake, wait=no_wait).fetch(SYMBOLS, FIRST, AFTER_THE_CLOSE)
+    assert fetched.failed == {"TNA": "connection reset by peer", "GLD": "No data found, symbol may be delisted"}
+
+
 # CsvDirSource, SampleSource, source_from_name
 
 
@@ -364,3 +467,27 @@ def test_csv_dir_source_sets_a_malformed_file_aside_and_reads_the_rest(tmp_path)
     fetched = CsvDirSource(tmp_path).fetch(["IWM", "BAD"], date(2016, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
     assert set(fetched.frame["symbol"]) == {"IWM"}
     assert "not in ascending order" in fetched.failed["BAD"]
+
+
+def test_csv_dir_source_fails_a_fund_whose_file_has_no_prices_or_a_negative_volume(tmp_path):
+    """A header-only file, one of empty rows and one with a negative volume each fail their fund, with the reason; IWM still loads."""
+    shutil.copy(PRICES / "IWM.csv", tmp_path / "IWM.csv")
+    header, first_row = (PRICES / "IWM.csv").read_text(encoding="utf-8").splitlines()[:2]
+    (tmp_path / "HEAD.csv").write_text(header + "\n", encoding="utf-8")
+    (tmp_path / "HOLE.csv").write_text(f"{header}\n2021-04-19,,,,,,\n2021-04-20,,,,,,\n", encoding="utf-8")
+    (tmp_path / "MINUS.csv").write_text(f"{header}\n{first_row.rsplit(',', 1)[0]},-100\n", encoding="utf-8")
+    fetched = CsvDirSource(tmp_path).fetch(["IWM", "HEAD", "HOLE", "MINUS"], date(2016, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+    assert set(fetched.frame["symbol"]) == {"IWM"}
+    assert fetched.failed == {
+        "HEAD": f"{tmp_path / 'HEAD.csv'} [HEAD]: no rows",
+        "HOLE": f"{tmp_path / 'HOLE.csv'} [HOLE]: no rows with prices (all 2 rows are empty)",
+        "MINUS": f"{tmp_path / 'MINUS.csv'} [MINUS] on 2016-04-28: volume is negative (-100)",
+    }
+
+
+def test_validate_rows_sets_aside_only_the_symbol_with_a_negative_volume():
+    rows = sample_slice(["SPY", "IWM"], FIRST, LAST)
+    rows.loc[(rows["symbol"] == "IWM") & (rows["session"] == pd.Timestamp(2021, 4, 21)), "volume"] = -1
+    kept, rejected = sources.validate_rows(rows, source="yfinance")
+    assert rejected == {"IWM": "yfinance [IWM] on 2021-04-21: volume is negative (-1)"}
+    pd.testing.assert_frame_equal(kept, sample_slice(["SPY"], FIRST, LAST))

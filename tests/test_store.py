@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import pytest
-from yfinance_frames import FakeDownload, sample_rows, sample_slice
+from yfinance_frames import FakeDownload, download_frame, sample_rows, sample_slice
 
+from generator import write
 from generator.config import ROOT
-from generator.load import read_store, write_store
-from generator.sources import CsvDirSource, DownloadError, Fetched, SampleSource, YFinanceSource
+from generator.load import PRICE_FIELDS, read_store, write_store
+from generator.sources import CsvDirSource, DownloadError, Fetched, SampleSource, Split, YFinanceSource
 from generator.store import OVERLAP_DAYS, fetch_start, merge, read_or_empty, update
 
 NY = ZoneInfo("America/New_York")
@@ -147,6 +150,7 @@ class StaticSource:
     frame: pd.DataFrame | None = None
     error: Exception | None = None
     failed: dict[str, str] = field(default_factory=dict)
+    splits: list[Split] = field(default_factory=list)
     name: str = "static"
     asked: list[tuple[list[str], date]] = field(default_factory=list)
 
@@ -155,7 +159,8 @@ class StaticSource:
         if self.error is not None:
             raise self.error
         assert self.frame is not None
-        return Fetched(frame=self.frame.loc[self.frame["session"] >= pd.Timestamp(start)].reset_index(drop=True), failed=self.failed)
+        frame = self.frame.loc[self.frame["session"] >= pd.Timestamp(start)].reset_index(drop=True)
+        return Fetched(frame=frame, failed=self.failed, splits=self.splits)
 
 
 @pytest.fixture
@@ -254,6 +259,188 @@ def test_update_notes_revisions_and_rebasing(store_path):
     result = update(store_path, StaticSource(frame=frame), SYMBOLS, SINCE, NOW)
     assert result.notes == ["IWM: Adj Close history re-based by 0.990000"]
     assert result.report.rebased == result.notes
+
+
+# splits: Yahoo re-bases a fund's whole history; the store follows, or fails the fund when it cannot tell
+
+SPLIT_DAY = date(2021, 1, 21)
+"""TQQQ's 2-for-1 split (ProShares, effective 2021-01-21). The sample was fetched after it: its TQQQ prices are on the new basis."""
+
+BEFORE_FROM, BEFORE_TO = date(2020, 12, 1), date(2021, 1, 20)
+"""What the store held when the split came: every session up to the one before it."""
+
+AFTER_THE_SPLIT = datetime(2021, 1, 22, 20, 0, tzinfo=NY)
+
+
+def on_the_old_basis(rows: pd.DataFrame, symbol: str, ratio: float, day: date = SPLIT_DAY) -> pd.DataFrame:
+    """`rows` as stored before `symbol` split `ratio` new shares for one on `day`: earlier prices times `ratio`, volumes divided by it."""
+    rows = rows.copy()
+    earlier = (rows["symbol"] == symbol) & (rows["session"] < pd.Timestamp(day))
+    rows.loc[earlier, PRICE_FIELDS] = rows.loc[earlier, PRICE_FIELDS] * ratio
+    rows.loc[earlier, "volume"] = (rows.loc[earlier, "volume"] / ratio).round().astype("int64")
+    return rows
+
+
+def largest_daily_move(frame: pd.DataFrame) -> float:
+    closes = frame.pivot(index="session", columns="symbol", values="close")
+    return float(closes.pct_change().abs().max().max())
+
+
+def yahoo_after_the_split(symbol: str, ratio: float | None, first: date = date.min) -> YFinanceSource:
+    """yfinance after the split: the sample's (re-based) prices, from `first` at the earliest; `Stock Splits` when `ratio` is given."""
+
+    def respond(call: dict) -> pd.DataFrame:
+        start, last = max(date.fromisoformat(call["start"]), first), date.fromisoformat(call["end"]) - timedelta(days=1)
+        splits = {symbol: {SPLIT_DAY: ratio}} if ratio else None
+        return download_frame(call["tickers"], start, last, orientation=call["group_by"], actions=call["actions"], splits=splits)
+
+    return YFinanceSource(download=FakeDownload(respond), wait=lambda seconds: None)
+
+
+def split_store(tmp_path: Path, symbol: str = "TQQQ", ratio: float = 2.0) -> tuple[Path, pd.DataFrame]:
+    path = tmp_path / "store" / "prices.parquet"
+    rows = on_the_old_basis(sample_slice(["SPY", symbol], BEFORE_FROM, BEFORE_TO), symbol, ratio)
+    write_store(rows, path)
+    return path, rows
+
+
+@pytest.mark.parametrize(
+    ("symbol", "ratio", "name"), [("TQQQ", 2.0, "2-for-1"), ("SQQQ", 0.2, "1-for-5")], ids=["split", "reverse-split-simulated"]
+)
+def test_update_rebases_the_stored_history_by_the_split_yfinance_reports(tmp_path, symbol, ratio, name):
+    path, before = split_store(tmp_path, symbol, ratio)
+    after = sample_slice(["SPY", symbol], SPLIT_DAY, date(2021, 1, 22))
+    assert largest_daily_move(pd.concat([before, after])) > 0.45  # what a plain merge would store: a fake move of 50 percent or more
+    result = update(path, yahoo_after_the_split(symbol, ratio), ["SPY", symbol], SINCE, AFTER_THE_SPLIT)
+    assert result.notes == [f"{symbol}: {name} split on 2021-01-21 (reported by the source): history before it re-based"]
+    assert result.failed == {} and result.report.revised == []
+    assert result.report.added == {"SPY": 2, symbol: 2}
+    stored = read_store(path)
+    assert largest_daily_move(stored) < 0.25
+    pd.testing.assert_frame_equal(stored, sample_slice(["SPY", symbol], BEFORE_FROM, date(2021, 1, 22)), rtol=1e-12)
+
+
+def test_update_rebases_by_a_reported_split_in_sessions_the_store_does_not_overlap(tmp_path):
+    path, _ = split_store(tmp_path)
+    result = update(path, yahoo_after_the_split("TQQQ", 2.0, first=SPLIT_DAY), ["SPY", "TQQQ"], SINCE, AFTER_THE_SPLIT)
+    assert result.notes == ["TQQQ: 2-for-1 split on 2021-01-21 (reported by the source): history before it re-based"]
+    assert result.failed == {}
+    stored = read_store(path)
+    assert largest_daily_move(stored) < 0.25
+    pd.testing.assert_frame_equal(stored, sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 22)))
+
+
+def test_update_fails_a_fund_whose_closes_jump_by_a_split_factor_across_a_gap_with_no_split_reported(tmp_path):
+    path, before = split_store(tmp_path)
+    result = update(path, yahoo_after_the_split("TQQQ", None, first=SPLIT_DAY), ["SPY", "TQQQ"], SINCE, AFTER_THE_SPLIT)
+    jump = at(sample_rows(), "TQQQ", SPLIT_DAY)["close"] / at(before, "TQQQ", BEFORE_TO)["close"]
+    assert result.failed == {
+        "TQQQ": f"TQQQ: new closes differ from stored ones by x{jump:.2f} from 2021-01-20 to 2021-01-21 with no split reported:"
+        " refetch its full history with `fetch --symbols TQQQ --since 2020-12-01 --refetch`"
+    }
+    assert result.report.added == {"SPY": 2} and result.notes == []
+    stored = read_store(path)
+    pd.testing.assert_frame_equal(
+        stored.loc[stored["symbol"] == "TQQQ"].reset_index(drop=True), before.loc[before["symbol"] == "TQQQ"].reset_index(drop=True)
+    )
+
+
+def test_update_rebases_by_a_split_factor_every_overlapping_close_shows_when_none_is_reported(tmp_path):
+    path, _ = split_store(tmp_path)
+    source = StaticSource(frame=sample_slice(["SPY", "TQQQ"], date(2021, 1, 4), date(2021, 1, 22)))
+    result = update(path, source, ["SPY", "TQQQ"], SINCE, AFTER_THE_SPLIT)
+    assert result.notes == [
+        "TQQQ: 2-for-1 split between 2021-01-20 and 2021-01-21 (not reported; the 5 overlapping closes came back x0.5): history re-based"
+    ]
+    pd.testing.assert_frame_equal(read_store(path), sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 22)))
+
+
+def stored_with_a_fake_day(day: date, last: date = BEFORE_TO) -> pd.DataFrame:
+    """A store that took the new basis from `day` on without re-basing what came before: a fake -50 percent day on `day`."""
+    return on_the_old_basis(sample_slice(["SPY", "TQQQ"], BEFORE_FROM, last), "TQQQ", 2.0, day)
+
+
+def test_update_fails_a_fund_whose_overlap_is_on_two_bases_with_no_split_reported(tmp_path):
+    path = tmp_path / "prices.parquet"
+    write_store(stored_with_a_fake_day(date(2021, 1, 19)), path)
+    source = StaticSource(frame=sample_slice(["SPY", "TQQQ"], date(2021, 1, 4), date(2021, 1, 22)))
+    result = update(path, source, ["SPY", "TQQQ"], SINCE, AFTER_THE_SPLIT)
+    assert result.failed == {
+        "TQQQ": "TQQQ: new closes differ from stored ones by x0.50 on 3 of 5 overlapping sessions with no split reported:"
+        " refetch its full history with `fetch --symbols TQQQ --since 2020-12-01 --refetch`"
+    }
+    assert result.report.added == {"SPY": 2}
+
+
+def test_update_rebases_a_store_on_two_bases_by_the_split_that_explains_them(tmp_path):
+    path = tmp_path / "prices.parquet"
+    write_store(stored_with_a_fake_day(date(2021, 1, 19)), path)
+    source = StaticSource(
+        frame=sample_slice(["SPY", "TQQQ"], date(2021, 1, 4), date(2021, 1, 22)), splits=[Split("TQQQ", pd.Timestamp(2021, 1, 19), 2.0)]
+    )
+    result = update(path, source, ["SPY", "TQQQ"], SINCE, AFTER_THE_SPLIT)
+    assert result.notes == ["TQQQ: 2-for-1 split on 2021-01-19 (reported by the source): history before it re-based"]
+    pd.testing.assert_frame_equal(read_store(path), sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 22)))
+
+
+def test_update_does_not_rebase_twice_when_the_split_is_reported_again(tmp_path):
+    """A week later the split is still inside the overlap yfinance is asked for; the store is already on the new basis."""
+    path = tmp_path / "prices.parquet"
+    write_store(sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 22)), path)
+    result = update(path, yahoo_after_the_split("TQQQ", 2.0), ["SPY", "TQQQ"], SINCE, datetime(2021, 1, 26, 20, 0, tzinfo=NY))
+    assert result.notes == [] and result.failed == {}
+    assert result.report.added == {"SPY": 2, "TQQQ": 2}
+    pd.testing.assert_frame_equal(read_store(path), sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 26)))
+
+
+def test_merge_rebases_new_rows_too_when_yahoo_had_not_adjusted_them_yet():
+    old = on_the_old_basis(sample_slice(["TQQQ"], BEFORE_FROM, BEFORE_TO), "TQQQ", 2.0)
+    new = on_the_old_basis(sample_slice(["TQQQ"], date(2021, 1, 13), date(2021, 1, 22)), "TQQQ", 2.0)  # the jump is in Yahoo's own rows
+    merged, report = merge(old, new, [Split("TQQQ", pd.Timestamp(SPLIT_DAY), 2.0)])
+    assert report.rebased == ["TQQQ: 2-for-1 split on 2021-01-21 (reported by the source): history before it re-based"]
+    pd.testing.assert_frame_equal(merged, sample_slice(["TQQQ"], BEFORE_FROM, date(2021, 1, 22)))
+
+
+def test_merge_tells_a_split_from_a_dividend_re_basing_in_the_same_fetch():
+    old = on_the_old_basis(sample_slice(["TQQQ"], BEFORE_FROM, BEFORE_TO), "TQQQ", 2.0)
+    new = sample_slice(["TQQQ"], date(2021, 1, 13), date(2021, 1, 22))
+    new["adj_close"] = new["adj_close"] * 0.99  # and Yahoo scaled the Adj Close history for a dividend
+    merged, report = merge(old, new, [Split("TQQQ", pd.Timestamp(SPLIT_DAY), 2.0)])
+    assert report.rebased == [
+        "TQQQ: 2-for-1 split on 2021-01-21 (reported by the source): history before it re-based",
+        "TQQQ: Adj Close history re-based by 0.990000",
+    ]
+    expected = sample_slice(["TQQQ"], BEFORE_FROM, date(2021, 1, 22))
+    expected["adj_close"] = expected["adj_close"] * 0.99
+    pd.testing.assert_frame_equal(merged, expected, rtol=1e-12)
+    assert report.revised == []
+
+
+def test_update_with_refetch_replaces_a_history_stored_on_two_bases(tmp_path):
+    """The way out the failure names: the store that a merge without re-basing wrote, fetched again from its first session."""
+    path = tmp_path / "prices.parquet"
+    write_store(stored_with_a_fake_day(date(2021, 1, 13), last=date(2021, 1, 22)), path)
+    source = StaticSource(frame=sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 26)))
+    result = update(path, source, ["SPY", "TQQQ"], BEFORE_FROM, datetime(2021, 1, 26, 20, 0, tzinfo=NY), refetch=True)
+    assert source.asked == [(["SPY", "TQQQ"], BEFORE_FROM)]
+    sessions = len(sample_slice(["SPY"], BEFORE_FROM, date(2021, 1, 22)))
+    assert result.notes == [f"{symbol}: {sessions} stored sessions replaced by the refetch from 2020-12-01" for symbol in ["SPY", "TQQQ"]]
+    stored = read_store(path)
+    assert largest_daily_move(stored) < 0.25
+    pd.testing.assert_frame_equal(stored, sample_slice(["SPY", "TQQQ"], BEFORE_FROM, date(2021, 1, 26)))
+
+
+# the store's folder and file
+
+
+def test_update_removes_what_a_killed_write_left_beside_the_store(store_path):
+    handle, name = tempfile.mkstemp(prefix=f".{store_path.name}{write.TEMPORARY_MARK}", dir=store_path.parent)
+    os.close(handle)
+    os.utime(name, (time.time() - 3600,) * 2)
+    result = update(store_path, SampleSource(ROOT), SYMBOLS, SINCE, NOW)
+    assert result.written
+    assert sorted(p.name for p in store_path.parent.iterdir()) == ["prices.parquet"]
+    assert store_path.stat().st_mode & 0o777 == 0o644
 
 
 # the store survives being killed mid-write

@@ -6,7 +6,9 @@ assembled the way `yfinance.multi._download` assembles it:
 
 - one frame per ticker, as `Ticker.history` gives it: columns Open, High, Low, Close, Adj Close,
   Volume (int64), index a DatetimeIndex named "Date" of midnight in America/New_York, unit `s`;
-  a ticker that failed is `yfinance.utils.empty_df()` (all NaN);
+  with `actions=True` then Dividends, Stock Splits (new shares per old one, 0.0 on other days)
+  and, for a fund (not an index), Capital Gains, all float64; a ticker that failed is
+  `yfinance.utils.empty_df()` (all NaN, the six price columns only);
 - for a daily interval `ignore_tz` defaults to True, so the index is made tz-naive;
 - every frame is reindexed to the union of the sessions, then concatenated with
   `keys=tickers, names=["Ticker", "Price"]`;
@@ -17,17 +19,27 @@ What the assembled frames look like, as seen from a real (offline, failing) call
 `yf.download(["SPY", "IWM"], start="2024-01-01", end="2024-01-10", auto_adjust=False)` returns an
 empty frame whose columns are `(Adj Close, IWM), (Adj Close, SPY), (Close, IWM), ... (Volume, SPY)`,
 names `["Price", "Ticker"]`, every dtype float64, index `DatetimeIndex([], dtype="datetime64[s]")`.
+With `actions=True` (yfinance 1.7's own `download`, its HTTP replies stubbed with a 2:1 split of
+TQQQ): columns `(Adj Close, BAD), (Adj Close, TQQQ), (Adj Close, ^GSPC), (Capital Gains, TQQQ),
+(Close, BAD), ... (Stock Splits, TQQQ), (Stock Splits, ^GSPC), (Volume, BAD) ...`, and
+`(Stock Splits, TQQQ)` 2.0 on the split's session, 0.0 on the others.
+
+The error log is yfinance 1.7's too (multi.py): each failed ticker's own line as it is logged
+(`Failed to get ticker 'X' reason: ...` from the time-zone lookup, `$X: ...` from
+`Ticker.history`), then `N Failed download(s):` and one line per distinct reason, `['X', 'Y']: reason`,
+where the reason is the history's message or the `repr` of what it raised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any, Literal
 
 import pandas as pd
+from yfinance.exceptions import YFPricesMissingError, YFRateLimitError
 from yfinance.utils import empty_df
 
 from generator.config import ROOT
@@ -67,14 +79,19 @@ def sample_slice(symbols: Iterable[str], first: date | None = None, last: date |
     return rows.loc[keep].sort_values(["symbol", "session"]).reset_index(drop=True)
 
 
-def _history(symbol: str, first: date | None, last: date | None) -> pd.DataFrame:
-    """One ticker's frame as `Ticker.history(interval="1d", auto_adjust=False, actions=False)` returns it."""
+def _history(symbol: str, first: date | None, last: date | None, actions: bool, splits: Mapping[date, float]) -> pd.DataFrame:
+    """One ticker's frame as `Ticker.history(interval="1d", auto_adjust=False, actions=actions)` returns it."""
     rows = sample_slice([symbol], first, last)
     if rows.empty:
         return empty_df()
     index = pd.DatetimeIndex(rows["session"]).as_unit("s").tz_localize(EXCHANGE_TZ)
     frame = pd.DataFrame({name: rows[tidy].to_numpy() for name, tidy in HISTORY_COLUMNS.items()}, index=index)
     frame["Volume"] = frame["Volume"].astype("int64")
+    if actions:
+        frame["Dividends"] = 0.0
+        frame["Stock Splits"] = [float(splits.get(day.date(), 0.0)) for day in rows["session"]]
+        if not symbol.startswith("^"):  # yfinance adds Capital Gains for funds (ETF, MUTUALFUND), not for an index
+            frame["Capital Gains"] = 0.0
     frame.index.name = "Date"
     return frame
 
@@ -89,16 +106,20 @@ def download_frame(
     failed: Iterable[str] = (),
     duplicated: Iterable[date] = (),
     multi_level_index: bool = True,
+    actions: bool = False,
+    splits: Mapping[str, Mapping[date, float]] | None = None,
 ) -> pd.DataFrame:
-    """`yf.download(tickers=symbols, auto_adjust=False, actions=False, group_by=orientation, ...)` over the sample's sessions.
+    """`yf.download(tickers=symbols, auto_adjust=False, actions=actions, group_by=orientation, ...)` over the sample's sessions.
 
     `tz_aware` keeps the exchange time zone (as `ignore_tz=False` does). `failed` tickers come back
     as all-NaN columns. Each session in `duplicated` appears twice: first with the previous
     session's prices (a stale bar), then with its own, so keeping the last row gives the real one.
-    `multi_level_index=False` drops the ticker level when there is one symbol.
+    `multi_level_index=False` drops the ticker level when there is one symbol. With `actions`,
+    `splits` gives each symbol's Stock Splits by session (the sample's prices are already on the
+    basis after them, as Yahoo serves them).
     """
-    failed = set(failed)
-    dfs = {symbol: empty_df() if symbol in failed else _history(symbol, first, last) for symbol in symbols}
+    failed, splits = set(failed), splits or {}
+    dfs = {symbol: empty_df() if symbol in failed else _history(symbol, first, last, actions, splits.get(symbol, {})) for symbol in symbols}
     if not tz_aware:
         for frame in dfs.values():
             if not frame.empty:
@@ -132,24 +153,53 @@ def _duplicate(data: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     return pd.concat([data.iloc[:position], stale, data.iloc[position:]])
 
 
+def failure_log(errors: Mapping[str, str], own_lines: Iterable[str] = ()) -> list[str]:
+    """What yfinance 1.7 logs at ERROR for failed tickers: their own lines, then the summary `multi._download_impl` writes.
+
+    `errors` maps each ticker to what `multi._download_one` recorded for it: the history's last
+    error, or the `repr` of the exception it raised. Tickers with the same reason share a line.
+    """
+    log = list(own_lines)
+    log.append(f"\n{len(errors)} Failed download{'s' if len(errors) > 1 else ''}:")
+    grouped: dict[str, list[str]] = {}
+    for ticker, error in errors.items():
+        grouped.setdefault(error.replace(f"${ticker}: ", ""), []).append(ticker)
+    log.extend(f"{tickers}: {error}" for error, tickers in grouped.items())
+    return log
+
+
 def error_log(symbols: Iterable[str], reason: str = DNS_FAILURE_REASON) -> list[str]:
     """The messages yfinance logs at ERROR for failed tickers, as `sources._yfinance_download` keeps them in `frame.attrs["errors"]`.
 
     The wording is that of a real yfinance 1.7 call made without a network.
     """
-    symbols = list(symbols)
-    lines = [
+    symbols = sorted(symbols)
+    own_lines = [
         f"Failed to get ticker '{symbol}' reason: {reason}. See https://curl.se/libcurl/c/libcurl-errors.html first for more details."
         for symbol in symbols
     ]
-    lines.append(f"\n{len(symbols)} Failed download{'s' if len(symbols) > 1 else ''}:")
-    lines.append(f"{sorted(symbols)}: DNSError('{DNS_SUMMARY}')")
-    return lines
+    return failure_log(dict.fromkeys(symbols, f"DNSError('{DNS_SUMMARY}')"), own_lines)
+
+
+def missing_prices_log(symbols: Iterable[str], start: date, end: date) -> list[str]:
+    """yfinance 1.7's log when Yahoo answers with no prices for the range (`Ticker.history` logs and records its error)."""
+    errors = {symbol: str(YFPricesMissingError(symbol, f" (1d {start} -> {end})")) for symbol in symbols}
+    return failure_log({symbol: error.split(": ", 1)[1] for symbol, error in errors.items()}, errors.values())
+
+
+def rate_limited_log(symbols: Iterable[str]) -> list[str]:
+    """yfinance 1.7's log when Yahoo rate-limits: `YFRateLimitError` propagates, so only the summary has its `repr`."""
+    return failure_log(dict.fromkeys(symbols, repr(YFRateLimitError())))
 
 
 def with_errors(frame: pd.DataFrame, failed: Iterable[str], reason: str = DNS_FAILURE_REASON) -> pd.DataFrame:
     """`frame` carrying yfinance's error log for `failed`, as the project's download wrapper returns it."""
-    frame.attrs["errors"] = error_log(failed, reason)
+    return with_log(frame, error_log(failed, reason))
+
+
+def with_log(frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+    """`frame` carrying `log` as yfinance's error messages, as the project's download wrapper returns it."""
+    frame.attrs["errors"] = log
     return frame
 
 
