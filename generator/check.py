@@ -2,7 +2,7 @@
 
 Settings, fund metadata, the phrasebook, templates (syntax, and a trial render of every story
 against real facts, which catches an undefined fact), notes and the flows file. Each problem is
-one line, `file:line: what is wrong and what to do`.
+one line, `file:line: what is wrong and what to do`; a note written ahead of the data is only a warning.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import re
 import string
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import jinja2
 
-from . import config, stories
+from . import config, sanitize, stories, yamlfile
 from .config import ROOT
 from .errors import GeneratorError
-from .flows import EDITOR_FLOWS, read_editor_flows
+from .flows import EDITOR_FLOWS, Flow, read_editor_flows
 from .notes import NOTES_DIR, Note, note_date, parse_note
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook
-from .universe import FUNDS_FILE, Universe, load_universe
+from .universe import FUNDS_FILE, Universe, load_universe, not_a_ticker
 
 if TYPE_CHECKING:
     from .pipeline import Dataset
@@ -36,6 +36,8 @@ REQUIRED_LISTS = (
     "subheads_happened_good",
     "subheads_trader",
 )
+PICKED_PREFIXES = ("headlines_", "subheads_", "verbs_")
+"""Phrasebook lists the writer picks one phrase from (`Writer.pick`): an empty one would leave it nothing to pick."""
 OPENINGS_MIN = 9
 """Each list of openings needs this many sentences so that none repeats within eight consecutive weeks."""
 
@@ -51,12 +53,7 @@ def check_inputs(root: Path = ROOT) -> list[str]:
         problems += check_phrasebook(book, root / PHRASEBOOK_FILE)
     problems += check_template_syntax(root / TEMPLATES_DIR)
     flows = _collect(problems, lambda: read_editor_flows(root / EDITOR_FLOWS))
-    if flows and universe is not None:
-        problems += [
-            f"{root / EDITOR_FLOWS}: unknown ticker {f.symbol}: add it to {FUNDS_FILE} or fix the row"
-            for f in flows
-            if f.symbol not in universe
-        ]
+    problems += check_editor_flows(flows or [], universe, root / EDITOR_FLOWS)
     problems += check_notes(root / NOTES_DIR, universe)
     return problems
 
@@ -81,12 +78,24 @@ def check_universe(universe: Universe, path: Path) -> list[str]:
     ]
 
 
-def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
-    from . import yamlfile
-
-    text = path.read_text(encoding="utf-8")
+def check_editor_flows(flows: list[Flow], universe: Universe | None, path: Path) -> list[str]:
+    """Each row (from line 2, under the header) must name a fund of the metadata and cite its source in plain words."""
     problems = []
-    for key in REQUIRED_LISTS:
+    for line, flow in enumerate(flows, start=2):
+        unknown = universe is not None and flow.symbol not in universe
+        reason = not_a_ticker(flow.symbol) or (f"unknown ticker {flow.symbol}: add it to {FUNDS_FILE} or fix the row" if unknown else None)
+        if reason is not None:
+            problems.append(f"{path}:{line}: {reason}")
+        if sanitize.inline_markdown(flow.source) != flow.source:
+            problems.append(f"{path}:{line}: the source {flow.source!r} has markup (HTML, `<` or a link): write it in plain words")
+    return problems
+
+
+def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
+    text = yamlfile.read_text(path)
+    problems = []
+    picked = [key for key in book if key.startswith(PICKED_PREFIXES)]
+    for key in dict.fromkeys([*REQUIRED_LISTS, *picked]):
         if not isinstance(book.get(key), list) or not book[key]:
             problems.append(f"{path}:{yamlfile.line_of(key, text)}: `{key}` must be a list with at least one phrase")
     openings: dict[str, str] = {}
@@ -120,10 +129,12 @@ def check_template_syntax(folder: Path) -> list[str]:
     for path in sorted(folder.rglob("*.j2")):
         name = path.relative_to(folder).as_posix()
         try:
-            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            env.parse(yamlfile.read_text(path), name, str(path))
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             problems.append(f"{path}:{error.lineno}: {error.message}")
+        except yamlfile.YamlError as error:
+            problems.append(str(error))
     return problems
 
 
@@ -136,18 +147,16 @@ def check_notes(folder: Path, universe: Universe | None) -> list[str]:
             continue
         try:
             note_date(path)
-            note = parse_note(path, path.read_text(encoding="utf-8"))
+            text = yamlfile.read_text(path)
+            note = parse_note(path, text)
         except GeneratorError as error:
             problems.append(str(error))
             continue
-        problems += _check_note_values(path, note, universe)
+        problems += _check_note_values(path, text, note, universe)
     return problems
 
 
-def _check_note_values(path: Path, note: Note, universe: Universe | None) -> list[str]:
-    from . import yamlfile
-
-    text = path.read_text(encoding="utf-8")
+def _check_note_values(path: Path, text: str, note: Note, universe: Universe | None) -> list[str]:
     problems = []
     if note.story is not None and note.story not in stories.STORY_NAMES:
         hint = yamlfile.suggest(note.story, list(stories.STORY_NAMES))
@@ -166,17 +175,31 @@ def _line_with(word: str, text: str) -> int:
     return 1
 
 
-def check_against_data(data: Dataset, root: Path = ROOT) -> list[str]:
-    """Notes must name a week the data has and a story it supports; every story must render for real facts."""
+class DataCheck(NamedTuple):
+    """What checking the inputs against the data found: problems stop the run, warnings are only printed."""
+
+    problems: list[str]
+    warnings: list[str]
+
+
+def check_against_data(data: Dataset, root: Path = ROOT) -> DataCheck:
+    """Notes must name a week the data has and a story it supports; every story must render for real facts.
+
+    A note dated after the newest week is one written ahead: it waits, with a warning, until its week is in the data.
+    """
     from .pipeline import render_article, week_facts, week_windows
 
-    problems = []
+    problems, warnings = [], []
     weeks = {w.date() for w in data.weeks}
     for day, note in data.notes.items():
-        if day not in weeks:
-            nearest = min(weeks, key=lambda w: abs((w - day).days)) if weeks else None
-            hint = f"; the nearest week ends on {nearest}" if nearest else ""
-            problems.append(f"{note.path}:1: no week of the data ends on {day}: name the note after a week's closing session{hint}")
+        if day in weeks:
+            continue
+        if weeks and day > max(weeks):
+            warnings.append(f"{note.path}: its week is not in the data yet (newest week ends {max(weeks)}): skipped until then")
+            continue
+        nearest = min(weeks, key=lambda w: abs((w - day).days)) if weeks else None
+        hint = f"; the nearest week ends on {nearest}" if nearest else ""
+        problems.append(f"{note.path}:1: no week of the data ends on {day}: name the note after a week's closing session{hint}")
     trial = {max(weeks)} | (set(data.notes) & weeks) if weeks else set()
     windows = [w for w in week_windows(data) if w.end in trial]
     for window in windows:
@@ -193,4 +216,4 @@ def check_against_data(data: Dataset, root: Path = ROOT) -> list[str]:
                 render_article(data, facts, name, root=root)
             except GeneratorError as error:
                 problems.append(str(error))
-    return sorted(set(problems), key=problems.index)
+    return DataCheck(sorted(set(problems), key=problems.index), warnings)

@@ -80,7 +80,9 @@ def _check_or_exit(data: Dataset | None = None) -> None:
 
     problems = check_inputs(project)
     if not problems and data is not None:
-        problems = check_against_data(data, project)
+        problems, warnings = check_against_data(data, project)
+        for line in warnings:
+            console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
     if problems:
         for line in problems:
             console.print(f"[bold red]error:[/] {line}", highlight=False)

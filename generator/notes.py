@@ -2,8 +2,9 @@
 
 The front matter can set the headline, force the story, add quotes, flows, related links and a
 sentence for the lede, and hide sections; the body is a paragraph placed under a named section.
-The generator only reads these files. Every mistake is reported as `file:line: what is wrong`,
-with the closest valid key when a key is misspelt.
+The generator only reads these files, and cleans every piece of text in them as it reads (see
+`sanitize`): an editor's words reach the site as words, never as code. Every mistake is reported
+as `file:line: what is wrong`, with the closest valid key when a key is misspelt.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
-from . import yamlfile
+from . import sanitize, yamlfile
 from .errors import GeneratorError
+from .universe import Ticker
 
 NOTES_DIR = Path("content/notes")
 """Where editors keep notes, relative to the project root (MkDocs does not publish this folder)."""
@@ -25,6 +28,22 @@ Section = Literal["lede", "numbers", "evidence", "trader", "end"]
 """Places in an article where an editor's words can go."""
 Hideable = Literal["evidence", "trader", "related", "charts"]
 """Parts of an article an editor can drop."""
+
+
+Prose = Annotated[str, AfterValidator(sanitize.editor_markdown)]
+"""Paragraphs of an editor's Markdown, cleaned as the note is read (see `sanitize`)."""
+Phrase = Annotated[str, AfterValidator(sanitize.inline_markdown)]
+"""Words that sit inside one of the article's sentences, cleaned and kept on one line."""
+PlainText = Annotated[str, AfterValidator(sanitize.plain_text)]
+"""A headline: no tags at all, since it is the page's title."""
+
+
+def _link_url(url: str) -> str:
+    """A related link's target, refused unless it is safe to follow (see `sanitize.link_url_problem`)."""
+    problem = sanitize.link_url_problem(url)
+    if problem is not None:
+        raise PydanticCustomError("link_url", "{problem}", {"problem": problem})
+    return url
 
 
 class NoteError(GeneratorError):
@@ -36,39 +55,39 @@ class Strict(BaseModel):
 
 
 class Quote(Strict):
-    text: str
-    name: str
-    title: str
-    firm: str
+    text: Phrase
+    name: Phrase
+    title: Phrase
+    firm: Phrase
     section: Section = "evidence"
 
 
 class NoteFlow(Strict):
-    symbol: str
+    symbol: Ticker
     amount: float
     start: date
     end: date
-    source: str
+    source: Phrase
 
 
 class Link(Strict):
-    title: str
-    url: str
+    title: Phrase
+    url: Annotated[str, AfterValidator(_link_url)]
 
 
 class Note(Strict):
     """What an editor can set for one week; every field is optional."""
 
-    headline: str | None = None
+    headline: PlainText | None = None
     story: str | None = None
-    theme_note: str | None = None
+    theme_note: Phrase | None = None
     quotes: list[Quote] = Field(default_factory=list)
     flows: list[NoteFlow] = Field(default_factory=list)
     related: list[Link] = Field(default_factory=list)
     hide: list[Hideable] = Field(default_factory=list)
     section: Section = "evidence"
     """Where the body paragraph goes."""
-    body: str = ""
+    body: Prose = ""
     path: str = ""
     """The file the note came from (for messages)."""
 
@@ -95,13 +114,17 @@ def parse_note(path: Path, text: str) -> Note:
     raw = yamlfile.parse(front, path, first_line=2) or {}
     if not isinstance(raw, dict):
         raise NoteError(f"{path}:2: the front matter must be `key: value` lines")
+    reserved = [str(key) for key in raw if not isinstance(key, str) or key in {"body", "path"}]
+    if reserved:
+        line = yamlfile.line_at(front, reserved[:1], first_line=2)
+        raise NoteError(f"{path}:{line}: unknown key `{reserved[0]}`{yamlfile.suggest(reserved[0], _valid_keys(reserved[:1]))}")
     try:
         return Note(**raw, body=body.strip(), path=str(path))
     except ValidationError as error:
         first = error.errors()[0]
         location = [str(part) for part in first["loc"]]
         key = next((part for part in reversed(location) if not part.isdigit()), location[0])
-        line = yamlfile.line_of(key, text)
+        line = yamlfile.line_at(front, first["loc"], first_line=2)
         if first["type"] == "extra_forbidden":
             raise NoteError(f"{path}:{line}: unknown key `{key}`{yamlfile.suggest(key, _valid_keys(location))}") from None
         raise NoteError(f"{path}:{line}: `{'.'.join(location)}`: {first['msg']}") from None
@@ -128,5 +151,5 @@ def read_notes(folder: Path) -> dict[date, Note]:
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
             continue
-        notes[note_date(path)] = parse_note(path, path.read_text(encoding="utf-8"))
+        notes[note_date(path)] = parse_note(path, yamlfile.read_text(path))
     return notes

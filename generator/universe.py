@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from . import yamlfile
 from .config import LISTING_PREFIX, STYLE
@@ -15,6 +17,28 @@ from .errors import MetadataError
 
 FUNDS_FILE = Path("data/funds.yaml")
 """The metadata file, relative to the project root."""
+
+TICKER = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-]{0,9}")
+"""A ticker as the site accepts it: it names fund pages and links, so no `/`, no `..` at the start, no lower case (^GSPC is an index)."""
+
+
+def not_a_ticker(symbol: str) -> str | None:
+    """Why `symbol` cannot be a ticker, or None when it can."""
+    if TICKER.fullmatch(symbol):
+        return None
+    return f"`{symbol}` is not a ticker: use capitals, digits, `.` and `-`, at most 10 characters (an index starts with ^, as in ^GSPC)"
+
+
+def _ticker(symbol: str) -> str:
+    """The symbol, refused unless it is a ticker: it becomes a file name and a link."""
+    reason = not_a_ticker(symbol)
+    if reason is not None:
+        raise PydanticCustomError("ticker", "{reason}", {"reason": reason})
+    return symbol
+
+
+Ticker = Annotated[str, AfterValidator(_ticker)]
+"""A fund's symbol, checked against `TICKER` wherever one is read (metadata, notes)."""
 
 Category = Literal["small-cap", "mid-cap", "large-cap", "sector", "leveraged", "bond", "commodity", "international", "index"]
 
@@ -24,7 +48,7 @@ class Fund(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    symbol: str
+    symbol: Ticker
     kind: Literal["etf", "index"]
     name: str
     issuer: str | None
@@ -35,7 +59,7 @@ class Fund(BaseModel):
     category: Category
     sector: str | None
     leverage: int
-    underlying: str | None
+    underlying: Ticker | None
     inception: date
 
     @property
@@ -93,8 +117,8 @@ def load_universe(path: Path) -> Universe:
         except ValidationError as error:
             first = error.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else str(symbol)
-            line = yamlfile.line_of(key, text[text.find(f"{symbol}:") :]) + text[: text.find(f"{symbol}:")].count("\n")
+            line = yamlfile.line_at(text, ["funds", str(symbol), *first["loc"]])
             raise MetadataError(f"{path}:{line}: fund {symbol}, `{key}`: {first['msg']}") from None
         except TypeError as error:
-            raise MetadataError(f"{path}:{yamlfile.line_of(str(symbol), text)}: fund {symbol}: {error}") from None
+            raise MetadataError(f"{path}:{yamlfile.line_at(text, ['funds', str(symbol)])}: fund {symbol}: {error}") from None
     return Universe(funds=funds)

@@ -167,6 +167,11 @@ def test_every_mistake_is_one_line_with_file_and_line_and_nothing_is_written(tmp
     root = make_project(tmp_path)
     relative, text, expected = BROKEN[case]
     (root / relative).write_text(_broken_text(root, relative, text), encoding="utf-8")
+    assert_refused(root, expected)
+
+
+def assert_refused(root: Path, expected: str) -> None:
+    """`check` and `site` both stop with the one-line message `expected`, and nothing is written or built."""
     before = tree_digest(root / "content")
     code, output = run(root, "check")
     assert code == 2, output
@@ -176,6 +181,16 @@ def test_every_mistake_is_one_line_with_file_and_line_and_nothing_is_written(tmp
     assert code == 2 and expected in output
     assert tree_digest(root / "content") == before
     assert not (root / "site").exists()
+
+
+def test_a_note_written_ahead_of_the_data_waits_with_a_warning(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "content" / "notes" / "2021-04-30.md").write_text("---\nheadline: Written Ahead\n---\n", encoding="utf-8")
+    warning = "2021-04-30.md: its week is not in the data yet (newest week ends 2021-04-23): skipped until then"
+    code, output = run(root, "check")
+    assert code == 0 and warning in output, output
+    code, output = run(root, "site", *RANGE, "--no-build")
+    assert code == 0 and warning in output, output
 
 
 def test_unknown_setting_suggests_the_closest(tmp_path: Path) -> None:
