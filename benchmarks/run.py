@@ -379,7 +379,11 @@ class Bench:
         timed(
             "Stage: verify (fact-check every claim)",
             lambda: verify_folder(
-                docs, read_store(project / "data/sample/prices.parquet"), data.universe, load_phrasebook(project / PHRASEBOOK_FILE)
+                docs,
+                read_store(project / "data/sample/prices.parquet"),
+                data.universe,
+                load_phrasebook(project / PHRASEBOOK_FILE),
+                data.settings,
             ),
             lambda report: f"{report.claims} claims",
         )
@@ -573,6 +577,7 @@ def universe_worker(directory: Path, work: Path) -> None:
     import pandas as pd
 
     from generator.compute import build_panel
+    from generator.config import DEFAULTS
     from generator.errors import GeneratorError
     from generator.load import LoadReport, Prices, read_csv_dir, read_yfinance_csv
 
@@ -599,7 +604,7 @@ def universe_worker(directory: Path, work: Path) -> None:
     prices = Prices.from_tidy(tidy)
     pivoted = time.perf_counter() - began
     began = time.perf_counter()
-    panel = build_panel(prices.close)
+    panel = build_panel(prices.close, DEFAULTS.definitions)
     computed = time.perf_counter() - began
     after_panel = tree.now()
     frames = [value for value in vars(panel).values() if isinstance(value, pd.DataFrame)]
@@ -647,6 +652,7 @@ def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
     if not (ROOT / "generator" / "funds.py").exists():
         return None
     from generator import chart, funds
+    from generator.config import DEFAULTS
     from generator.pipeline import prepare_dataset
     from generator.site import write_chart
     from generator.universe import FUNDS_FILE, Fund, Universe, load_universe
@@ -662,7 +668,7 @@ def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
     universe = Universe(funds={**known.funds, **placeholders})
     figures: dict[str, float] = {}
     began = time.perf_counter()
-    data = prepare_dataset(tidy, universe, "sample", root=ROOT)
+    data = prepare_dataset(tidy, universe, "sample", DEFAULTS, root=ROOT)
     figures["dataset"] = time.perf_counter() - began
     began = time.perf_counter()
     pages, index = funds.fund_pages(data, [], ROOT)

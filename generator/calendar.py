@@ -10,8 +10,6 @@ from functools import lru_cache
 import exchange_calendars as xcals
 import pandas as pd
 
-from .config import DEFINITIONS
-
 Session = pd.Timestamp
 """A trading session, as a tz-naive midnight timestamp."""
 
@@ -58,9 +56,9 @@ def last_session_on_or_before(sessions: pd.DatetimeIndex, day: date | pd.Timesta
     return None if position < 0 else pd.Timestamp(sessions[int(position)])
 
 
-def trailing_week(sessions: pd.DatetimeIndex, as_of: Session) -> Window | None:
-    """ "The past week": `as_of` against the last session on or before `as_of` minus seven days."""
-    start = last_session_on_or_before(sessions, as_of - pd.Timedelta(days=DEFINITIONS.week_lookback_days))
+def trailing_week(sessions: pd.DatetimeIndex, as_of: Session, lookback_days: int) -> Window | None:
+    """ "The past week": `as_of` against the last session on or before `as_of` minus `lookback_days` (seven by default)."""
+    start = last_session_on_or_before(sessions, as_of - pd.Timedelta(days=lookback_days))
     return None if start is None else Window(start.date(), as_of.date())
 
 

@@ -44,7 +44,7 @@ OPENINGS_MIN = 9
 
 def check_inputs(root: Path = ROOT) -> list[str]:
     """Every problem found, one line each; an empty list means the inputs are good to build from."""
-    problems = config.load_settings(root / "mkdocs.yml")[1]
+    problems = config.read_settings(root / config.SETTINGS_FILE)[1]
     universe = _collect(problems, lambda: load_universe(root / FUNDS_FILE))
     if universe is not None:
         problems += check_universe(universe, root / FUNDS_FILE)

@@ -15,10 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import gates
-from .config import ROOT
+from .config import ROOT, Settings, load_settings
 from .errors import GeneratorError
 from .gates import GateReport
 from .load import SAMPLE_STORE, read_store
+from .lock import project_lock
 from .pipeline import Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, load_universe
@@ -57,10 +58,19 @@ def _now(now: datetime | None) -> pd.Timestamp:
     return stamp if stamp.tzinfo is not None else stamp.tz_localize("America/New_York")
 
 
-def _run_gates(store: Path, now: datetime | None) -> tuple[pd.DataFrame, GateReport]:
+def _settings() -> Settings:
+    """The project's own settings (its mkdocs.yml), read once per run and passed down."""
+    try:
+        return load_settings(project)
+    except GeneratorError as error:
+        _fail(error)
+        raise
+
+
+def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[pd.DataFrame, GateReport]:
     """Read the store and run the publication gates; stop with exit status 3 and the first reason when one fails."""
     tidy = read_store(store)
-    report = gates.check(tidy, load_universe(project / FUNDS_FILE), _now(now))
+    report = gates.check(tidy, load_universe(project / FUNDS_FILE), _now(now), settings.gates)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
@@ -97,7 +107,7 @@ def check(store: StoreOption = None) -> None:
 
     _check_or_exit()
     try:
-        data = load_dataset(project, store=store, source="live" if store else "sample")
+        data = load_dataset(project, store=store, source="live" if store else "sample", settings=_settings())
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -110,7 +120,6 @@ def site(
     last: DateOption = None,
     store: StoreOption = None,
     now: NowOption = None,
-    check: Annotated[bool, typer.Option("--gates/--no-gates", help="With --store: run the publication gates first.")] = True,
     week: Annotated[
         list[datetime] | None,
         typer.Option("--week", formats=["%Y-%m-%d"], help="Rewrite only this week's article (repeat for more); prunes nothing."),
@@ -118,26 +127,34 @@ def site(
     build: Annotated[bool, typer.Option(help="Run `mkdocs build --strict` after generating.")] = True,
     site_dir: Annotated[Optional[Path], typer.Option(help="Where MkDocs writes the site (default: site/).")] = None,  # noqa: UP045
 ) -> None:
-    """Generate every week's article, charts and pages, then build site/ (from the bundled sample unless --store)."""
+    """Generate every week's article, charts and pages, then build site/ (from the bundled sample unless --store).
+
+    With --store the publication gates run first, and a fund they leave out is published nowhere.
+    --first/--last rewrite only the weeks in range; only a full run removes files no week writes any more.
+    """
     from .build import build_site
     from .site import inputs_digest, up_to_date
 
+    if first is not None and last is not None and first > last:
+        console.print(f"[bold red]error:[/] --first {first:%Y-%m-%d} is after --last {last:%Y-%m-%d}: nothing to generate", highlight=False)
+        raise typer.Exit(2)
     started = time.perf_counter()
     source = "live" if store else "sample"
     digest = None
-    if not week and not (store and check):
-        # Gates depend on the time of the run, so a gated run is never taken from the cache.
-        digest = inputs_digest(project, project / (store or SAMPLE_STORE), f"{first}|{last}|{source}")
-    cached = up_to_date(project, digest) if digest else None
+    if not week and not store:
+        # Gates depend on the time of the run, so a run from the live store is never taken from the cache.
+        digest = inputs_digest(project, project / SAMPLE_STORE, f"{first}|{last}|{source}")
     try:
-        if cached is None:
-            line = _generate(store, now, check, first, last, week, digest)
-        else:
-            line = f"inputs unchanged since the last run: {cached} generated files up to date"
-        generated = time.perf_counter() - started
-        if build:
-            with console.status("Building the site with mkdocs build --strict"):
-                build_site(source, root=project, site_dir=site_dir)
+        with project_lock(project, "site"):
+            cached = up_to_date(project, digest) if digest else None
+            if cached is None:
+                line = _generate(store, now, first, last, week, digest)
+            else:
+                line = f"inputs unchanged since the last run: {cached} generated files up to date"
+            generated = time.perf_counter() - started
+            if build:
+                with console.status("Building the site with mkdocs build --strict"):
+                    build_site(source, root=project, site_dir=site_dir)
     except GeneratorError as error:
         _fail(error)
     total = time.perf_counter() - started
@@ -147,7 +164,6 @@ def site(
 def _generate(
     store: Path | None,
     now: datetime | None,
-    check: bool,
     first: datetime | None,
     last: datetime | None,
     week: list[datetime] | None,
@@ -158,13 +174,17 @@ def _generate(
     from .site import record_run, write_site
 
     _check_or_exit()
+    settings = _settings()
     if store is None:
-        data = load_dataset(project)
+        data = load_dataset(project, settings=settings)
     else:
-        tidy, report = _run_gates(project / store, now) if check else (read_store(project / store), None)
-        data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", report.excluded if report else None, root=project)
+        tidy, report = _run_gates(project / store, now, settings)
+        data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", settings, report.excluded, root=project)
     _check_or_exit(data)
     weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
+    if not weeks:
+        span = " ".join(f"{word} {day:%Y-%m-%d}" for word, day in (("from", first), ("to", last)) if day)
+        raise GeneratorError(f"no complete week of the data {span} (the data has {data.weeks[0]:%Y-%m-%d} to {data.weeks[-1]:%Y-%m-%d})")
     only = {day.date() for day in week} if week else None
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
@@ -173,7 +193,9 @@ def _generate(
         summary = write_site(
             data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
         )
-    verified = _verify(store, only)
+    verified = _verify(store, only, settings)
+    for name in summary.removed[:10]:
+        console.print(f"removed (no week of the data writes it any more): {name}", highlight=False)
     if digest is not None:
         record_run(project, digest, summary.written)
     return (
@@ -190,11 +212,11 @@ def verify_articles(
 ) -> None:
     """Re-check every figure and superlative of the generated articles against the prices: exit 2 with the failing claims."""
     started = time.perf_counter()
-    report = _verify(store, {as_of.date()} if as_of and not every else None)
+    report = _verify(store, {as_of.date()} if as_of and not every else None, _settings())
     console.print(f"verified {report.claims} claims in {report.articles} articles ({time.perf_counter() - started:.1f} s)", highlight=False)
 
 
-def _verify(store: Path | None, weeks: set[date] | None) -> Verified:
+def _verify(store: Path | None, weeks: set[date] | None, settings: Settings) -> Verified:
     """Run the fact check over the written articles; on a failing claim, list them all and exit 2."""
     from .render import PHRASEBOOK_FILE, load_phrasebook
     from .verify import verify_folder
@@ -202,7 +224,7 @@ def _verify(store: Path | None, weeks: set[date] | None) -> Verified:
     try:
         tidy = read_store(project / (store or SAMPLE_STORE))
         report = verify_folder(
-            project / "content", tidy, load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE), weeks
+            project / "content", tidy, load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE), settings, weeks
         )
     except GeneratorError as error:
         _fail(error)
@@ -283,7 +305,7 @@ def fetch(
 def check_gates(store: Annotated[Path, typer.Option(help="The price store to check.")] = STORE, now: NowOption = None) -> None:
     """Check the price store before publishing: exit 3 with the reason when data is stale, broken or implausible."""
     try:
-        _, report = _run_gates(project / store, now)
+        _, report = _run_gates(project / store, now, _settings())
     except GeneratorError as error:
         _fail(error)
     console.print(f"every gate passed for {report.expected_session:%Y-%m-%d}; {len(report.excluded)} funds left out", highlight=False)

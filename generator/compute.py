@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .config import DEFINITIONS, Definitions
+from .config import Definitions
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def realised_volatility(close: pd.DataFrame, sessions: int, per_year: int) -> pd
     return log_returns.rolling(sessions, min_periods=sessions).std() * np.sqrt(per_year)
 
 
-def build_panel(close: pd.DataFrame, definitions: Definitions = DEFINITIONS) -> Panel:
+def build_panel(close: pd.DataFrame, definitions: Definitions) -> Panel:
     return Panel(
         close=close,
         day_change=day_changes(close),
@@ -173,7 +173,7 @@ def leverage_gap(fund_return: float, underlying_return: float, factor: int) -> f
     return fund_return - factor * underlying_return
 
 
-def trailing_returns(close: pd.Series, end: pd.Timestamp) -> dict[str, tuple[pd.Timestamp, float]]:
+def trailing_returns(close: pd.Series, end: pd.Timestamp, lookback_days: int) -> dict[str, tuple[pd.Timestamp, float]]:
     """A fund's returns up to `end`: the past week, month, year to date, one year and since its first close.
 
     Each is (base session, change); a window the fund's history does not reach is left out.
@@ -183,7 +183,7 @@ def trailing_returns(close: pd.Series, end: pd.Timestamp) -> dict[str, tuple[pd.
     if len(sessions) < 2:
         return {}
     bases = {
-        "week": sessions[sessions <= end - pd.Timedelta(days=DEFINITIONS.week_lookback_days)],
+        "week": sessions[sessions <= end - pd.Timedelta(days=lookback_days)],
         "month": sessions[sessions <= end - pd.DateOffset(months=1)],
         "ytd": sessions[sessions < pd.Timestamp(year=end.year, month=1, day=1)],
         "year": sessions[sessions <= end - pd.DateOffset(years=1)],

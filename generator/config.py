@@ -6,199 +6,230 @@ The methodology page is rendered from these objects, so the site and the code ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import GeneratorError
 
 ROOT = Path(__file__).resolve().parent.parent
-"""The project root: `data/`, `templates/`, `content/` and `mkdocs.yml` are found from here."""
+"""The package's own project: `data/`, `templates/`, `content/` and `mkdocs.yml` are found from here unless `--project` names another."""
 
 
-@dataclass(frozen=True)
-class Definitions:
+class SettingsError(GeneratorError):
+    """A setting under `extra: commentary:` in mkdocs.yml is unknown, of the wrong type or out of range."""
+
+
+class Section(BaseModel):
+    """A group of settings: frozen, no unknown keys, a bool is never a number, and each field documents itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True)
+
+
+class Definitions(Section):
     """How the metrics are defined. Each field's docstring is shown on the methodology page."""
 
-    week_lookback_days: int = 7
+    week_lookback_days: int = Field(default=7, ge=1, le=31)
     """"The past week" for an as-of session D: close on D against the close of the last session
     on or before D minus this many calendar days."""
 
-    sessions_per_year: int = 252
+    sessions_per_year: int = Field(default=252, ge=240, le=260)
     """Sessions used to annualise volatility."""
 
-    volatility_sessions: int = 21
+    volatility_sessions: int = Field(default=21, ge=5, le=252)
     """Realised volatility: standard deviation of daily log returns over this many sessions, annualised."""
 
-    short_average_sessions: int = 50
+    short_average_sessions: int = Field(default=50, ge=5, le=150)
     """The short simple moving average, in sessions ("the 50-day moving average")."""
 
-    long_average_sessions: int = 200
+    long_average_sessions: int = Field(default=200, ge=20, le=400)
     """The long simple moving average, in sessions ("the 200-day moving average")."""
 
-    high_window_days: int = 364
+    high_window_days: int = Field(default=364, ge=350, le=371)
     """The 52-week high: the highest close in the sessions after D minus this many days, up to D.
     Absent when the data starts later than that."""
 
 
-@dataclass(frozen=True)
-class Thresholds:
+class Thresholds(Section):
     """When a move earns a word. Each field's docstring is shown on the methodology page."""
 
-    flat_percent: float = 0.25
+    flat_percent: float = Field(default=0.25, ge=0.0, le=2.0)
     """A move smaller than this, either way, in percent, is "basically flat"."""
 
-    big_day_percent: float = 3.0
+    big_day_percent: float = Field(default=3.0, ge=0.5, le=25.0)
     """A one-day move past this, in percent, may be called "tumbled" or "surged"."""
 
-    big_week_percent: float = 5.0
+    big_week_percent: float = Field(default=5.0, ge=1.0, le=50.0)
     """A one-week move past this, in percent, may be called "tumbled" or "surged"."""
 
-    since_min_sessions: int = 20
+    since_min_sessions: int = Field(default=20, ge=1, le=252)
     """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
 
-    ratio_min: float = 1.5
+    ratio_min: float = Field(default=1.5, ge=1.1, le=10.0)
     """Ratio phrases ("more than double") are used only when both returns share a sign and the
     larger is at least this multiple of the smaller."""
 
-    ratio_min_percent: float = 1.0
+    ratio_min_percent: float = Field(default=1.0, ge=0.0, le=10.0)
     """...and only when the smaller of the two returns is at least this large, in percent: a ratio of two tiny numbers is noise."""
 
-    sector_story_weight: float = 0.2
+    sector_story_weight: float = Field(default=0.2, ge=0.0, le=10.0)
     """Newsworthiness of the sector story: this weight times the spread, in percentage points,
     between the best and worst sector for the week."""
 
-    small_caps_story_weight: float = 1.0
+    small_caps_story_weight: float = Field(default=1.0, ge=0.0, le=10.0)
     """Newsworthiness of the small-caps story: this weight times the gap, in percentage points,
     between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
 
-    leveraged_story_weight: float = 0.15
+    leveraged_story_weight: float = Field(default=0.15, ge=0.0, le=10.0)
     """Newsworthiness of the leveraged-funds story: this weight times the largest weekly move of a
     leveraged or inverse fund, in percent, plus `decay_story_weight` times the month's decay of a
     3x fund, in points."""
 
-    decay_story_weight: float = 0.25
+    decay_story_weight: float = Field(default=0.25, ge=0.0, le=10.0)
     """See `leveraged_story_weight`."""
 
-    bonds_story_weight: float = 0.4
+    bonds_story_weight: float = Field(default=0.4, ge=0.0, le=10.0)
     """Newsworthiness of the bonds story: this weight times the gap between TLT and SPY for the week, in percentage points."""
 
-    havens_story_weight: float = 0.5
+    havens_story_weight: float = Field(default=0.5, ge=0.0, le=10.0)
     """Newsworthiness of the gold and defensives story: this weight times GLD's weekly move, in
     percent; plus `event_bonus` when gold rose in a week the S&P 500 fell."""
 
-    international_story_weight: float = 0.5
+    international_story_weight: float = Field(default=0.5, ge=0.0, le=10.0)
     """Newsworthiness of the international story: this weight times the gap between EEM and SPY for the week, in percentage points."""
 
-    correction_percent: float = 10.0
+    correction_percent: float = Field(default=10.0, ge=5.0, le=50.0)
     """A fund this far below its 52-week high is in a correction."""
 
-    bear_percent: float = 20.0
+    bear_percent: float = Field(default=20.0, ge=10.0, le=80.0)
     """A fund this far below its 52-week high is in a bear market."""
 
-    breakout_from_percent: float = 2.0
+    breakout_from_percent: float = Field(default=2.0, ge=0.0, le=20.0)
     """A new 52-week high is news when the fund started the week at least this far below its high."""
 
-    bear_score: float = 8.0
+    bear_score: float = Field(default=8.0, ge=0.0, le=100.0)
     """Newsworthiness of the drawdown story when a watched fund enters a bear market this week."""
 
-    correction_score: float = 5.0
+    correction_score: float = Field(default=5.0, ge=0.0, le=100.0)
     """...when a watched fund enters a correction this week."""
 
-    breakout_score: float = 2.5
+    breakout_score: float = Field(default=2.5, ge=0.0, le=100.0)
     """...when a watched fund breaks out to a new 52-week high."""
 
-    second_story_score: float = 2.0
+    second_story_score: float = Field(default=2.0, ge=0.0, le=100.0)
     """A story other than the lead is published as a shorter piece when its score reaches this (at most two a week)."""
 
-    event_bonus: float = 1.0
+    event_bonus: float = Field(default=1.0, ge=0.0, le=10.0)
     """Added to a story's score for each event in its lead fund: a moving average crossed, a biggest-move-since of a year or more."""
 
 
-@dataclass(frozen=True)
-class Gates:
+class Gates(Section):
     """When the weekly run refuses to publish. Each field's docstring is shown on the methodology page."""
 
-    stale_share: float = 0.1
+    stale_share: float = Field(default=0.1, ge=0.0, le=0.5)
     """The run stops when more than this share of the universe has no close for the last completed NYSE session."""
 
-    max_day_move_percent: float = 25.0
+    max_day_move_percent: float = Field(default=25.0, ge=5.0, le=50.0)
     """A one-day move past this, in percent, times the fund's leverage (1 for an ordinary fund), is implausible."""
 
-    max_ratio_step_percent: float = 5.0
+    max_ratio_step_percent: float = Field(default=5.0, ge=0.5, le=20.0)
     """A day-to-day change of the Adj Close / Close ratio past this, in percent, is more than a dividend: implausible."""
 
-    check_sessions: int = 5
-    """How many of the newest sessions the implausibility checks look at."""
 
-
-@dataclass(frozen=True)
-class Style:
+class Style(Section):
     """Presentation switches for the text."""
 
-    percent_style: str = "desk"
+    percent_style: Literal["desk", "ap"] = "desk"
     """`desk` writes "2.4 percent" and "(NYSE:IWM)"; `ap` writes "2.4%" and "(IWM)"."""
 
 
-MKDOCS_FILE = ROOT / "mkdocs.yml"
-"""Editors override any setting above under `extra: commentary:` in mkdocs.yml (see the editing guide)."""
-
-SECTIONS: dict[str, type] = {"definitions": Definitions, "thresholds": Thresholds, "gates": Gates, "style": Style}
+SETTINGS_FILE = Path("mkdocs.yml")
+"""Editors override any setting above under `extra: commentary:` in the project's mkdocs.yml (see the editing guide)."""
 
 
-def load_settings(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """Each section's settings from `extra: commentary:` in the MkDocs config at `path`, and the problems found.
+class Settings(Section):
+    """Every definition, threshold, gate and style switch of one run, validated once and passed down."""
 
-    A bad value is reported and its default stands, so a mistake never half-applies.
+    definitions: Definitions = Definitions()
+    thresholds: Thresholds = Thresholds()
+    gates: Gates = Gates()
+    style: Style = Style()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.definitions.short_average_sessions >= self.definitions.long_average_sessions:
+            raise ValueError("definitions.short_average_sessions must be shorter than definitions.long_average_sessions")
+        if self.thresholds.correction_percent >= self.thresholds.bear_percent:
+            raise ValueError("thresholds.correction_percent must be smaller than thresholds.bear_percent")
+        return self
+
+
+DEFAULTS = Settings()
+"""The settings of a project whose mkdocs.yml overrides nothing."""
+
+
+def read_settings(path: Path) -> tuple[Settings, list[str]]:
+    """The settings under `extra: commentary:` in the MkDocs config at `path`, and every problem found (`file:line: ...`).
+
+    With any problem the defaults are returned whole, so a mistake never half-applies.
     """
     from . import yamlfile
 
-    errors: list[str] = []
     try:
         mkdocs, text = yamlfile.read(path)
     except yamlfile.YamlError as error:
-        return {name: cls() for name, cls in SECTIONS.items()}, [str(error)]
-    commentary = ((mkdocs or {}).get("extra") or {}).get("commentary") or {}
+        return DEFAULTS, [str(error)]
+    extra = (mkdocs or {}).get("extra") if isinstance(mkdocs, dict) else None
+    commentary = (extra or {}).get("commentary") if isinstance(extra, dict) else None
+    if commentary is None:
+        return DEFAULTS, []
     if not isinstance(commentary, dict):
-        errors.append(f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections")
-        commentary = {}
-    for section in commentary:
-        if section not in SECTIONS:
-            hint = yamlfile.suggest(str(section), list(SECTIONS))
-            errors.append(f"{path}:{yamlfile.line_of(str(section), text)}: unknown section `{section}`{hint}")
-    settings = {name: _section(cls, commentary.get(name) or {}, path, text, errors) for name, cls in SECTIONS.items()}
-    return settings, errors
+        return DEFAULTS, [f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections"]
+    try:
+        return Settings.model_validate(commentary), []
+    except ValidationError as error:
+        return DEFAULTS, [_problem(item, path, text) for item in error.errors()]
 
 
-def _section(cls: type, values: dict[str, object], path: Path, text: str, errors: list[str]) -> Any:
-    """`cls` with the editor's values where they are known fields of the right type."""
+KINDS = {"int": "a whole number", "float": "a number"}
+
+
+def _problem(item: Any, path: Path, text: str) -> str:
+    """One validation error as `file:line: what is wrong (allowed range)`."""
     from . import yamlfile
 
-    defaults = cls()
-    valid = [f.name for f in fields(cls)]
-    accepted = {}
-    for key, value in values.items():
-        line = yamlfile.line_of(str(key), text)
-        if key not in valid:
-            errors.append(f"{path}:{line}: unknown setting `{key}`{yamlfile.suggest(str(key), valid)}")
-            continue
-        wanted = type(getattr(defaults, key))
-        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, wanted) or isinstance(value, bool):
-            errors.append(f"{path}:{line}: `{key}` must be a {wanted.__name__}, like its default {getattr(defaults, key)!r}")
-            continue
-        accepted[key] = value
-    if cls is Style and accepted.get("percent_style", "desk") not in {"desk", "ap"}:
-        errors.append(f"{path}:{yamlfile.line_of('percent_style', text)}: `percent_style` is `desk` or `ap`")
-        accepted.pop("percent_style")
-    return cls(**accepted)
+    location = [str(part) for part in item["loc"]]
+    where = f"{path}:{yamlfile.line_of(location[-1], text) if location else yamlfile.line_of('commentary', text)}"
+    name = ".".join(location)
+    sections = Settings.model_fields
+    if item["type"] == "extra_forbidden":
+        if len(location) == 1:
+            return f"{where}: unknown section `{name}`{yamlfile.suggest(location[0], list(sections))}"
+        valid = list(sections[location[0]].annotation.model_fields)  # type: ignore[union-attr]
+        return f"{where}: unknown setting `{name}`{yamlfile.suggest(location[-1], valid)}"
+    if len(location) == 2 and location[0] in sections:
+        field = sections[location[0]].annotation.model_fields[location[1]]  # type: ignore[union-attr]
+        low = next((rule.ge for rule in field.metadata if hasattr(rule, "ge")), None)
+        high = next((rule.le for rule in field.metadata if hasattr(rule, "le")), None)
+        allowed = f"{low} to {high}" if low is not None and high is not None else None
+        kind = getattr(field.annotation, "__name__", str(field.annotation))
+        given = item.get("input")
+        if allowed:
+            return f"{where}: `{name}` is {given!r}; allowed: {KINDS.get(kind, kind)} from {allowed} (default {field.default!r})"
+        return f"{where}: `{name}` is {given!r}: {item['msg']} (default {field.default!r})"
+    if item["type"] == "model_type" or item["type"] == "dict_type":
+        return f"{where}: `{name or 'extra.commentary'}` must be a mapping of settings, not {item.get('input')!r}"
+    return f"{where}: {item['msg'].removeprefix('Value error, ')}"
 
 
-_SETTINGS, CONFIG_ERRORS = load_settings(MKDOCS_FILE)
-"""CONFIG_ERRORS: problems in the project's own overrides; `python -m generator check` reports them."""
-DEFINITIONS: Definitions = _SETTINGS["definitions"]
-GATES: Gates = _SETTINGS["gates"]
-THRESHOLDS: Thresholds = _SETTINGS["thresholds"]
-STYLE: Style = _SETTINGS["style"]
+def load_settings(root: Path) -> Settings:
+    """The project's settings; the first problem stops the run (`check` lists them all)."""
+    settings, problems = read_settings(root / SETTINGS_FILE)
+    if problems:
+        raise SettingsError(problems[0])
+    return settings
+
 
 LISTING_PREFIX = {"NYSE Arca": "NYSE", "Nasdaq": "NASDAQ", "Cboe BZX": "BATS"}
 """How a primary listing is written before the ticker on first mention ("NYSE:IWM")."""
@@ -237,28 +268,6 @@ CORE_SYMBOLS = (*SMALL_CAPS[:1], *LARGE_CAP_BENCHMARKS, *SECTORS)
 """Funds every story needs: when one of them fails a check, the week is not published."""
 
 
-def documented_fields(obj: object) -> list[tuple[str, object, str]]:
-    """(name, value, docstring) for each field of a config dataclass, read from this source file."""
-    docs = _field_docstrings()
-    return [(f.name, getattr(obj, f.name), docs.get(f.name, "")) for f in fields(obj)]  # type: ignore[arg-type]
-
-
-def _field_docstrings() -> dict[str, str]:
-    """Attribute docstrings, the string literal right after each annotated field."""
-    import ast
-    import itertools
-
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    docs: dict[str, str] = {}
-    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-        body = cls.body
-        for field_node, doc_node in itertools.pairwise(body):
-            if (
-                isinstance(field_node, ast.AnnAssign)
-                and isinstance(field_node.target, ast.Name)
-                and isinstance(doc_node, ast.Expr)
-                and isinstance(doc_node.value, ast.Constant)
-                and isinstance(doc_node.value.value, str)
-            ):
-                docs[field_node.target.id] = " ".join(doc_node.value.value.split())
-    return docs
+def documented_fields(section: Section) -> list[tuple[str, object, str]]:
+    """(name, value, docstring) for each setting of a section, for the methodology page."""
+    return [(name, getattr(section, name), " ".join((info.description or "").split())) for name, info in type(section).model_fields.items()]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from . import compute
 from .calendar import Window
 from .compute import Panel
-from .config import DEFINITIONS, THRESHOLDS
+from .config import Settings
 from .flows import Flow
 from .universe import Universe
 
@@ -126,7 +126,7 @@ def _change(
     return None if pd.isna(value) else Change(value=float(value), start=start.date(), end=end.date())
 
 
-def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Universe) -> dict[str, FundFacts]:
+def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Universe, settings: Settings) -> dict[str, FundFacts]:
     """Facts for every fund with a close at both ends of the week ending `window.end`.
 
     `weekly` holds each calendar week's change (compute.weekly_changes), for streaks.
@@ -146,8 +146,8 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
         row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
     high_start = row(panel.high, start) or {}
-    crossed = _crossings(panel, start, end)
-    biggest = _biggest_days(panel, start, end)
+    crossed = _crossings(panel, start, end, settings)
+    biggest = _biggest_days(panel, start, end, settings.thresholds.since_min_sessions)
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
     funds: dict[str, FundFacts] = {}
     for symbol in panel.close.columns:
@@ -176,11 +176,11 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     return {symbol: _with_leverage(facts, funds, universe) for symbol, facts in funds.items()}
 
 
-def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, list[Crossing]]:
+def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, settings: Settings) -> dict[str, list[Crossing]]:
     found: dict[str, list[Crossing]] = {str(symbol): [] for symbol in panel.close.columns}
     for sessions_in_average, average in (
-        (DEFINITIONS.short_average_sessions, panel.sma_short),
-        (DEFINITIONS.long_average_sessions, panel.sma_long),
+        (settings.definitions.short_average_sessions, panel.sma_short),
+        (settings.definitions.long_average_sessions, panel.sma_long),
     ):
         for symbol, events in compute.crossings(panel.close, average, start, end).items():
             found[symbol].extend(
@@ -190,14 +190,14 @@ def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> dict[str
     return {symbol: sorted(items, key=lambda c: (c.session, c.average)) for symbol, items in found.items()}
 
 
-def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, BigMove]:
+def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, min_sessions: int) -> dict[str, BigMove]:
     """The week's largest daily move per fund, kept only when nothing as large happened for `since_min_sessions`."""
     sessions = pd.DatetimeIndex(panel.close.index)
     found = {}
     for symbol, (session, value, since) in compute.biggest_moves(panel.day_change, start, end).items():
         data_start = panel.first_close[symbol]
         count = compute.sessions_between(sessions, since if since is not None else data_start, session)
-        if count >= THRESHOLDS.since_min_sessions:
+        if count >= min_sessions:
             found[symbol] = BigMove(
                 session=session.date(),
                 value=value,

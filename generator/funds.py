@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import chart, compute
-from .config import DEFINITIONS, ROOT
-from .pipeline import Article, Dataset
+from .config import ROOT
+from .pipeline import Dataset, ListedArticle
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
 
 FUNDS_DIR = Path("funds")
@@ -29,12 +29,12 @@ def fund_slug(symbol: str) -> str:
     return symbol.lower().lstrip("^")
 
 
-def fund_pages(data: Dataset, articles: list[Article], root: Path = ROOT) -> tuple[list[FundPage], str]:
-    """A page for every fund with prices, and the index page that lists them by category.
+def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> tuple[list[FundPage], str]:
+    """A page for every fund with prices, a page saying why for each fund the gates left out, and the index page.
 
     A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder.
     """
-    mentions: dict[str, list[Article]] = {}
+    mentions: dict[str, list[ListedArticle]] = {}
     for article in articles:
         for symbol in article.tags:
             mentions.setdefault(symbol, []).append(article)
@@ -46,7 +46,7 @@ def fund_pages(data: Dataset, articles: list[Article], root: Path = ROOT) -> tup
         fund = data.universe[symbol]
         close = data.prices.close[symbol]
         last = pd.Timestamp(close.dropna().index[-1])
-        drawdowns = compute.drawdowns(close, DEFINITIONS.high_window_days)
+        drawdowns = compute.drawdowns(close, data.settings.definitions.high_window_days)
         charts = [chart.fund_history(data.panel, symbol, data.universe)]
         drawdown_chart = chart.fund_drawdown(drawdowns, symbol, data.universe)
         if drawdown_chart is not None:
@@ -56,22 +56,34 @@ def fund_pages(data: Dataset, articles: list[Article], root: Path = ROOT) -> tup
             render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": ""})
             for item, caption in zip(charts, ["Price and moving averages", "Below the 52-week high"], strict=False)
         ]
-        writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook)
+        writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
         volatility = float(data.panel.volatility[symbol].loc[last])
         context = {
             "w": writer,
             "fund": fund,
             "as_of": last.date(),
             "stale": last < newest,
-            "returns": {name: (base.date(), value) for name, (base, value) in compute.trailing_returns(close, last).items()},
+            "returns": {
+                name: (base.date(), value)
+                for name, (base, value) in compute.trailing_returns(close, last, data.settings.definitions.week_lookback_days).items()
+            },
             "volatility": None if pd.isna(volatility) else volatility,
             "drawdown": None if drawdowns.empty or drawdowns.index[-1] != last else float(drawdowns.iloc[-1]),
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
             "articles": sorted(mentions.get(symbol, []), key=lambda a: a.as_of, reverse=True),
-            "definitions": DEFINITIONS,
+            "definitions": data.settings.definitions,
         }
         pages.append(FundPage(symbol, slug, render_template(templates, "pages/fund.md.j2", context), charts))
+    for symbol, reason in sorted(data.excluded.items()):
+        if symbol in data.universe:
+            context = {
+                "fund": data.universe[symbol],
+                "reason": reason,
+                "newest": newest.date(),
+                "w": Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings),
+            }
+            pages.append(FundPage(symbol, fund_slug(symbol), render_template(templates, "pages/fund-left-out.md.j2", context), []))
     by_category: dict[str, list[str]] = {}
     for page in pages:
         by_category.setdefault(data.universe[page.symbol].category, []).append(page.symbol)

@@ -1,7 +1,9 @@
 """Publication gates: the weekly run refuses stale, broken or implausible data, and says why.
 
-A failure stops publication (one line each). A problem with a fund that is not core only
-leaves that fund out of the week, with the reason in the build log and on the methodology page.
+The checks cover every session in the store, since articles, charts and fund pages show the
+whole history, not only the newest week. A failure stops publication (one line each). A problem
+with a fund that is not core leaves that fund out of the site (articles, charts and its fund
+page), with the reason in the build log, on its fund page and on the methodology page.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .calendar import last_completed_session
-from .config import CORE_SYMBOLS, GATES, Gates
+from .config import CORE_SYMBOLS, Gates
 from .universe import Universe
 
 
@@ -43,7 +45,7 @@ def check(
     tidy: pd.DataFrame,
     universe: Universe,
     now: pd.Timestamp,
-    settings: Gates = GATES,
+    settings: Gates,
     core: tuple[str, ...] = CORE_SYMBOLS,
 ) -> GateReport:
     """Run every gate over the price table as of `now` (a tz-aware time)."""
@@ -56,11 +58,14 @@ def check(
             report.failures.append(f"core symbol {symbol}: not in the price store")
     stale = [s for s in symbols if s not in newest.index or newest[s] < expected]
     if len(stale) > settings.stale_share * len(symbols):
-        oldest = newest.reindex(stale).min()
+        absent = [s for s in stale if s not in newest.index]
+        present = newest.reindex([s for s in stale if s in newest.index])
+        detail = [f"oldest newest close: {present.min():%Y-%m-%d}"] if len(present) else []
+        detail += [f"{len(absent)} not in the store at all"] if absent else []
         report.failures.insert(
             0,
             f"stale data: {len(stale)} of {len(symbols)} symbols have no close for {expected:%Y-%m-%d}, "
-            f"the last completed NYSE session (oldest newest close: {oldest:%Y-%m-%d})",
+            f"the last completed NYSE session ({'; '.join(detail)})",
         )
     for symbol in stale:
         if symbol in newest.index:
@@ -71,23 +76,22 @@ def check(
 
 
 def _check_rows(symbol: str, rows: pd.DataFrame, universe: Universe, settings: Gates, report: GateReport, core: tuple[str, ...]) -> None:
-    recent = rows.tail(settings.check_sessions + 1)
-    non_positive = recent.loc[recent["close"] <= 0, "session"]
+    non_positive = rows.loc[rows["close"] <= 0, "session"]
     if len(non_positive):
         report.problem(symbol, f"close is zero or negative on {non_positive.iloc[0]:%Y-%m-%d}", core)
         return
     leverage = abs(universe[symbol].leverage) if symbol in universe else 1
-    moves = (recent["close"] / recent["close"].shift(1) - 1).iloc[1:]
+    moves = (rows["close"] / rows["close"].shift(1) - 1).iloc[1:]
     too_big = moves[moves.abs() * 100 > settings.max_day_move_percent * leverage]
     if len(too_big):
-        where = recent.loc[too_big.index[0], "session"]
+        where = rows.loc[too_big.index[0], "session"]
         report.problem(symbol, f"one-day move of {too_big.iloc[0] * 100:+.1f}% on {where:%Y-%m-%d} is implausible", core)
         return
-    ratio = recent["adj_close"] / recent["close"]
+    ratio = rows["adj_close"] / rows["close"]
     steps = (ratio / ratio.shift(1) - 1).iloc[1:]
     jumps = steps[steps.abs() * 100 > settings.max_ratio_step_percent]
     if len(jumps):
-        where = recent.loc[jumps.index[0], "session"]
+        where = rows.loc[jumps.index[0], "session"]
         report.problem(
             symbol, f"Adj Close / Close ratio jumped {jumps.iloc[0] * 100:+.1f}% on {where:%Y-%m-%d}, more than a dividend", core
         )

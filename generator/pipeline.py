@@ -20,7 +20,7 @@ import pandas as pd
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
 from .compute import Panel, build_panel, weekly_changes
-from .config import CORE_SYMBOLS, DEFINITIONS, GATES, ROOT, THRESHOLDS, documented_fields
+from .config import CORE_SYMBOLS, ROOT, Settings, documented_fields, load_settings
 from .errors import MissingDataError, PriceDataError
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
@@ -56,8 +56,9 @@ class Dataset:
     weekly: pd.DataFrame
     """Each complete week's change per symbol, for streaks."""
     source: str
+    settings: Settings
     excluded: dict[str, str]
-    """Funds left out of the newest week by the publication gates, with the reason."""
+    """Funds the publication gates left out, with the reason: their prices are not in `prices`, so nothing shows them."""
     snapshots: pd.DataFrame
     """Dated shares-outstanding and total-assets snapshots (flows.SNAPSHOTS)."""
     editor_flows: list[Flow]
@@ -65,23 +66,27 @@ class Dataset:
     """Editors' notes by week (content/notes/YYYY-MM-DD.md)."""
 
 
-def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample") -> Dataset:
+def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample", settings: Settings | None = None) -> Dataset:
     """Read the price store (the bundled sample by default) and the metadata, and prepare every stage's input."""
-    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source, root=root)
+    settings = settings or load_settings(root)
+    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source, settings, root=root)
 
 
 def prepare_dataset(
     tidy: pd.DataFrame,
     universe: Universe,
     source: str,
+    settings: Settings,
     excluded: dict[str, str] | None = None,
     root: Path = ROOT,
 ) -> Dataset:
     """Check the prices against the NYSE calendar and compute the panel once for every session.
 
-    `excluded` (symbol -> reason) are funds the publication gates left out of the newest week.
+    `excluded` (symbol -> reason) are funds the publication gates left out: their prices are
+    dropped here, so no article, chart or fund page can show them.
     """
-    prices = Prices.from_tidy(tidy)
+    excluded = excluded or {}
+    prices = Prices.from_tidy(tidy.loc[~tidy["symbol"].isin(list(excluded))])
     universe.require(prices.close.columns)
     sessions = prices.sessions
     calendar = nyse_sessions(sessions[0].date(), (sessions[-1] + pd.Timedelta(days=7)).date())
@@ -95,13 +100,14 @@ def prepare_dataset(
     weeks = complete_weeks(sessions, calendar)
     return Dataset(
         prices=prices,
-        panel=build_panel(prices.close),
+        panel=build_panel(prices.close, settings.definitions),
         universe=universe,
         calendar=calendar,
         weeks=weeks,
         weekly=weekly_changes(prices.close, weeks),
         source=source,
-        excluded=excluded or {},
+        settings=settings,
+        excluded=excluded,
         snapshots=read_snapshots(root / SNAPSHOTS),
         editor_flows=read_editor_flows(root / EDITOR_FLOWS),
         notes=read_notes(root / NOTES_DIR),
@@ -110,7 +116,7 @@ def prepare_dataset(
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
-    funds = facts.week_funds(data.panel, window, data.weekly, data.universe)
+    funds = facts.week_funds(data.panel, window, data.weekly, data.universe, data.settings)
     note = data.notes.get(window.end, EMPTY_NOTE)
     editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]
     funds = facts.with_flows(
@@ -118,9 +124,7 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
         week_flows(data.snapshots, editor_flows, data.prices.close, window.start, window.end),
         latest_assets(data.snapshots, window.end),
     )
-    if data.excluded and len(data.weeks) and window.end == data.weeks[-1].date():
-        funds = {symbol: fund for symbol, fund in funds.items() if symbol not in data.excluded}
-    return stories.week_facts(funds, window, data_through=window.end, source=data.source)
+    return stories.week_facts(funds, window, data_through=window.end, source=data.source, settings=data.settings)
 
 
 def window_for(data: Dataset, as_of: date, kind: str) -> Window:
@@ -128,7 +132,11 @@ def window_for(data: Dataset, as_of: date, kind: str) -> Window:
     session = pd.Timestamp(as_of)
     if session not in data.prices.sessions:
         data.prices.require([], session)
-    window = calendar_week(data.calendar, session) if kind == "calendar" else trailing_week(data.calendar, session)
+    window = (
+        calendar_week(data.calendar, session)
+        if kind == "calendar"
+        else trailing_week(data.calendar, session, data.settings.definitions.week_lookback_days)
+    )
     if window is None or pd.Timestamp(window.start) < data.prices.sessions[0]:
         raise MissingDataError(f"{as_of}: the data starts on {data.prices.sessions[0].date()}, too late for a week ending then")
     return window
@@ -154,6 +162,19 @@ class Article:
     @property
     def path(self) -> Path:
         return post_path(self.as_of, self.slug)
+
+    def listed(self) -> ListedArticle:
+        return ListedArticle(self.as_of, self.headline, self.path, tuple(self.tags))
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    """What a list of articles (a fund page's) needs of each: its date, headline, file and the tickers it mentions."""
+
+    as_of: date
+    headline: str
+    path: Path
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -192,7 +213,9 @@ def identity(
     note: Note | None = None,
 ) -> tuple[str, str]:
     """(headline, slug): the editor's headline if the note has one; the slug always from the generated headline."""
-    writer = writer or Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
+    writer = writer or Writer(
+        as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings
+    )
     generated = headline(writer, week, name)
     note = data.notes.get(week.as_of, EMPTY_NOTE) if note is None else note
     return note.headline or generated, slugify(generated)
@@ -243,7 +266,7 @@ def render_article(
     """
     note = EMPTY_NOTE if secondary else data.notes.get(week.as_of, EMPTY_NOTE)
     name = story_for(data, week, story_name)
-    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE))
+    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings)
     title, slug = identity(data, week, name, root, writer, note)
     writer.index = _provenance(week)
     writer.fund_link = "../funds/{}.md"
@@ -262,8 +285,8 @@ def render_article(
         "charts": embeds,
         "related": related or [],
         "note": note,
-        "definitions": DEFINITIONS,
-        "thresholds": THRESHOLDS,
+        "definitions": data.settings.definitions,
+        "thresholds": data.settings.thresholds,
         "story_name": name,
         "folder": f"../{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/",
         "chart_list": charts,
@@ -360,21 +383,21 @@ def generate_articles(
     return articles
 
 
-def methodology_page(root: Path = ROOT, excluded: dict[str, str] | None = None, excluded_week: date | None = None) -> str:
-    from .config import STYLE
-
+def methodology_page(
+    settings: Settings, root: Path = ROOT, excluded: dict[str, str] | None = None, excluded_week: date | None = None
+) -> str:
     return render_template(
         root / TEMPLATES_DIR,
         "pages/methodology.md.j2",
         {
-            "definitions": documented_fields(DEFINITIONS),
-            "thresholds": documented_fields(THRESHOLDS),
-            "style": documented_fields(STYLE),
+            "definitions": documented_fields(settings.definitions),
+            "thresholds": documented_fields(settings.thresholds),
+            "style": documented_fields(settings.style),
             "stories": stories.STORY_NAMES,
-            "week_lookback_days": DEFINITIONS.week_lookback_days,
+            "week_lookback_days": settings.definitions.week_lookback_days,
             "related_links": RELATED_LINKS,
-            "since_min": THRESHOLDS.since_min_sessions,
-            "gates": documented_fields(GATES),
+            "since_min": settings.thresholds.since_min_sessions,
+            "gates": documented_fields(settings.gates),
             "core": CORE_SYMBOLS,
             "excluded": sorted((excluded or {}).items()),
             "excluded_week": excluded_week,

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from . import yamlfile
 from .calendar import day_phrase_parts
-from .config import STYLE, THRESHOLDS
+from .config import Settings
 from .errors import GeneratorError
 from .facts import BigMove
 from .universe import Universe
@@ -119,6 +119,7 @@ class Writer:
     as_of: date
     universe: Universe
     phrasebook: dict[str, Any]
+    settings: Settings
     mentioned: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     index: dict[int, tuple[str, ...]] | None = None
@@ -158,7 +159,7 @@ class Writer:
         if symbol in self.mentioned:
             return symbol
         self.mentioned.add(symbol)
-        mention = self.universe[symbol].first_mention
+        mention = self.universe[symbol].first_mention(self.settings.style)
         if self.fund_link is None:
             return mention
         return f"[{mention}]({self.fund_link.format(symbol.lower().lstrip('^'))})"
@@ -167,21 +168,21 @@ class Writer:
     def percent(self, value: float) -> str:
         """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
         number = f"{abs(value) * 100:.1f}"
-        return f"{number}%" if STYLE.percent_style == "ap" else f"{number} percent"
+        return f"{number}%" if self.settings.style.percent_style == "ap" else f"{number} percent"
 
     @_claim
     def points(self, value: float) -> str:
         return f"{abs(value) * 100:.1f} percentage points"
 
     def is_flat(self, value: float) -> bool:
-        return abs(value) * 100 < THRESHOLDS.flat_percent
+        return abs(value) * 100 < self.settings.thresholds.flat_percent
 
     @_claim
     def move(self, value: float, span: str = "week") -> str:
         """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
         if self.is_flat(value):
             return self.pick("flat")
-        big = THRESHOLDS.big_day_percent if span == "day" else THRESHOLDS.big_week_percent
+        big = self.settings.thresholds.big_day_percent if span == "day" else self.settings.thresholds.big_week_percent
         key = ("up" if value > 0 else "down") + ("_big" if abs(value) * 100 > big else "")
         return f"{self.pick('verbs_' + key)} {self.percent(value)}"
 

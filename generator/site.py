@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from . import chart
 from .config import ROOT
 from .funds import FUNDS_DIR, fund_pages
-from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, about_data_page, generate_articles, methodology_page
+from .notes import FRONT_MATTER
+from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, about_data_page, generate_articles, methodology_page
 from .write import OutputWriter, write_atomic
 
 DOCS_DIR = Path("content")
@@ -29,9 +32,14 @@ class Summary:
     articles: int
     charts: int
     files_changed: int
-    files_removed: int
+    removed: list[str] = dataclasses.field(default_factory=list)
+    """Files under the docs dir that a full run found no week writes any more, and removed."""
     written: frozenset[Path] = frozenset()
     """Every file the run wrote or found already right (for the manifest)."""
+
+    @property
+    def files_removed(self) -> int:
+        return len(self.removed)
 
 
 def write_site(
@@ -42,24 +50,32 @@ def write_site(
     progress: Callable[[], None] | None = None,
     only: set[date] | None = None,
 ) -> Summary:
-    """Render every week in range and write posts, facts, charts and generated pages; prune stale ones.
+    """Render every week in range and write posts, facts, charts and generated pages.
 
-    With `only`, just those weeks are rewritten (the live preview after a note changes), and
-    nothing is pruned: the other weeks' files are left as they are.
+    Only a full run (no range, no `only`) removes files that no week writes any more. A range
+    rewrites its own weeks and the pages that list articles (fund pages take the other weeks'
+    articles from the posts already written), and leaves every other week's files alone. With
+    `only` (the live preview after a note changes), just those weeks are rewritten.
     """
     articles = generate_articles(data, first, last, root=root, progress=progress, only=only)
     out = OutputWriter(root / DOCS_DIR)
+    out.remove_stale_temporaries()
     specs = [item.spec for article in articles for item in article.charts]
     svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
     for article in articles:
         write_article(out, article, svgs)
+    full_run = first is None and last is None and only is None
+    if not full_run:
+        for day in sorted({article.as_of for article in articles}):
+            out.prune_siblings(POSTS_DIR / f"{day.isoformat()}-x.md", f"{day.isoformat()}-*.md")
+            out.prune(WEEKS_DIR / day.isoformat())
     if only is not None:
-        for article in articles:
-            out.prune_siblings(article.path, f"{article.as_of.isoformat()}-*.md")
-        return Summary(
-            weeks=len({a.as_of for a in articles}), articles=len(articles), charts=len(specs), files_changed=out.changed, files_removed=0
-        )
-    pages, index = fund_pages(data, articles, root)
+        return Summary(weeks=len({a.as_of for a in articles}), articles=len(articles), charts=len(specs), files_changed=out.changed)
+    written_weeks = {article.as_of for article in articles}
+    listed = [article.listed() for article in articles]
+    if not full_run:
+        listed += [item for item in posts_on_disk(root / DOCS_DIR) if item.as_of not in written_weeks]
+    pages, index = fund_pages(data, listed, root)
     fund_specs = [item.spec for page in pages for item in page.charts]
     fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
     out.write(FUNDS_DIR / "index.md", index)
@@ -68,18 +84,30 @@ def write_site(
         for item in page.charts:
             write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
     newest = data.weeks[-1].date() if len(data.weeks) else None
-    out.write("methodology.md", methodology_page(root, data.excluded, newest))
+    out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
     out.write("about-data.md", about_data_page(data, root))
     out.write(VEGA_BUNDLE, chart.vega_bundle())
-    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR)
+    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR) if full_run else out.prune(FUNDS_DIR)
     return Summary(
-        weeks=len({article.as_of for article in articles}),
+        weeks=len(written_weeks),
         articles=len(articles),
         charts=len(specs) + len(fund_specs),
         files_changed=out.changed,
-        files_removed=removed,
+        removed=removed,
         written=frozenset(out.written),
     )
+
+
+def posts_on_disk(docs: Path) -> list[ListedArticle]:
+    """The articles already in the docs dir, from their front matter (what a ranged run lists beside its own)."""
+    listed = []
+    for path in sorted((docs / POSTS_DIR).glob("*.md")):
+        front = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+        fields = yaml.safe_load(front.group(1)) if front else None
+        if isinstance(fields, dict) and {"title", "date", "tags"} <= set(fields):
+            day = fields["date"] if isinstance(fields["date"], date) else date.fromisoformat(str(fields["date"]))
+            listed.append(ListedArticle(day, str(fields["title"]), POSTS_DIR / path.name, tuple(fields["tags"] or ())))
+    return listed
 
 
 def claims_json(article: Article) -> str:

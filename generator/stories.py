@@ -16,7 +16,6 @@ from pydantic import Field
 from .calendar import Window
 from .config import (
     BONDS,
-    DEFINITIONS,
     DRAWDOWN_WATCH,
     HAVENS,
     INTERNATIONAL,
@@ -26,7 +25,8 @@ from .config import (
     SECTORS,
     SMALL_CAP_LEVERAGED,
     SMALL_CAPS,
-    THRESHOLDS,
+    Settings,
+    Thresholds,
 )
 from .facts import Fact, FundFacts
 
@@ -225,16 +225,12 @@ class WeekFacts(Fact):
     international: InternationalStory | None = None
     ranking: list[StoryScore] = Field(default_factory=list)
     """Every story with its score, the lead first."""
+    published: list[StoryName] = Field(default_factory=list)
+    """The lead, and up to two more stories whose score reaches `second_story_score`."""
 
     @property
     def lead(self) -> StoryName:
         return self.ranking[0].name
-
-    @property
-    def published(self) -> list[StoryName]:
-        """The lead, and up to two more stories whose score reaches `second_story_score`."""
-        others = [s.name for s in self.ranking[1:] if s.score >= THRESHOLDS.second_story_score][:2]
-        return [self.lead, *others]
 
     def story(self, name: StoryName) -> AnyStory:
         story = getattr(self, name.replace("-", "_"))
@@ -249,31 +245,31 @@ def _events(fund: FundFacts) -> int:
     return len(fund.crossings) + int(long_view)
 
 
-def honest_ratio(subject: FundFacts, reference: FundFacts) -> Ratio | None:
+def honest_ratio(subject: FundFacts, reference: FundFacts, thresholds: Thresholds) -> Ratio | None:
     """Year-to-date ratio of two funds, only where a phrase like "more than double" would be fair."""
     if subject.ytd is None or reference.ytd is None:
         return None
     a, b = subject.ytd.value, reference.ytd.value
-    if a * b <= 0 or min(abs(a), abs(b)) * 100 < THRESHOLDS.ratio_min_percent:
+    if a * b <= 0 or min(abs(a), abs(b)) * 100 < thresholds.ratio_min_percent:
         return None
     ratio = a / b
-    if ratio < THRESHOLDS.ratio_min and 1 / ratio < THRESHOLDS.ratio_min:
+    if ratio < thresholds.ratio_min and 1 / ratio < thresholds.ratio_min:
         return None
     return Ratio(subject=subject.symbol, reference=reference.symbol, value=ratio)
 
 
-def small_caps_angle(lead: FundFacts, gap: float) -> SmallCapsAngle:
+def small_caps_angle(lead: FundFacts, gap: float, settings: Settings) -> SmallCapsAngle:
     """The week in one word, flat meaning under `flat_percent` (an angle's words must be true of every such week).
 
     breakdown/reclaim: the lead fund crossed its long average this week and ended on the new side;
     in_step: within the flat threshold of the S&P 500; otherwise by direction and gap.
     """
-    long_crossings = [c for c in lead.crossings if c.average == DEFINITIONS.long_average_sessions]
+    long_crossings = [c for c in lead.crossings if c.average == settings.definitions.long_average_sessions]
     if long_crossings and lead.sma_long is not None:
         last = long_crossings[-1].direction
         if (last == "below") == (lead.close < lead.sma_long):
             return "breakdown" if last == "below" else "reclaim"
-    flat = THRESHOLDS.flat_percent / 100
+    flat = settings.thresholds.flat_percent / 100
     if abs(gap) < flat:
         return "in_step"
     down = lead.week.value <= -flat
@@ -282,14 +278,14 @@ def small_caps_angle(lead: FundFacts, gap: float) -> SmallCapsAngle:
     return "slide" if down else "lag_rally"
 
 
-def small_caps_story(funds: dict[str, FundFacts]) -> SmallCapsStory | None:
+def small_caps_story(funds: dict[str, FundFacts], settings: Settings) -> SmallCapsStory | None:
     lead_symbol, *peer_symbols = SMALL_CAPS
     needed = [lead_symbol, *LARGE_CAP_BENCHMARKS]
     if any(symbol not in funds for symbol in needed):
         return None
     lead, market = funds[lead_symbol], funds[LARGE_CAP_BENCHMARKS[0]]
     gap = lead.week.value - market.week.value
-    angle = small_caps_angle(lead, gap)
+    angle = small_caps_angle(lead, gap, settings)
     events = _events(lead)
     return SmallCapsStory(
         lead=lead_symbol,
@@ -298,21 +294,21 @@ def small_caps_story(funds: dict[str, FundFacts]) -> SmallCapsStory | None:
         leveraged=[s for s in SMALL_CAP_LEVERAGED if s in funds and funds[s].leverage is not None],
         gap_week=gap,
         gap_ytd=None if lead.ytd is None or market.ytd is None else lead.ytd.value - market.ytd.value,
-        ytd_ratio=honest_ratio(lead, market),
+        ytd_ratio=honest_ratio(lead, market, settings.thresholds),
         angle=angle,
         events=events,
-        score=THRESHOLDS.small_caps_story_weight * abs(gap) * 100 + THRESHOLDS.event_bonus * events,
+        score=settings.thresholds.small_caps_story_weight * abs(gap) * 100 + settings.thresholds.event_bonus * events,
     )
 
 
-def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
+def sectors_story(funds: dict[str, FundFacts], settings: Settings) -> SectorsStory | None:
     present = [s for s in SECTORS if s in funds]
     if len(present) < 3 or MARKET_BENCHMARK not in funds:
         return None
     ranked = sorted(present, key=lambda s: -funds[s].week.value)
     best, worst = funds[ranked[0]], funds[ranked[-1]]
     spread = best.week.value - worst.week.value
-    flat = THRESHOLDS.flat_percent / 100
+    flat = settings.thresholds.flat_percent / 100
     rising = sum(funds[s].week.value >= flat for s in ranked)
     falling = sum(funds[s].week.value <= -flat for s in ranked)
     angle: Literal["broad_rally", "broad_selloff", "rotation"]
@@ -329,11 +325,11 @@ def sectors_story(funds: dict[str, FundFacts]) -> SectorsStory | None:
         leveraged=[s for s in SECTOR_LEVERAGED if s in funds and funds[s].leverage is not None],
         angle=angle,
         events=events,
-        score=THRESHOLDS.sector_story_weight * spread * 100 + THRESHOLDS.event_bonus * events,
+        score=settings.thresholds.sector_story_weight * spread * 100 + settings.thresholds.event_bonus * events,
     )
 
 
-def leveraged_story(funds: dict[str, FundFacts]) -> LeveragedStory | None:
+def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> LeveragedStory | None:
     levered = [s for s, f in funds.items() if f.leverage is not None]
     if len(levered) < 2:
         return None
@@ -342,14 +338,16 @@ def leveraged_story(funds: dict[str, FundFacts]) -> LeveragedStory | None:
     extreme = max(abs(funds[s].week.value) for s in ranked) * 100
     decay_points = abs(decay.value) * 100 if decay else 0.0
     angle: Literal["extremes", "decay"] = (
-        "decay" if decay_points * THRESHOLDS.decay_story_weight > extreme * THRESHOLDS.leveraged_story_weight else "extremes"
+        "decay"
+        if decay_points * settings.thresholds.decay_story_weight > extreme * settings.thresholds.leveraged_story_weight
+        else "extremes"
     )
     return LeveragedStory(
         ranked=ranked,
         decay=decay,
         angle=angle,
         events=0,
-        score=THRESHOLDS.leveraged_story_weight * extreme + THRESHOLDS.decay_story_weight * decay_points,
+        score=settings.thresholds.leveraged_story_weight * extreme + settings.thresholds.decay_story_weight * decay_points,
     )
 
 
@@ -386,17 +384,17 @@ def _versus(funds: dict[str, FundFacts], group: tuple[str, ...]) -> tuple[str, l
     return None if week is None else (group[0], present[1:], week)
 
 
-def _flat(value: float) -> bool:
-    return abs(value) * 100 < THRESHOLDS.flat_percent
+def _flat(value: float, thresholds: Thresholds) -> bool:
+    return abs(value) * 100 < thresholds.flat_percent
 
 
-def bonds_story(funds: dict[str, FundFacts]) -> BondsStory | None:
+def bonds_story(funds: dict[str, FundFacts], settings: Settings) -> BondsStory | None:
     found = _versus(funds, BONDS)
     if found is None:
         return None
     lead, peers, week = found
     angle: Literal["bonds_win", "stocks_win", "in_step"] = (
-        "in_step" if _flat(week.value) else ("bonds_win" if week.value > 0 else "stocks_win")
+        "in_step" if _flat(week.value, settings.thresholds) else ("bonds_win" if week.value > 0 else "stocks_win")
     )
     events = _events(funds[lead])
     return BondsStory(
@@ -407,20 +405,20 @@ def bonds_story(funds: dict[str, FundFacts]) -> BondsStory | None:
         gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
         angle=angle,
         events=events,
-        score=THRESHOLDS.bonds_story_weight * abs(week.value) * 100 + THRESHOLDS.event_bonus * events,
+        score=settings.thresholds.bonds_story_weight * abs(week.value) * 100 + settings.thresholds.event_bonus * events,
     )
 
 
-def havens_story(funds: dict[str, FundFacts]) -> HavensStory | None:
+def havens_story(funds: dict[str, FundFacts], settings: Settings) -> HavensStory | None:
     found = _versus(funds, HAVENS)
     if found is None:
         return None
     lead, peers, week = found
     gold, market = funds[lead].week.value, funds[MARKET_BENCHMARK].week.value
     angle: Literal["haven_bid", "gold_shines", "gold_fades", "in_step"]
-    if _flat(week.value):
+    if _flat(week.value, settings.thresholds):
         angle = "in_step"
-    elif gold > 0 and market < 0 and not _flat(gold) and not _flat(market):
+    elif gold > 0 and market < 0 and not _flat(gold, settings.thresholds) and not _flat(market, settings.thresholds):
         angle = "haven_bid"
     else:
         angle = "gold_shines" if week.value > 0 else "gold_fades"
@@ -432,17 +430,17 @@ def havens_story(funds: dict[str, FundFacts]) -> HavensStory | None:
         gap_week=week,
         angle=angle,
         events=events,
-        score=THRESHOLDS.havens_story_weight * abs(gold) * 100 + THRESHOLDS.event_bonus * events,
+        score=settings.thresholds.havens_story_weight * abs(gold) * 100 + settings.thresholds.event_bonus * events,
     )
 
 
-def international_story(funds: dict[str, FundFacts]) -> InternationalStory | None:
+def international_story(funds: dict[str, FundFacts], settings: Settings) -> InternationalStory | None:
     found = _versus(funds, INTERNATIONAL)
     if found is None:
         return None
     lead, peers, week = found
     angle: Literal["abroad_leads", "home_leads", "in_step"] = (
-        "in_step" if _flat(week.value) else ("abroad_leads" if week.value > 0 else "home_leads")
+        "in_step" if _flat(week.value, settings.thresholds) else ("abroad_leads" if week.value > 0 else "home_leads")
     )
     developed = gap(funds, "EFA", MARKET_BENCHMARK) if "EFA" in funds else None
     events = _events(funds[lead])
@@ -455,7 +453,7 @@ def international_story(funds: dict[str, FundFacts]) -> InternationalStory | Non
         gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
         angle=angle,
         events=events,
-        score=THRESHOLDS.international_story_weight * abs(week.value) * 100 + THRESHOLDS.event_bonus * events,
+        score=settings.thresholds.international_story_weight * abs(week.value) * 100 + settings.thresholds.event_bonus * events,
     )
 
 
@@ -466,12 +464,12 @@ def _triple_pair(funds: dict[str, FundFacts], symbol: str) -> list[str]:
     return [next(s for s, factor in on_index.items() if factor == wanted) for wanted in (3, -3) if wanted in on_index.values()]
 
 
-def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
+def drawdown_story(funds: dict[str, FundFacts], settings: Settings) -> DrawdownStory | None:
     """The most serious threshold a watched fund crossed this week: bear market, then correction, then a breakout."""
     watched = [s for s in DRAWDOWN_WATCH if s in funds and funds[s].drawdown is not None and funds[s].drawdown_start is not None]
     rules: list[tuple[Literal["bear", "correction", "breakout"], float, float]] = [
-        ("bear", -THRESHOLDS.bear_percent / 100, THRESHOLDS.bear_score),
-        ("correction", -THRESHOLDS.correction_percent / 100, THRESHOLDS.correction_score),
+        ("bear", -settings.thresholds.bear_percent / 100, settings.thresholds.bear_score),
+        ("correction", -settings.thresholds.correction_percent / 100, settings.thresholds.correction_score),
     ]
     for angle, line, score in rules:
         for symbol in watched:
@@ -481,7 +479,7 @@ def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
                 return DrawdownStory(lead=symbol, others=others, leveraged=_triple_pair(funds, symbol), angle=angle, events=1, score=score)
     for symbol in watched:
         fund = funds[symbol]
-        if fund.drawdown == 0 and fund.drawdown_start <= -THRESHOLDS.breakout_from_percent / 100:  # type: ignore[operator]
+        if fund.drawdown == 0 and fund.drawdown_start <= -settings.thresholds.breakout_from_percent / 100:  # type: ignore[operator]
             others = [s for s in watched if s != symbol]
             return DrawdownStory(
                 lead=symbol,
@@ -489,7 +487,7 @@ def drawdown_story(funds: dict[str, FundFacts]) -> DrawdownStory | None:
                 leveraged=_triple_pair(funds, symbol),
                 angle="breakout",
                 events=1,
-                score=THRESHOLDS.breakout_score,
+                score=settings.thresholds.breakout_score,
             )
     return None
 
@@ -512,14 +510,17 @@ BUILDERS = {
 }
 
 
-def week_facts(funds: dict[str, FundFacts], window: Window, data_through: date, source: str) -> WeekFacts:
-    found = {field: build(funds) for field, build in BUILDERS.items()}
+def week_facts(funds: dict[str, FundFacts], window: Window, data_through: date, source: str, settings: Settings) -> WeekFacts:
+    found = {field: build(funds, settings) for field, build in BUILDERS.items()}
+    ranking = rank([story for story in found.values() if story is not None])
+    others = [score.name for score in ranking[1:] if score.score >= settings.thresholds.second_story_score][:2]
     return WeekFacts(
         as_of=window.end,
         window=window,
         data_through=data_through,
         source=source,
         funds=funds,
-        ranking=rank([story for story in found.values() if story is not None]),
+        ranking=ranking,
+        published=[ranking[0].name, *others] if ranking else [],
         **found,  # type: ignore[arg-type]
     )

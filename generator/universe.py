@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from . import yamlfile
-from .config import LISTING_PREFIX, STYLE
+from .config import LISTING_PREFIX, Style
 from .errors import MetadataError
 
 FUNDS_FILE = Path("data/funds.yaml")
@@ -62,18 +62,16 @@ class Fund(BaseModel):
     underlying: Ticker | None
     inception: date
 
-    @property
-    def listed_ticker(self) -> str:
+    def listed_ticker(self, style: Style) -> str:
         """The ticker as written on first mention: `NYSE:IWM` (desk style) or `IWM` (AP style)."""
-        if self.listing is None or STYLE.percent_style == "ap":
+        if self.listing is None or style.percent_style == "ap":
             return self.symbol
         return f"{LISTING_PREFIX[self.listing]}:{self.symbol}"
 
-    @property
-    def first_mention(self) -> str:
+    def first_mention(self, style: Style) -> str:
         """`the iShares Russell 2000 ETF (NYSE:IWM)`; an index is named without a ticker."""
         name = "the " + self.name.removeprefix("The ")
-        return name if self.kind == "index" else f"{name} ({self.listed_ticker})"
+        return name if self.kind == "index" else f"{name} ({self.listed_ticker(style)})"
 
 
 class Universe(BaseModel):

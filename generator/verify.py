@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .calendar import day_phrase_parts
-from .config import DEFINITIONS, LARGE_CAP_BENCHMARKS, SECTORS, SMALL_CAPS, THRESHOLDS
+from .config import LARGE_CAP_BENCHMARKS, SECTORS, SMALL_CAPS, Definitions, Settings, Thresholds
 from .universe import Universe
 
 FIXED_PHRASES = ("50-day", "200-day", "52-week", "2016–2021", "S&P 500", "Russell 2000", "Nasdaq-100", "3X", "2X")
@@ -78,6 +78,15 @@ class Context:
     facts: dict[str, Any]
     universe: Universe
     phrasebook: dict[str, Any]
+    settings: Settings
+
+    @property
+    def definitions(self) -> Definitions:
+        return self.settings.definitions
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.settings.thresholds
 
     @property
     def as_of(self) -> date:
@@ -114,7 +123,7 @@ def recompute(path: str, ctx: Context) -> float | None:
         if field == "close":
             return c.close(symbol, end)
         if field == "drawdown":
-            highs = [v for d, v in c.by_symbol[symbol].items() if end - timedelta(days=DEFINITIONS.high_window_days) < d <= end]
+            highs = [v for d, v in c.by_symbol[symbol].items() if end - timedelta(days=ctx.definitions.high_window_days) < d <= end]
             return c.close(symbol, end) / max(highs) - 1
         if field == "biggest_day":
             session = date.fromisoformat(ctx.at(".".join(parts[:3]))["session"])
@@ -131,7 +140,7 @@ def recompute(path: str, ctx: Context) -> float | None:
             if parts[3] == "underlying_week":
                 return c.change(underlying, start, end)
         if field == "drawdown_start":
-            highs = [v for d, v in c.by_symbol[symbol].items() if start - timedelta(days=DEFINITIONS.high_window_days) < d <= start]
+            highs = [v for d, v in c.by_symbol[symbol].items() if start - timedelta(days=ctx.definitions.high_window_days) < d <= start]
             return c.close(symbol, start) / max(highs) - 1
     parent = ctx.at(path.rsplit(".", 1)[0]) if "." in path else None
     if isinstance(parent, dict) and {"subject", "reference", "start", "end"} <= set(parent):
@@ -155,16 +164,18 @@ def recompute(path: str, ctx: Context) -> float | None:
 def _check_percent_words(claim: dict[str, Any], value: float, span: str, ctx: Context) -> list[str]:
     """Direction and size words of a move or a signed figure against the recomputed value."""
     text, kind = claim["text"], claim["kind"]
-    flat = abs(value) * 100 < THRESHOLDS.flat_percent
+    flat = abs(value) * 100 < ctx.thresholds.flat_percent
     book = ctx.phrasebook
     problems = []
     if kind == "move":
         if flat:
             return (
-                [] if text in book["flat"] else [f'"{text}": the move is under {THRESHOLDS.flat_percent} percent, so it is basically flat']
+                []
+                if text in book["flat"]
+                else [f'"{text}": the move is under {ctx.thresholds.flat_percent} percent, so it is basically flat']
             )
         verb = text.rsplit(" ", 2)[0]
-        big = abs(value) * 100 > (THRESHOLDS.big_day_percent if span == "day" else THRESHOLDS.big_week_percent)
+        big = abs(value) * 100 > (ctx.thresholds.big_day_percent if span == "day" else ctx.thresholds.big_week_percent)
         wanted = book[("verbs_up" if value > 0 else "verbs_down") + ("_big" if big else "")]
         if verb not in wanted:
             problems.append(f'"{text}": a {"big " if big else ""}move {"up" if value > 0 else "down"} is one of {", ".join(wanted)}')
@@ -282,7 +293,7 @@ def _check_value(claim: dict[str, Any], ctx: Context) -> list[str]:
         if len(truths) != len(maybe):
             return [f'"{claim["text"]}": no way to recompute {", ".join(paths)} from the prices']
         words = [
-            "basically flat" if abs(t) * 100 < THRESHOLDS.flat_percent else ("up " if t > 0 else "down ") + _pct(t) + " percent"
+            "basically flat" if abs(t) * 100 < ctx.thresholds.flat_percent else ("up " if t > 0 else "down ") + _pct(t) + " percent"
             for t in truths
         ]
         directions = {w.split(" ")[0] for w in words}
@@ -315,7 +326,10 @@ def _check_phrases(text: str, ctx: Context) -> list[str]:
     for symbol, side, _, short_side in re.findall(
         r"\b([A-Z^]{2,5}) ends the week (above|below) its 200-day moving average( and (above|below) its 50-day average)?", text
     ):
-        for sessions, said in ((DEFINITIONS.long_average_sessions, side), (DEFINITIONS.short_average_sessions, short_side)):
+        for sessions, said in (
+            (ctx.definitions.long_average_sessions, side),
+            (ctx.definitions.short_average_sessions, short_side),
+        ):
             average = ctx.closes.average(symbol, end, sessions) if said else None
             if said and (average is None or (ctx.closes.close(symbol, end) > average) != (said == "above")):
                 problems.append(f"{symbol} does not end the week {said} its {sessions}-day average")
@@ -384,11 +398,14 @@ class Report:
     problems: list[str]
 
 
-def verify_folder(docs: Path, tidy: pd.DataFrame, universe: Universe, phrasebook: dict[str, Any], weeks: set[date] | None = None) -> Report:
-    """Every article in the docs dir whose ledger is in `weeks/` (or only those of `weeks`)."""
+def verify_folder(
+    docs: Path, tidy: pd.DataFrame, universe: Universe, phrasebook: dict[str, Any], settings: Settings, weeks: set[date] | None = None
+) -> Report:
+    """Every article in the docs dir whose ledger is in `weeks/` (or only those of `weeks`, each of which must have one)."""
     closes = Closes(tidy)
     articles = claims = 0
     problems: list[str] = []
+    checked: set[date] = set()
     for ledger_path in sorted((docs / "weeks").glob("*/*.claims.json")):
         ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
         if weeks is not None and date.fromisoformat(ledger["as_of"]) not in weeks:
@@ -398,7 +415,11 @@ def verify_folder(docs: Path, tidy: pd.DataFrame, universe: Universe, phrasebook
             problems.append(f"{ledger_path}: its article {article} is missing")
             continue
         facts = json.loads((ledger_path.parent / "facts.json").read_text(encoding="utf-8"))
-        count, found = verify(article.read_text(encoding="utf-8"), ledger, Context(closes, facts, universe, phrasebook))
+        count, found = verify(article.read_text(encoding="utf-8"), ledger, Context(closes, facts, universe, phrasebook, settings))
         articles, claims = articles + 1, claims + count
         problems += [f"{article}: {problem}" for problem in found]
+        checked.add(date.fromisoformat(ledger["as_of"]))
+    problems += [
+        f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
+    ]
     return Report(articles=articles, claims=claims, problems=problems)

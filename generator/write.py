@@ -103,19 +103,19 @@ class OutputWriter:
             self.changed += 1
         return path
 
-    def prune(self, folder: str | Path) -> int:
-        """Delete files under `folder` (a generated folder) that this run did not write."""
+    def prune(self, folder: str | Path) -> list[str]:
+        """Delete files under `folder` (a generated folder) that this run did not write; their paths under `root`."""
         base = self.root / folder
         if not base.exists():
-            return 0
-        removed = 0
+            return []
+        removed = []
         for path in sorted(base.rglob("*"), reverse=True):
             if path.is_file() and path.resolve() not in self.written:
                 path.unlink()
-                removed += 1
+                removed.append(path.relative_to(self.root).as_posix())
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-        return removed
+        return sorted(removed)
 
     def prune_siblings(self, written: str | Path, pattern: str) -> int:
         """Delete files next to `written` matching `pattern` that this run did not write (an article whose slug changed)."""

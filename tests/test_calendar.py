@@ -27,15 +27,15 @@ def test_last_session_on_or_before_steps_back_over_weekends_and_is_none_before_t
 
 
 def test_trailing_week_over_independence_day_monday_starts_the_friday_before():
-    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2016-07-08")) == calendar.Window(date(2016, 7, 1), date(2016, 7, 8))
+    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2016-07-08"), 7) == calendar.Window(date(2016, 7, 1), date(2016, 7, 8))
 
 
 def test_trailing_week_on_the_thursday_before_good_friday_starts_the_thursday_before():
-    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2017-04-13")) == calendar.Window(date(2017, 4, 6), date(2017, 4, 13))
+    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2017-04-13"), 7) == calendar.Window(date(2017, 4, 6), date(2017, 4, 13))
 
 
 def test_trailing_week_is_none_without_a_session_a_week_earlier():
-    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2016-04-29")) is None
+    assert calendar.trailing_week(SESSIONS, pd.Timestamp("2016-04-29"), 7) is None
 
 
 def test_week_closing_sessions_take_the_thursday_when_good_friday_is_closed():

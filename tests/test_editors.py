@@ -204,20 +204,45 @@ def test_unknown_setting_suggests_the_closest(tmp_path: Path) -> None:
     )
     code, output = run(root, "check")
     assert code == 2
-    assert "unknown setting `percent_styel` (did you mean `percent_style`?)" in output
-    assert "`flat_percent` must be a float" in output
+    assert "unknown setting `style.percent_styel` (did you mean `percent_style`?)" in output
+    assert "`thresholds.flat_percent` is 'low'; allowed: a number from 0.0 to 2.0 (default 0.25)" in output
 
 
-def test_ap_style_switch_changes_percent_and_tickers(tmp_path: Path) -> None:
-    import generator.config as config
-
-    settings, errors = config.load_settings(ROOT / "mkdocs.yml")
-    assert errors == [] and settings["style"].percent_style == "desk"
+def test_ap_style_in_a_projects_mkdocs_yml_is_what_that_project_generates_with(tmp_path: Path) -> None:
+    """`--project DIR` reads DIR's settings for the whole run, not the package's own."""
     root = make_project(tmp_path)
     path = root / "mkdocs.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("percent_style: desk", "percent_style: ap"), encoding="utf-8")
-    settings, errors = config.load_settings(path)
-    assert errors == [] and settings["style"].percent_style == "ap"
+    code, output = run(root, "article", "--as-of", WEEK)
+    assert code == 0, output
+    assert "%" in output and " percent" not in output and "(NYSE:IWM)" not in output and "(IWM)" in output
+    (tmp_path / "desk").mkdir()
+    code, output = run(make_project(tmp_path / "desk"), "article", "--as-of", WEEK)
+    assert " percent" in output and "(NYSE:IWM)" in output
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("thresholds: 5", "`thresholds` must be a mapping of settings, not 5"),
+        ("gates:\n      check_sessions: 0", "unknown setting `gates.check_sessions`"),
+        ("definitions:\n      week_lookback_days: -7", "`definitions.week_lookback_days` is -7; allowed: a whole number from 1 to 31"),
+        ("gates:\n      max_day_move_percent: 100000", "`gates.max_day_move_percent` is 100000; allowed: a number from 5.0 to 50.0"),
+        ("gates:\n      stale_share: 0.9", "`gates.stale_share` is 0.9; allowed: a number from 0.0 to 0.5"),
+        ("thresholds:\n      correction_percent: 30\n      bear_percent: 20", "correction_percent must be smaller than"),
+    ],
+)
+def test_a_setting_out_of_range_is_one_line_with_the_allowed_range_and_help_still_works(tmp_path: Path, setting: str, message: str) -> None:
+    root = make_project(tmp_path)
+    path = root / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  commentary:\n", "  commentary:\n    " + setting + "\n", 1), encoding="utf-8")
+    assert runner.invoke(app, ["--project", str(root), "--help"]).exit_code == 0
+    for command in (["check"], ["site", "--no-build"], ["article", "--as-of", WEEK]):
+        code, output = run(root, *command)
+        assert code == 2 and message in output and "Traceback" not in output, (command, output)
+        assert f"{path}:" in output
+    assert not (root / "content" / "posts").exists()
 
 
 def test_preview_regenerates_only_the_week_whose_note_changed(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from generator.config import DEFAULTS
 from generator.facts import Change, FundFacts
 from generator.pipeline import Dataset, week_facts, window_for
 from generator.stories import SmallCapsStory, honest_ratio, rank, small_caps_story
@@ -89,7 +90,7 @@ def _fund(symbol: str, week: float, ytd: float | None) -> FundFacts:
     ],
 )
 def test_ratios_only_where_honest(iwm_ytd: float, spy_ytd: float, expected: float | None) -> None:
-    ratio = honest_ratio(_fund("IWM", 0.01, iwm_ytd), _fund("SPY", 0.01, spy_ytd))
+    ratio = honest_ratio(_fund("IWM", 0.01, iwm_ytd), _fund("SPY", 0.01, spy_ytd), DEFAULTS.thresholds)
     assert (ratio and ratio.value) == (pytest.approx(expected) if expected else None)
 
 
@@ -98,14 +99,14 @@ def test_ratios_only_where_honest(iwm_ytd: float, spy_ytd: float, expected: floa
     [(0.02, 0.01, "outrun"), (-0.01, -0.02, "hold_up"), (0.01, 0.02, "lag_rally"), (-0.02, -0.01, "slide")],
 )
 def test_small_caps_angle_follows_direction_and_gap(iwm: float, spy: float, angle: str) -> None:
-    story = small_caps_story({"IWM": _fund("IWM", iwm, None), "SPY": _fund("SPY", spy, None), "DIA": _fund("DIA", spy, None)})
+    story = small_caps_story({"IWM": _fund("IWM", iwm, None), "SPY": _fund("SPY", spy, None), "DIA": _fund("DIA", spy, None)}, DEFAULTS)
     assert isinstance(story, SmallCapsStory) and story.angle == angle
     assert story.score == pytest.approx(abs(iwm - spy) * 100)  # weight 1, no events
 
 
 def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
     funds = {"IWM": _fund("IWM", 0.02, None), "SPY": _fund("SPY", 0.01, None), "DIA": _fund("DIA", 0.0, None)}
-    story = small_caps_story(funds)
+    story = small_caps_story(funds, DEFAULTS)
     assert story is not None
     tied = story.model_copy(update={"score": 5.0})
     from generator.stories import SectorsStory

@@ -15,8 +15,8 @@ from yfinance_frames import sample_rows
 
 from generator import gates
 from generator.cli import app
-from generator.config import CORE_SYMBOLS, GATES, ROOT
-from generator.load import write_store
+from generator.config import CORE_SYMBOLS, DEFAULTS, ROOT
+from generator.load import SAMPLE_STORE, read_store, write_store
 from generator.universe import FUNDS_FILE, Universe, load_universe
 
 OTHERS = ("TNA", "TZA", "GLD", "AGG", "QQQ", "EEM", "TLT", "SLV")
@@ -25,6 +25,7 @@ SYMBOLS = (*CORE_SYMBOLS, *OTHERS)
 FRESH = pd.Timestamp("2021-04-27 18:00", tz="America/New_York")
 A_WEEK_LATER = pd.Timestamp("2021-05-04 18:00", tz="America/New_York")
 LAST = pd.Timestamp(2021, 4, 27)
+GATES = DEFAULTS.gates
 
 runner = CliRunner()
 
@@ -64,14 +65,14 @@ def jump(table: pd.DataFrame, symbol: str, factor: float) -> pd.DataFrame:
 
 
 def test_every_gate_passes_on_the_sample_after_its_last_close(table, universe):
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     assert report.expected_session == LAST
     assert report.passed and report.failures == [] and report.excluded == {}
     assert ":white_check_mark: every gate passed" in report.markdown()
 
 
 def test_a_week_old_store_is_stale(table, universe):
-    report = gates.check(table, universe, A_WEEK_LATER)
+    report = gates.check(table, universe, A_WEEK_LATER, GATES)
     assert not report.passed
     assert report.expected_session == pd.Timestamp(2021, 5, 4)
     assert report.failures[0].startswith("stale data:")
@@ -82,14 +83,14 @@ def test_a_week_old_store_is_stale(table, universe):
 
 def test_before_the_close_the_previous_session_is_expected(table, universe):
     table = table.loc[table["session"] < LAST]
-    report = gates.check(table, universe, pd.Timestamp("2021-04-27 15:59", tz="America/New_York"))
+    report = gates.check(table, universe, pd.Timestamp("2021-04-27 15:59", tz="America/New_York"), GATES)
     assert report.expected_session == pd.Timestamp(2021, 4, 26)
     assert report.passed
 
 
 def test_a_stale_non_core_fund_alone_is_left_out(table, universe):
     table = table.drop(last_row(table, "GLD"))
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     assert report.passed
     assert list(report.excluded) == ["GLD"]
     assert "no close for 2021-04-27" in report.excluded["GLD"]
@@ -100,18 +101,18 @@ def test_more_stale_funds_than_the_share_allowed_stop_the_run(table, universe):
     stale = OTHERS[: int(GATES.stale_share * len(SYMBOLS)) + 1]
     for symbol in stale:
         table = table.drop(last_row(table, symbol))
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     assert report.failures and report.failures[0].startswith(f"stale data: {len(stale)} of {len(SYMBOLS)} symbols")
 
 
 def test_a_stale_core_fund_fails(table, universe):
-    report = gates.check(table.drop(last_row(table, "XLE")), universe, FRESH)
+    report = gates.check(table.drop(last_row(table, "XLE")), universe, FRESH, GATES)
     assert report.failures == ["core symbol XLE: no close for 2021-04-27 (newest 2021-04-26)"]
 
 
 def test_an_implausible_move_in_a_core_fund_fails(table, universe):
     table.loc[last_row(table, "SPY"), "close"] *= 1.5
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     assert not report.passed
     assert len(report.failures) == 1
     assert report.failures[0].startswith("core symbol SPY:") and "one-day move" in report.failures[0]
@@ -119,7 +120,7 @@ def test_an_implausible_move_in_a_core_fund_fails(table, universe):
 
 
 def test_an_implausible_move_in_an_ordinary_fund_leaves_it_out(table, universe):
-    report = gates.check(jump(table, "GLD", 1.5), universe, FRESH)
+    report = gates.check(jump(table, "GLD", 1.5), universe, FRESH, GATES)
     assert report.passed
     assert report.excluded == {"GLD": "one-day move of +50.0% on 2021-04-27 is implausible"}
 
@@ -131,7 +132,7 @@ def test_a_3x_fund_may_move_three_times_as_far(table, universe, factor, plausibl
     assert (abs(factor - 1) * 100 <= limit) is plausible
     for symbol in ("TNA", "TZA"):
         table = jump(table, symbol, factor)
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     assert report.passed
     if plausible:
         assert report.excluded == {}
@@ -141,14 +142,14 @@ def test_a_3x_fund_may_move_three_times_as_far(table, universe, factor, plausibl
 
 
 def test_the_same_move_in_an_unleveraged_fund_is_implausible(table, universe):
-    report = gates.check(jump(table, "QQQ", 1.4), universe, FRESH)
+    report = gates.check(jump(table, "QQQ", 1.4), universe, FRESH, GATES)
     assert "one-day move of +40.0%" in report.excluded["QQQ"]
 
 
 @pytest.mark.parametrize(("symbol", "core"), [("XLK", True), ("GLD", False)])
 def test_a_close_of_zero(table, universe, symbol, core):
     table.loc[last_row(table, symbol), "close"] = 0.0
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     if core:
         assert report.failures == [f"core symbol {symbol}: close is zero or negative on 2021-04-27"]
     else:
@@ -158,7 +159,7 @@ def test_a_close_of_zero(table, universe, symbol, core):
 @pytest.mark.parametrize(("symbol", "core"), [("IWM", True), ("AGG", False)])
 def test_an_adj_close_ratio_jump_is_more_than_a_dividend(table, universe, symbol, core):
     table.loc[last_row(table, symbol), "adj_close"] *= 1.10
-    report = gates.check(table, universe, FRESH)
+    report = gates.check(table, universe, FRESH, GATES)
     if core:
         assert len(report.failures) == 1 and report.failures[0].startswith(f"core symbol {symbol}: Adj Close / Close ratio jumped")
     else:
@@ -167,23 +168,36 @@ def test_an_adj_close_ratio_jump_is_more_than_a_dividend(table, universe, symbol
         assert "more than a dividend" in report.excluded[symbol]
 
 
-def test_only_the_newest_sessions_are_checked(table, universe):
-    """A bad day further back than `check_sessions` is history, not this week's problem."""
+def test_a_bad_print_weeks_back_is_caught_too(table, universe):
+    """Charts and fund pages show the whole history, so the gates check every stored session, not the newest few."""
     sessions = sorted(table["session"].unique())
-    old_day = sessions[-(GATES.check_sessions + 3)]
+    old_day = sessions[-25]  # five weeks back
     table.loc[(table["symbol"] == "GLD") & (table["session"] == old_day), "close"] *= 1.5
-    assert gates.check(table, universe, FRESH).excluded == {}
+    reason = gates.check(table, universe, FRESH, GATES).excluded["GLD"]
+    assert reason.startswith("one-day move of +4") and reason.endswith(f"on {pd.Timestamp(old_day):%Y-%m-%d} is implausible")
+
+
+def test_the_whole_sample_passes_every_gate():
+    report = gates.check(read_store(ROOT / SAMPLE_STORE), load_universe(ROOT / FUNDS_FILE), FRESH, GATES)
+    assert report.passed and report.excluded == {}
+
+
+def test_stale_data_with_funds_absent_from_the_store_is_one_line(table, universe):
+    absent = ["GLD", "SLV", "TLT", "AGG", "QQQ", "EEM", "TNA"]
+    report = gates.check(table.loc[~table["symbol"].isin(absent)], universe, FRESH, GATES)
+    assert report.failures[0].startswith(f"stale data: {len(absent)} of {len(universe.symbols())} symbols have no close for 2021-04-27")
+    assert report.failures[0].endswith(f"({len(absent)} not in the store at all)")
 
 
 def test_a_core_fund_missing_from_the_store_fails(table, universe):
-    report = gates.check(table.loc[table["symbol"] != "XLU"], universe, FRESH)
+    report = gates.check(table.loc[table["symbol"] != "XLU"], universe, FRESH, GATES)
     assert report.failures == ["core symbol XLU: not in the price store"]
 
 
 def test_the_markdown_report_lists_failures_and_funds_left_out(table, universe):
     table.loc[last_row(table, "SPY"), "close"] *= 1.5
     table = table.drop(last_row(table, "SLV"))
-    markdown = gates.check(table, universe, FRESH).markdown()
+    markdown = gates.check(table, universe, FRESH, GATES).markdown()
     assert markdown.startswith("## Publication gates for 2021-04-27\n")
     assert "- :x: core symbol SPY: one-day move" in markdown
     assert "- left out: SLV: no close for 2021-04-27" in markdown

@@ -11,18 +11,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.config import ROOT, THRESHOLDS
+from generator.config import DEFAULTS, ROOT
 from generator.facts import BigMove
 from generator.render import PHRASEBOOK_FILE, TemplateError, Writer, load_phrasebook, render_template
 from generator.universe import FUNDS_FILE, load_universe
 
+THRESHOLDS = DEFAULTS.thresholds
 UNIVERSE = load_universe(ROOT / FUNDS_FILE)
 PHRASEBOOK = load_phrasebook(ROOT / PHRASEBOOK_FILE)
 FRIDAY = date(2018, 10, 26)
 
 
 def writer(as_of: date = FRIDAY) -> Writer:
-    return Writer(as_of=as_of, universe=UNIVERSE, phrasebook=PHRASEBOOK)
+    return Writer(as_of=as_of, universe=UNIVERSE, phrasebook=PHRASEBOOK, settings=DEFAULTS)
 
 
 def test_first_mention_gives_name_and_listing_then_the_ticker() -> None:

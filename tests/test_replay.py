@@ -17,7 +17,7 @@ import pytest
 from yfinance_frames import FakeDownload, download_frame, sample_slice
 
 from generator import gates
-from generator.config import ROOT
+from generator.config import DEFAULTS, ROOT
 from generator.load import read_store, write_store
 from generator.pipeline import Dataset, prepare_dataset, render_article, week_facts, window_for
 from generator.sources import CHUNK_SIZE, YFinanceSource
@@ -76,13 +76,13 @@ def test_the_replay_adds_the_week_and_revises_nothing(replay):
 
 
 def test_the_replayed_store_passes_the_gates(replay):
-    report = gates.check(read_store(replay["store"]), replay["universe"], pd.Timestamp(NOW))
+    report = gates.check(read_store(replay["store"]), replay["universe"], pd.Timestamp(NOW), DEFAULTS.gates)
     assert report.expected_session == pd.Timestamp(WEEK_END)
     assert report.passed and report.excluded == {}
 
 
 def test_the_week_s_article_reads_as_the_one_from_the_full_sample(replay, sample: Dataset):
-    live = prepare_dataset(read_store(replay["store"]), replay["universe"], "live")
+    live = prepare_dataset(read_store(replay["store"]), replay["universe"], "live", DEFAULTS)
     assert live.weeks[-1] == pd.Timestamp(WEEK_END)
     article = render_article(live, week_facts(live, window_for(live, WEEK_END, "calendar")))
     expected = render_article(sample, week_facts(sample, window_for(sample, WEEK_END, "calendar")))

@@ -127,11 +127,13 @@ def test_every_page_shows_the_sample_banner_and_search_index_has_articles(built:
 
 
 def test_methodology_page_documents_every_threshold(built: tuple[Path, Path]) -> None:
-    from generator.config import DEFINITIONS, THRESHOLDS, documented_fields
+    from generator.config import DEFAULTS, documented_fields
 
     root, _ = built
     text = (root / DOCS_DIR / "methodology.md").read_text(encoding="utf-8")
-    for name, _value, doc in documented_fields(THRESHOLDS) + documented_fields(DEFINITIONS):
+    for name, _value, doc in (
+        documented_fields(DEFAULTS.thresholds) + documented_fields(DEFAULTS.definitions) + documented_fields(DEFAULTS.gates)
+    ):
         assert f"`{name}`" in text and doc, name
 
 
@@ -147,6 +149,8 @@ def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sa
     from generator.verify import verify_folder
 
     root, _ = built
-    report = verify_folder(root / DOCS_DIR, read_store(ROOT / SAMPLE_STORE), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE))
+    report = verify_folder(
+        root / DOCS_DIR, read_store(ROOT / SAMPLE_STORE), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE), sample.settings
+    )
     assert report.articles == len(list((root / DOCS_DIR / "posts").glob("*.md"))) and report.claims > 300
     assert report.problems == []

@@ -27,7 +27,9 @@ def _article(sample: Dataset, as_of: date, kind: str, story: str) -> Article:
 
 def _check(article: Article, markdown: str, closes: Closes, sample: Dataset) -> list[str]:
     ledger = json.loads(json.dumps({"claims": [dataclasses.asdict(c) for c in article.claims]}, default=str))
-    context = Context(closes, json.loads(article.facts.model_dump_json()), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE))
+    context = Context(
+        closes, json.loads(article.facts.model_dump_json()), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE), sample.settings
+    )
     return verify(markdown, ledger, context)[1]
 
 
