@@ -24,6 +24,7 @@ from .pipeline import Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, load_universe
 from .verify import Report as Verified
+from .write import write_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
 console = Console(stderr=True, soft_wrap=True)
@@ -50,7 +51,10 @@ def _fail(error: GeneratorError) -> None:
 StoreOption = Annotated[
     Path | None, typer.Option(help="Build from this price store instead of the bundled sample (e.g. data/store/prices.parquet).")
 ]
-NowOption = Annotated[Optional[datetime], typer.Option(help="Check the gates as of this time (ISO 8601; default: now).")]  # noqa: UP045
+NowOption = Annotated[
+    Optional[datetime],  # noqa: UP045
+    typer.Option(help="Run as of this time (ISO 8601; default: now): the gates' last completed session, the newest session fetched."),
+]
 
 
 def _now(now: datetime | None) -> pd.Timestamp:
@@ -76,7 +80,7 @@ def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[p
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(report.markdown())
     for symbol, reason in sorted(report.excluded.items()):
-        console.print(f"left out of the week: {symbol}: {reason}", highlight=False)
+        console.print(f"left out of the site: {symbol}: {reason}", highlight=False)
     if not report.passed:
         for line in report.failures:
             console.print(f"[bold red]gate failed:[/] {line}", highlight=False)
@@ -271,6 +275,13 @@ def fetch(
     snapshots: Annotated[
         bool, typer.Option(help="With yfinance: also record today's shares outstanding and total assets (for flows).")
     ] = True,
+    refetch: Annotated[
+        bool,
+        typer.Option(
+            help="Fetch the symbols' whole history from --since and replace what is stored (after a split it could not reconcile)."
+        ),
+    ] = False,
+    now: NowOption = None,
 ) -> None:
     """Add the sessions the price store lacks; never drops history; writes atomically, and only on change."""
     from . import store as price_store
@@ -282,12 +293,16 @@ def fetch(
         universe = load_universe(project / FUNDS_FILE)
         wanted = symbols or universe.symbols()
         universe.require(wanted)
-        now_utc = _now(None)
-        result = price_store.update(project / store, source_from_name(source, project), wanted, since.date(), now_utc.to_pydatetime())
-        if snapshots and source == "yfinance":
-            funds = [s for s in wanted if universe[s].kind == "etf"]
-            recorded, missed = record_snapshots(project / SNAPSHOTS, now_utc.tz_convert("America/New_York").date(), funds, yfinance_info)
-            console.print(f"recorded {recorded} shares-outstanding snapshots in {SNAPSHOTS}; {len(missed)} failed", highlight=False)
+        now_utc = _now(now)
+        with project_lock(project, "fetch"):
+            result = price_store.update(
+                project / store, source_from_name(source, project), wanted, since.date(), now_utc.to_pydatetime(), refetch=refetch
+            )
+            if snapshots and source == "yfinance":
+                funds = [s for s in wanted if universe[s].kind == "etf"]
+                day = now_utc.tz_convert("America/New_York").date()
+                recorded, missed = record_snapshots(project / SNAPSHOTS, day, funds, yfinance_info)
+                console.print(f"recorded {recorded} shares-outstanding snapshots in {SNAPSHOTS}; {len(missed)} failed", highlight=False)
     except GeneratorError as error:
         _fail(error)
     for note in result.notes:
@@ -335,9 +350,14 @@ def article(
         _fail(error)
     if out is None:
         sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {out}")
+        return
+    if not out.parent.is_dir():
+        _fail(GeneratorError(f"{out}: the folder {out.parent} does not exist: create it or choose another --out"))
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except GeneratorError as error:
+        _fail(error)
+    console.print(f"wrote {out}")
 
 
 @app.command("make-sample")

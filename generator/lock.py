@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 
 from .errors import GeneratorError
 
-LOCK_FILE = Path(".cache/generator.lock")
+LOCK_FILE = Path(".generator.lock")
 """The lock, relative to the project root; `.holder` beside it says who holds it."""
 WAIT_SECONDS = 10.0
 """How long a second run waits for the first before giving up."""
@@ -31,12 +31,12 @@ class LockedError(GeneratorError):
 
 
 @contextmanager
-def project_lock(root: Path, command: str, wait: float = WAIT_SECONDS) -> Iterator[None]:
+def project_lock(root: Path, command: str, wait: float | None = None) -> Iterator[None]:
     """Hold the project's write lock for the duration of the block, or fail naming the run that holds it."""
     path = root / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     holder = path.with_name(path.name + ".holder")
-    lock = FileLock(path, timeout=wait)
+    lock = FileLock(path, timeout=WAIT_SECONDS if wait is None else wait)
     try:
         lock.acquire()
     except Timeout:
