@@ -11,6 +11,7 @@ printed beside a bare `mkdocs build` of the same pages, measured in the same run
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,8 @@ STORE = "data/store/prices.parquet"
 
 def timed(command: list[str], cwd: Path) -> float:
     began = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ETF_SITE_DATA_SOURCE": "live"}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
     return time.perf_counter() - began
