@@ -79,12 +79,14 @@ def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[p
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(report.markdown())
-    for symbol, reason in sorted(report.excluded.items()):
-        console.print(f"left out of the site: {symbol}: {reason}", highlight=False)
     if not report.passed:
         for line in report.failures:
             console.print(f"[bold red]gate failed:[/] {line}", highlight=False)
+        if report.excluded:
+            console.print(f"({len(report.excluded)} other funds have problems of their own; fix the failures above first)", highlight=False)
         raise typer.Exit(3)
+    for symbol, reason in sorted(report.excluded.items()):
+        console.print(f"left out of the site: {symbol}: {reason}", highlight=False)
     return tidy, report
 
 
@@ -235,7 +237,8 @@ def _verify(store: Path | None, weeks: set[date] | None, settings: Settings) -> 
     if report.problems:
         for line in report.problems:
             console.print(f"[bold red]unverified:[/] {line}", highlight=False)
-        console.print(f"{len(report.problems)} claims failed the fact check; nothing is published", highlight=False)
+        count = len(report.problems)
+        console.print(f"{count} problem{'s' if count > 1 else ''} found by the fact check; nothing is published", highlight=False)
         raise typer.Exit(2)
     return report
 
