@@ -7,9 +7,10 @@ The methodology page is rendered from these objects, so the site and the code ca
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from .errors import GeneratorError
 
@@ -210,13 +211,10 @@ def _problem(item: Any, path: Path, text: str) -> str:
         return f"{where}: unknown setting `{name}`{yamlfile.suggest(location[-1], valid)}"
     if len(location) == 2 and location[0] in sections:
         field = sections[location[0]].annotation.model_fields[location[1]]  # type: ignore[union-attr]
-        low = next((rule.ge for rule in field.metadata if hasattr(rule, "ge")), None)
-        high = next((rule.le for rule in field.metadata if hasattr(rule, "le")), None)
-        allowed = f"{low} to {high}" if low is not None and high is not None else None
-        kind = getattr(field.annotation, "__name__", str(field.annotation))
+        allowed = allowed_range(field)
         given = item.get("input")
         if allowed:
-            return f"{where}: `{name}` is {given!r}; allowed: {KINDS.get(kind, kind)} from {allowed} (default {field.default!r})"
+            return f"{where}: `{name}` is {given!r}; allowed: {allowed} (default {field.default!r})"
         return f"{where}: `{name}` is {given!r}: {item['msg']} (default {field.default!r})"
     if item["type"] == "model_type" or item["type"] == "dict_type":
         return f"{where}: `{name or 'extra.commentary'}` must be a mapping of settings, not {item.get('input')!r}"
@@ -268,6 +266,21 @@ CORE_SYMBOLS = (*SMALL_CAPS[:1], *LARGE_CAP_BENCHMARKS, *SECTORS)
 """Funds every story needs: when one of them fails a check, the week is not published."""
 
 
-def documented_fields(section: Section) -> list[tuple[str, object, str]]:
-    """(name, value, docstring) for each setting of a section, for the methodology page."""
-    return [(name, getattr(section, name), " ".join((info.description or "").split())) for name, info in type(section).model_fields.items()]
+def allowed_range(field: FieldInfo) -> str | None:
+    """ "a number from 0.0 to 2.0" for a setting with bounds, "desk or ap" for a choice; None for one without."""
+    if get_origin(field.annotation) is Literal:
+        return " or ".join(map(str, get_args(field.annotation)))
+    low = next((rule.ge for rule in field.metadata if hasattr(rule, "ge")), None)
+    high = next((rule.le for rule in field.metadata if hasattr(rule, "le")), None)
+    if low is None or high is None:
+        return None
+    kind = getattr(field.annotation, "__name__", str(field.annotation))
+    return f"{KINDS.get(kind, kind)} from {low} to {high}"
+
+
+def documented_fields(section: Section) -> list[tuple[str, object, str, str]]:
+    """(name, value, docstring, allowed values) for each setting of a section, for the methodology page."""
+    return [
+        (name, getattr(section, name), " ".join((info.description or "").split()), allowed_range(info) or "")
+        for name, info in type(section).model_fields.items()
+    ]
