@@ -21,6 +21,7 @@ import pandas as pd
 
 from .errors import GeneratorError
 from .write import write_atomic
+from .yamlfile import YamlError, read_text
 
 SNAPSHOTS = Path("data/store/snapshots.csv")
 EDITOR_FLOWS = Path("data/flows.csv")
@@ -85,24 +86,27 @@ def read_editor_flows(path: Path) -> list[Flow]:
     """Editors' flows: one row per fund and window; errors name the file and line."""
     if not path.exists():
         return []
+    try:
+        text = read_text(path)
+    except YamlError as error:
+        raise FlowsError(str(error)) from None
     flows = []
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        if reader.fieldnames != EDITOR_COLUMNS:
-            raise FlowsError(f"{path}:1: expected the header {','.join(EDITOR_COLUMNS)}")
-        for line, row in enumerate(reader, start=2):
-            try:
-                flows.append(
-                    Flow(
-                        symbol=row["symbol"].strip(),
-                        amount=float(row["amount"]),
-                        start=date.fromisoformat(row["start"].strip()),
-                        end=date.fromisoformat(row["end"].strip()),
-                        source=row["source"].strip(),
-                    )
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames != EDITOR_COLUMNS:
+        raise FlowsError(f"{path}:1: expected the header {','.join(EDITOR_COLUMNS)}")
+    for line, row in enumerate(reader, start=2):
+        try:
+            flows.append(
+                Flow(
+                    symbol=row["symbol"].strip(),
+                    amount=float(row["amount"]),
+                    start=date.fromisoformat(row["start"].strip()),
+                    end=date.fromisoformat(row["end"].strip()),
+                    source=row["source"].strip(),
                 )
-            except (ValueError, AttributeError) as error:
-                raise FlowsError(f"{path}:{line}: {error}: amount is dollars, start and end are YYYY-MM-DD") from None
+            )
+        except (ValueError, AttributeError) as error:
+            raise FlowsError(f"{path}:{line}: {error}: amount is dollars, start and end are YYYY-MM-DD") from None
     return flows
 
 

@@ -227,6 +227,12 @@ REFUSED: dict[str, tuple[str, str | None, bytes, Callable[[int], str]]] = {
         b"symbol,start,end,amount,source\nIWM,2018-10-19,2018-10-26,1e6,<script>alert('x')</script>the issuer\n",
         lambda _: "flows.csv:2: the source \"<script>alert('x')</script>the issuer\" has markup",
     ),
+    "flows-latin-1": (
+        "data/flows.csv",
+        None,
+        b"symbol,start,end,amount,source\nIWM,2018-10-19,2018-10-26,1e6,Soci\xe9t\xe9 G\xe9n\xe9rale\n",
+        lambda _: "flows.csv:2: not UTF-8 text: save the file as UTF-8",
+    ),
     "note-path-ticker": (
         "content/notes/2018-10-26.md",
         None,
