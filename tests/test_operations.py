@@ -114,3 +114,28 @@ def test_its_fund_page_and_the_methodology_page_say_why(gated: Path) -> None:
     assert "left out of the site" in page and "2021-03-22 is implausible" in page
     assert not (gated / "content" / "funds" / "gld").exists()  # no charts
     assert "GLD" in (gated / "content" / "methodology.md").read_text(encoding="utf-8")
+
+
+def test_two_runs_at_once_never_interleave(tmp_path: Path) -> None:
+    """Two real processes with different ranges: each finishes, or stops in one line naming the other; no week is lost."""
+    import os
+    import subprocess
+    import sys
+
+    from generator.config import ROOT
+
+    root = make_project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "generator", "--project", str(root), "site", "--no-build"]
+    runs = [
+        subprocess.Popen([*command, *span], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        for span in (FIRST_RANGE, SECOND_RANGE)
+    ]
+    results = [(run.wait(timeout=300), run.stdout.read() if run.stdout else "") for run in runs]
+    for code, output in results:
+        assert "Traceback" not in output, output
+        assert code == 0 or (code == 2 and "another run is writing to this project (`site`, process" in output), output
+    written = {name[:10] for name in posts(root)}
+    for (code, _), days in zip(results, ({"2019-03-15", "2019-03-22", "2019-03-29"}, {"2018-10-19", "2018-10-26"}), strict=True):
+        assert code != 0 or days <= written, (days, written)
+    assert any(code == 0 for code, _ in results)
