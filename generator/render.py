@@ -201,14 +201,17 @@ class Writer:
     def pair(self, values: Sequence[float], symbols: Sequence[str]) -> str:
         """Two funds' moves in one phrase.
 
-        "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction,
-        "were both basically flat", else each on its own: "IWM is up 1.2 percent and SPY is basically flat".
+        "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction
+        ("are both up 2.4 percent" when the figures print alike), "were both basically flat", else each
+        on its own: "IWM is up 1.2 percent and SPY is basically flat".
         """
         directions = ["flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values]
         names = [self.fund(s) for s in symbols]
         if len(set(directions)) == 1 and directions[0] != "flat":
-            amounts = self.series([self.percent(v) for v in values])
-            return f"{self.series(names)} are {directions[0]} {amounts}, respectively"
+            amounts = [self.percent(v) for v in values]
+            if len(set(amounts)) == 1:
+                return f"{self.series(names)} are both {directions[0]} {amounts[0]}"
+            return f"{self.series(names)} are {directions[0]} {self.series(amounts)}, respectively"
         if set(directions) == {"flat"}:
             return f"{self.series(names)} were both basically flat"
         first, second = (f"{n} is {self.signed(v)}" for n, v in zip(names, values, strict=True))

@@ -298,7 +298,11 @@ def _check_value(claim: dict[str, Any], ctx: Context) -> list[str]:
         ]
         directions = {w.split(" ")[0] for w in words}
         if len(directions) == 1 and "basically" not in directions:
-            expected = f"are {directions.pop()} {' and '.join(w.split(' ', 1)[1] for w in words)}, respectively"
+            amounts = list(dict.fromkeys(w.split(" ", 1)[1] for w in words))
+            direction = directions.pop()
+            expected = (
+                f"are both {direction} {amounts[0]}" if len(amounts) == 1 else f"are {direction} {' and '.join(amounts)}, respectively"
+            )
             printed = claim["text"].replace("%", " percent")
             return [] if expected in printed else [f'"{claim["text"]}": recomputed, it reads "{expected}"']
         if directions == {"basically"}:

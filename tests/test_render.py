@@ -79,6 +79,11 @@ def test_respectively_only_when_both_move_the_same_way() -> None:
     assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("were both basically flat")
 
 
+def test_two_figures_that_print_alike_are_not_joined_by_respectively() -> None:
+    text = writer().respectively(["VB", "SCHA"], [0.0712, 0.0709])
+    assert text.endswith("(NYSE:SCHA) are both up 7.1 percent") and "respectively" not in text
+
+
 def test_dates_are_named_as_the_desk_names_them() -> None:
     w = writer()
     assert w.on_day(date(2018, 10, 24)) == "on Wednesday"
