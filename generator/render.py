@@ -202,7 +202,7 @@ class Writer:
         """Two funds' moves in one phrase.
 
         "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction
-        ("are both up 2.4 percent" when the figures print alike), "were both basically flat", else each
+        ("are both up 2.4 percent" when the figures print alike), "are both basically flat", else each
         on its own: "IWM is up 1.2 percent and SPY is basically flat".
         """
         directions = ["flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values]
@@ -213,7 +213,7 @@ class Writer:
                 return f"{self.series(names)} are both {directions[0]} {amounts[0]}"
             return f"{self.series(names)} are {directions[0]} {self.series(amounts)}, respectively"
         if set(directions) == {"flat"}:
-            return f"{self.series(names)} were both basically flat"
+            return f"{self.series(names)} are both basically flat"
         first, second = (f"{n} is {self.signed(v)}" for n, v in zip(names, values, strict=True))
         return f"{first} and {second}"
 

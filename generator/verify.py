@@ -306,7 +306,7 @@ def _check_value(claim: dict[str, Any], ctx: Context) -> list[str]:
             printed = claim["text"].replace("%", " percent")
             return [] if expected in printed else [f'"{claim["text"]}": recomputed, it reads "{expected}"']
         if directions == {"basically"}:
-            return [] if "were both basically flat" in claim["text"] else [f'"{claim["text"]}": recomputed, both are basically flat']
+            return [] if "are both basically flat" in claim["text"] else [f'"{claim["text"]}": recomputed, both are basically flat']
         printed = re.findall(r" is (basically flat|(?:up|down) [\d.]+ percent)", claim["text"].replace("%", " percent"))
         return [] if printed == words else [f'"{claim["text"]}": recomputed, the two read {" and ".join(words)}']
     if kind == "score":

@@ -76,7 +76,7 @@ def test_respectively_only_when_both_move_the_same_way() -> None:
     assert (
         mixed == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent and the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
     )
-    assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("were both basically flat")
+    assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("are both basically flat")
 
 
 def test_two_figures_that_print_alike_are_not_joined_by_respectively() -> None:
