@@ -195,7 +195,7 @@ def _generate(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
-        task = bar.add_task("Writing weeks", total=len(weeks))
+        task = bar.add_task("Writing weeks", total=sum(only is None or w.date() in only for w in weeks))
         summary = write_site(
             data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
         )

@@ -201,7 +201,9 @@ def _problem(item: Any, path: Path, text: str) -> str:
     from . import yamlfile
 
     location = [str(part) for part in item["loc"]]
-    where = f"{path}:{yamlfile.line_of(location[-1], text) if location else yamlfile.line_of('commentary', text)}"
+    # a key in flow style (`gates: {check_sessions: 0}`) is not at the start of a line: point at its section, else the block
+    line = next((yamlfile.line_of(key, text, default=0) for key in reversed(location) if yamlfile.line_of(key, text, default=0)), 0)
+    where = f"{path}:{line or yamlfile.line_of('commentary', text)}"
     name = ".".join(location)
     sections = Settings.model_fields
     if item["type"] == "extra_forbidden":

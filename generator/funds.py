@@ -71,7 +71,7 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
             "drawdown": None if drawdowns.empty or drawdowns.index[-1] != last else float(drawdowns.iloc[-1]),
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
-            "articles": sorted(mentions.get(symbol, []), key=lambda a: a.as_of, reverse=True),
+            "articles": sorted(mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
             "definitions": data.settings.definitions,
         }
         pages.append(FundPage(symbol, slug, render_template(templates, "pages/fund.md.j2", context), charts))

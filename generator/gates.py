@@ -57,17 +57,18 @@ def check(
         if symbol not in newest.index:
             report.failures.append(f"core symbol {symbol}: not in the price store")
     stale = [s for s in symbols if s not in newest.index or newest[s] < expected]
-    if len(stale) > settings.stale_share * len(symbols):
+    store_is_stale = len(stale) > settings.stale_share * len(symbols)
+    if store_is_stale:
         absent = [s for s in stale if s not in newest.index]
         present = newest.reindex([s for s in stale if s in newest.index])
-        detail = [f"oldest newest close: {present.min():%Y-%m-%d}"] if len(present) else []
+        detail = [f"the stalest fund's newest close is {present.min():%Y-%m-%d}"] if len(present) else []
         detail += [f"{len(absent)} not in the store at all"] if absent else []
         report.failures.insert(
             0,
             f"stale data: {len(stale)} of {len(symbols)} symbols have no close for {expected:%Y-%m-%d}, "
             f"the last completed NYSE session ({'; '.join(detail)})",
         )
-    for symbol in stale:
+    for symbol in () if store_is_stale else stale:  # a stale store is one line, not one per fund
         if symbol in newest.index:
             report.problem(symbol, f"no close for {expected:%Y-%m-%d} (newest {newest[symbol]:%Y-%m-%d})", core)
     for name, rows in tidy.groupby("symbol", sort=True):

@@ -358,19 +358,20 @@ def generate_articles(
     progress: Callable[[], None] | None = None,
     only: set[date] | None = None,
 ) -> list[Article]:
-    """The article of every complete week in range, oldest first, each linking to earlier ones on the same story.
+    """The article of every complete week in range (and in `only`), oldest first, each linking to earlier ones on the same story.
 
-    With `only`, just those weeks are rendered; the others are only named (headline and path),
-    so that related links stay as a full build writes them.
+    Weeks before the range are walked too, but only named (headline and path), so that an
+    article's related links read the same whichever range wrote it.
     """
     articles: list[Article] = []
     by_story: dict[str, list[RelatedLink]] = {}
-    for window in week_windows(data, first, last):
+    for window in week_windows(data, None, last):
+        rendered = (first is None or window.end >= first) and (only is None or window.end in only)
         week = week_facts(data, window)
         lead = story_for(data, week)
         for name in [lead, *(other for other in week.published if other != lead)][:3]:
             related = by_story.get(name, [])[-RELATED_LINKS:][::-1]
-            if only is None or window.end in only:
+            if rendered:
                 article = render_article(data, week, name, related=related, root=root, secondary=name != lead)
                 articles.append(article)
                 title, path = article.headline, article.path
@@ -378,7 +379,7 @@ def generate_articles(
                 title, slug = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE)
                 path = post_path(week.as_of, slug)
             by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
-        if progress is not None:
+        if rendered and progress is not None:
             progress()
     return articles
 

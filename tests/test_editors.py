@@ -260,4 +260,13 @@ def test_preview_regenerates_only_the_week_whose_note_changed(tmp_path: Path) ->
     assert code == 0, output
     after = tree_digest(root / "content" / "posts")
     assert set(after) == set(before), "the other weeks are left as they are"
-    assert [name for name in after if after[name] != before[name]] == [name for name in after if name.startswith(WEEK)]
+    changed = [name for name in after if after[name] != before[name]]
+    assert changed and all(name.startswith(WEEK) for name in changed), changed
+
+
+def test_a_setting_in_flow_style_points_at_its_own_line(tmp_path: Path) -> None:
+    from generator.config import read_settings
+
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("site_name: x\nextra:\n  commentary:\n    style: {}\n    gates: {max_day_move_percent: 100000}\n", encoding="utf-8")
+    assert read_settings(path)[1] == [f"{path}:5: `gates.max_day_move_percent` is 100000; allowed: a number from 5.0 to 50.0 (default 25.0)"]

@@ -139,3 +139,14 @@ def test_two_runs_at_once_never_interleave(tmp_path: Path) -> None:
     for (code, _), days in zip(results, ({"2019-03-15", "2019-03-22", "2019-03-29"}, {"2018-10-19", "2018-10-26"}), strict=True):
         assert code != 0 or days <= written, (days, written)
     assert any(code == 0 for code, _ in results)
+
+
+def test_a_range_writes_its_weeks_as_a_longer_range_does(tmp_path: Path) -> None:
+    """Related links reach weeks before the range, so a week's posts read the same whichever range wrote them."""
+    root = make_project(tmp_path)
+    assert run(root, "site", *FIRST_RANGE, "--no-build")[0] == 0
+    alone = tree_digest(root / "content" / "posts")
+    assert run(root, "site", "--first", "2019-03-01", "--last", "2019-03-29", "--no-build")[0] == 0
+    longer = tree_digest(root / "content" / "posts")
+    assert {name: longer[name] for name in alone} == alone
+    assert len(longer) > len(alone)
