@@ -36,10 +36,10 @@ class Definitions(Section):
     on or before D minus this many calendar days."""
 
     sessions_per_year: int = Field(default=252, ge=240, le=260)
-    """Sessions used to annualise volatility."""
+    """Sessions used to annualize volatility."""
 
     volatility_sessions: int = Field(default=21, ge=5, le=252)
-    """Realised volatility: standard deviation of daily log returns over this many sessions, annualised."""
+    """Realized volatility: standard deviation of daily log returns over this many sessions, annualized."""
 
     short_average_sessions: int = Field(default=50, ge=5, le=150)
     """The short simple moving average, in sessions ("the 50-day moving average")."""

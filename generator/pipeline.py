@@ -357,11 +357,13 @@ def generate_articles(
     root: Path = ROOT,
     progress: Callable[[], None] | None = None,
     only: set[date] | None = None,
+    on_disk: set[str] | None = None,
 ) -> list[Article]:
     """The article of every complete week in range (and in `only`), oldest first, each linking to earlier ones on the same story.
 
     Weeks before the range are walked too, but only named (headline and path), so that an
-    article's related links read the same whichever range wrote it.
+    article's related links read the same whichever range wrote it. With `on_disk` (the post file
+    names already in the docs dir), a week that is not rendered is linked only if its post exists.
     """
     articles: list[Article] = []
     by_story: dict[str, list[RelatedLink]] = {}
@@ -378,6 +380,8 @@ def generate_articles(
             else:
                 title, slug = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE)
                 path = post_path(week.as_of, slug)
+                if on_disk is not None and path.name not in on_disk:
+                    continue
             by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
         if rendered and progress is not None:
             progress()

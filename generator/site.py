@@ -57,7 +57,8 @@ def write_site(
     articles from the posts already written), and leaves every other week's files alone. With
     `only` (the live preview after a note changes), just those weeks are rewritten.
     """
-    articles = generate_articles(data, first, last, root=root, progress=progress, only=only)
+    on_disk = {path.name for path in (root / DOCS_DIR / POSTS_DIR).glob("*.md")}
+    articles = generate_articles(data, first, last, root=root, progress=progress, only=only, on_disk=on_disk)
     out = OutputWriter(root / DOCS_DIR)
     out.remove_stale_temporaries()
     specs = [item.spec for article in articles for item in article.charts]

@@ -269,4 +269,5 @@ def test_a_setting_in_flow_style_points_at_its_own_line(tmp_path: Path) -> None:
 
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: x\nextra:\n  commentary:\n    style: {}\n    gates: {max_day_move_percent: 100000}\n", encoding="utf-8")
-    assert read_settings(path)[1] == [f"{path}:5: `gates.max_day_move_percent` is 100000; allowed: a number from 5.0 to 50.0 (default 25.0)"]
+    expected = f"{path}:5: `gates.max_day_move_percent` is 100000; allowed: a number from 5.0 to 50.0 (default 25.0)"
+    assert read_settings(path)[1] == [expected]

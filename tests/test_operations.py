@@ -142,11 +142,10 @@ def test_two_runs_at_once_never_interleave(tmp_path: Path) -> None:
 
 
 def test_a_range_writes_its_weeks_as_a_longer_range_does(tmp_path: Path) -> None:
-    """Related links reach weeks before the range, so a week's posts read the same whichever range wrote them."""
+    """Related links reach the weeks before the range whose posts exist, so a week reads the same whichever range wrote it."""
     root = make_project(tmp_path)
-    assert run(root, "site", *FIRST_RANGE, "--no-build")[0] == 0
-    alone = tree_digest(root / "content" / "posts")
     assert run(root, "site", "--first", "2019-03-01", "--last", "2019-03-29", "--no-build")[0] == 0
-    longer = tree_digest(root / "content" / "posts")
-    assert {name: longer[name] for name in alone} == alone
-    assert len(longer) > len(alone)
+    before = tree_digest(root / "content")
+    code, output = run(root, "site", *FIRST_RANGE, "--no-build")
+    assert code == 0 and ", 0 files written" in output, output
+    assert tree_digest(root / "content") == before
