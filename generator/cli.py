@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import pandas as pd
 import typer
@@ -43,7 +43,7 @@ def main_options(
 DateOption = Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]  # noqa: UP045
 
 
-def _fail(error: GeneratorError) -> None:
+def _fail(error: GeneratorError) -> NoReturn:
     console.print(f"[bold red]error:[/] {error}", highlight=False)
     raise typer.Exit(2)
 
@@ -68,7 +68,6 @@ def _settings() -> Settings:
         return load_settings(project)
     except GeneratorError as error:
         _fail(error)
-        raise
 
 
 def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[pd.DataFrame, GateReport]:

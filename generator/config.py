@@ -166,6 +166,9 @@ class Settings(Section):
         return self
 
 
+SETTINGS_KEYS = ("extra", "commentary")
+"""Where the settings sit in mkdocs.yml."""
+
 DEFAULTS = Settings()
 """The settings of a project whose mkdocs.yml overrides nothing."""
 
@@ -186,7 +189,7 @@ def read_settings(path: Path) -> tuple[Settings, list[str]]:
     if commentary is None:
         return DEFAULTS, []
     if not isinstance(commentary, dict):
-        return DEFAULTS, [f"{path}:{yamlfile.line_of('commentary', text)}: `extra.commentary` must be a mapping of sections"]
+        return DEFAULTS, [f"{path}:{yamlfile.line_at(text, SETTINGS_KEYS)}: `extra.commentary` must be a mapping of sections"]
     try:
         return Settings.model_validate(commentary), []
     except ValidationError as error:
@@ -201,9 +204,7 @@ def _problem(item: Any, path: Path, text: str) -> str:
     from . import yamlfile
 
     location = [str(part) for part in item["loc"]]
-    # a key in flow style (`gates: {check_sessions: 0}`) is not at the start of a line: point at its section, else the block
-    line = next((yamlfile.line_of(key, text, default=0) for key in reversed(location) if yamlfile.line_of(key, text, default=0)), 0)
-    where = f"{path}:{line or yamlfile.line_of('commentary', text)}"
+    where = f"{path}:{yamlfile.line_at(text, [*SETTINGS_KEYS, *location])}"
     name = ".".join(location)
     sections = Settings.model_fields
     if item["type"] == "extra_forbidden":

@@ -21,7 +21,9 @@ from filelock import FileLock, Timeout
 from .errors import GeneratorError
 
 LOCK_FILE = Path(".generator.lock")
-"""The lock, relative to the project root; `.holder` beside it says who holds it."""
+"""The lock, relative to the project root."""
+HOLDER_FILE = Path(".generator.lock.holder")
+"""Beside the lock: which run holds it (command, process, since when), for the second run's message."""
 WAIT_SECONDS = 10.0
 """How long a second run waits for the first before giving up."""
 
@@ -35,7 +37,7 @@ def project_lock(root: Path, command: str, wait: float | None = None) -> Iterato
     """Hold the project's write lock for the duration of the block, or fail naming the run that holds it."""
     path = root / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    holder = path.with_name(path.name + ".holder")
+    holder = root / HOLDER_FILE
     lock = FileLock(path, timeout=WAIT_SECONDS if wait is None else wait)
     try:
         lock.acquire()

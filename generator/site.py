@@ -68,7 +68,7 @@ def write_site(
     full_run = first is None and last is None and only is None
     if not full_run:
         for day in sorted({article.as_of for article in articles}):
-            out.prune_siblings(POSTS_DIR / f"{day.isoformat()}-x.md", f"{day.isoformat()}-*.md")
+            out.prune_matching(POSTS_DIR, f"{day.isoformat()}-*.md")
             out.prune(WEEKS_DIR / day.isoformat())
     if only is not None:
         return Summary(weeks=len({a.as_of for a in articles}), articles=len(articles), charts=len(specs), files_changed=out.changed)

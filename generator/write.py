@@ -117,9 +117,9 @@ class OutputWriter:
                 path.rmdir()
         return sorted(removed)
 
-    def prune_siblings(self, written: str | Path, pattern: str) -> int:
-        """Delete files next to `written` matching `pattern` that this run did not write (an article whose slug changed)."""
-        folder = (self.root / written).parent
+    def prune_matching(self, folder: str | Path, pattern: str) -> int:
+        """Delete files in `folder` matching `pattern` that this run did not write (a week's article whose slug changed)."""
+        folder = self.root / folder
         stale = [path for path in folder.glob(pattern) if path.resolve() not in self.written]
         for path in stale:
             path.unlink()

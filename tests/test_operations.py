@@ -67,7 +67,7 @@ def test_a_second_run_waits_then_stops_naming_the_holder(two_ranges: Path, monke
             assert code == 2 and "another run is writing to this project (`site`, process" in output, output
     assert tree_digest(two_ranges / "content") == before
     assert not (two_ranges / "data" / "store").exists()
-    assert not (two_ranges / lock.LOCK_FILE.with_name(lock.LOCK_FILE.name + ".holder")).exists()
+    assert not (two_ranges / lock.HOLDER_FILE).exists()
 
 
 def test_verify_of_a_week_with_no_article_fails(two_ranges: Path) -> None:
