@@ -395,6 +395,20 @@ def _unclaimed_numbers(body: str, claimed: bytearray, names: Iterable[str]) -> l
     ]
 
 
+def verify_article(
+    markdown: str,
+    ledger: dict[str, Any],
+    closes: Closes,
+    universe: Universe,
+    phrasebook: dict[str, Any],
+    settings: Settings,
+    window: str = "calendar",
+    facts: dict[str, Any] | None = None,
+) -> tuple[int, list[str]]:
+    """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing)."""
+    return verify(markdown, ledger, Context(closes, facts or {}, universe, phrasebook, settings))
+
+
 @dataclass
 class Report:
     articles: int
