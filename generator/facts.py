@@ -25,25 +25,57 @@ class Fact(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Span = Literal["day", "week", "month", "ytd", "year", "start"]
+"""The windows a return can cover: the last session, the week, the past month, the year to date, one year, the fund's history."""
+
+
 class Change(Fact):
-    """A return from the close of `start` to the close of `end`, as a fraction."""
+    """`subject`'s return over `span`, from the close of `start` to the close of `end`, as a fraction."""
 
     value: float
+    subject: str
+    span: Span
     start: date
     end: date
 
 
-class Crossing(Fact):
-    """The close moved to the other side of a moving average on `session`."""
+class Figure(Fact):
+    """Any other number an article may print, with exactly what it measures, so the fact check can recompute it.
 
+    Measures (the fact check's `verify.FIGURES` recomputes each): `drawdown` and `drawdown_start`
+    (the close against the 52-week high at the window's end or start), `versus_average` (the close
+    against its `average`-session mean at the end), `gap` (`subject`'s `span` return minus
+    `reference`'s), `ratio` (the same as a ratio), `multiple` (`factor` times `subject`'s `span`
+    return), `tracking` (`subject`'s `span` return minus `factor` times `reference`'s), `streak`
+    (consecutive weekly gains, or losses when negative), `beat` (sector funds that beat
+    `reference` for the week), `members` (sector funds with the week), `trailing` (a fund
+    page's return over `span` from the close of `start`) and `volatility` (annualised, over
+    `average` sessions).
+    """
+
+    value: float
+    measure: str
+    subject: str
+    reference: str | None = None
+    span: Span | None = None
+    factor: int | None = None
+    average: int | None = None
+    start: date | None = None
+
+
+class Crossing(Fact):
+    """`subject`'s close moved to the other side of a moving average on `session`."""
+
+    subject: str
     session: date
     average: int
     direction: Literal["above", "below"]
 
 
 class BigMove(Fact):
-    """The week's largest one-day move of a fund, and how far back one as large lies."""
+    """The week's largest one-day move of `subject`, and how far back one as large lies."""
 
+    subject: str
     session: date
     value: float
     since: date | None
@@ -59,13 +91,13 @@ class Leverage(Fact):
     factor: int
     underlying: str
     underlying_week: Change
-    target: float
-    """`factor` times the index's weekly return."""
-    gap: float
-    """The fund's weekly return minus `target`."""
-    day_target: float | None
+    target: Figure
+    """`factor` times the index's weekly return (a `multiple`)."""
+    gap: Figure
+    """The fund's weekly return minus `target` (its `tracking`)."""
+    day_target: Figure | None
     """`factor` times the index's move on the last session of the week."""
-    day_gap: float | None
+    day_gap: Figure | None
     """The fund's move on that session minus `day_target`."""
 
 
@@ -95,17 +127,20 @@ class FundFacts(Fact):
     ytd: Change | None
     high: float | None
     """Highest close of the 52-week window ending on `as_of`."""
-    drawdown: float | None
+    drawdown: Figure | None
     """Close against `high`, minus one (zero at a new high)."""
-    drawdown_start: float | None = None
+    drawdown_start: Figure | None = None
     """The same at the start of the week's window."""
     sma_short: float | None
     sma_long: float | None
+    versus_short: Figure | None = None
+    """The close against the short moving average, minus one (`versus_average`)."""
+    versus_long: Figure | None = None
     crossings: list[Crossing]
     """Moving-average crossings during the week, oldest first."""
     biggest_day: BigMove | None
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
-    weekly_streak: int
+    weekly_streak: Figure
     """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
     leverage: Leverage | None
@@ -118,12 +153,16 @@ def _optional(value: float) -> float | None:
 
 
 def _change(
-    close: dict[str, float], base: dict[str, float] | None, symbol: str, start: pd.Timestamp | None, end: pd.Timestamp
+    close: dict[str, float], base: dict[str, float] | None, symbol: str, span: Span, start: pd.Timestamp | None, end: pd.Timestamp
 ) -> Change | None:
     if base is None or start is None:
         return None
     value = close[symbol] / base[symbol] - 1
-    return None if pd.isna(value) else Change(value=float(value), start=start.date(), end=end.date())
+    return None if pd.isna(value) else Change(value=float(value), subject=symbol, span=span, start=start.date(), end=end.date())
+
+
+def _figure(value: float, measure: str, symbol: str, **about: object) -> Figure | None:
+    return None if pd.isna(value) else Figure(value=float(value), measure=measure, subject=symbol, **about)  # type: ignore[arg-type]
 
 
 def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Universe, settings: Settings) -> dict[str, FundFacts]:
@@ -151,25 +190,28 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
     funds: dict[str, FundFacts] = {}
     for symbol in panel.close.columns:
-        week = _change(close, starts, symbol, start, end)
+        week = _change(close, starts, symbol, "week", start, end)
         if week is None:
             continue
+        short, long = settings.definitions.short_average_sessions, settings.definitions.long_average_sessions
         funds[symbol] = FundFacts(
             symbol=symbol,
             as_of=window.end,
             close=close[symbol],
             week=week,
-            day=_change(close, previous_close, symbol, previous, end),
-            month=_change(close, month_close, symbol, month, end),
-            ytd=_change(close, year_close, symbol, year, end),
+            day=_change(close, previous_close, symbol, "day", previous, end),
+            month=_change(close, month_close, symbol, "month", month, end),
+            ytd=_change(close, year_close, symbol, "ytd", year, end),
             high=_optional(high[symbol]),
-            drawdown=_optional(close[symbol] / high[symbol] - 1),
-            drawdown_start=_optional(starts[symbol] / high_start[symbol] - 1) if starts else None,
+            drawdown=_figure(close[symbol] / high[symbol] - 1, "drawdown", symbol),
+            drawdown_start=_figure(starts[symbol] / high_start[symbol] - 1, "drawdown_start", symbol) if starts else None,
             sma_short=_optional(sma_short[symbol]),
             sma_long=_optional(sma_long[symbol]),
+            versus_short=_figure(close[symbol] / sma_short[symbol] - 1, "versus_average", symbol, average=short),
+            versus_long=_figure(close[symbol] / sma_long[symbol] - 1, "versus_average", symbol, average=long),
             crossings=crossed[symbol],
             biggest_day=biggest.get(symbol),
-            weekly_streak=int(streak.get(symbol, 0)),
+            weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),
             leverage=None,
         )
@@ -184,7 +226,7 @@ def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, settings: S
     ):
         for symbol, events in compute.crossings(panel.close, average, start, end).items():
             found[symbol].extend(
-                Crossing(session=session.date(), average=sessions_in_average, direction=direction)  # type: ignore[arg-type]
+                Crossing(subject=symbol, session=session.date(), average=sessions_in_average, direction=direction)  # type: ignore[arg-type]
                 for session, direction in events
             )
     return {symbol: sorted(items, key=lambda c: (c.session, c.average)) for symbol, items in found.items()}
@@ -199,6 +241,7 @@ def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, min_sess
         count = compute.sessions_between(sessions, since if since is not None else data_start, session)
         if count >= min_sessions:
             found[symbol] = BigMove(
+                subject=symbol,
                 session=session.date(),
                 value=value,
                 since=None if since is None else since.date(),
@@ -215,14 +258,23 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
         return fund
     base, base_day = funds[meta.underlying].week, funds[meta.underlying].day
     same_day = base_day is not None and fund.day is not None
+    factor, underlying = meta.leverage, meta.underlying
+
+    def target(span: Span, value: float) -> Figure:
+        return Figure(value=factor * value, measure="multiple", subject=underlying, span=span, factor=factor)
+
+    def tracking(span: Span, value: float, base_value: float) -> Figure:
+        gap = compute.leverage_gap(value, base_value, factor)
+        return Figure(value=gap, measure="tracking", subject=fund.symbol, reference=underlying, span=span, factor=factor)
+
     leverage = Leverage(
-        factor=meta.leverage,
-        underlying=meta.underlying,
+        factor=factor,
+        underlying=underlying,
         underlying_week=base,
-        target=meta.leverage * base.value,
-        gap=compute.leverage_gap(fund.week.value, base.value, meta.leverage),
-        day_target=meta.leverage * base_day.value if same_day else None,  # type: ignore[union-attr]
-        day_gap=compute.leverage_gap(fund.day.value, base_day.value, meta.leverage) if same_day else None,  # type: ignore[union-attr]
+        target=target("week", base.value),
+        gap=tracking("week", fund.week.value, base.value),
+        day_target=target("day", base_day.value) if same_day else None,  # type: ignore[union-attr]
+        day_gap=tracking("day", fund.day.value, base_day.value) if same_day else None,  # type: ignore[union-attr]
     )
     return fund.model_copy(update={"leverage": leverage})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,8 @@ import pandas as pd
 from . import chart, compute
 from .config import ROOT
 from .pipeline import Dataset, ListedArticle
-from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Writer, load_phrasebook, render_template
+from .facts import Figure
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 
 FUNDS_DIR = Path("funds")
 """Fund pages and their chart files, in the docs dir: funds/iwm.md and funds/iwm/price.vl.json."""
@@ -22,6 +24,10 @@ class FundPage:
     slug: str
     markdown: str
     charts: list[chart.Chart]
+    claims: list[Claim]
+    """Every figure, fund, date and data-bound word of the page (its claims ledger)."""
+    as_of: date
+    """The fund's newest close: the page's figures end there."""
 
 
 def fund_slug(symbol: str) -> str:
@@ -58,32 +64,38 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         ]
         writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
         volatility = float(data.panel.volatility[symbol].loc[last])
+        definitions = data.settings.definitions
+        trailing = compute.trailing_returns(close, last, definitions.week_lookback_days)
         context = {
             "w": writer,
+            "title": f"{symbol}: {fund.name}",
             "fund": fund,
             "as_of": last.date(),
             "stale": last < newest,
             "returns": {
-                name: (base.date(), value)
-                for name, (base, value) in compute.trailing_returns(close, last, data.settings.definitions.week_lookback_days).items()
+                name: Figure(value=value, measure="trailing", subject=symbol, span=name, start=base.date())  # type: ignore[arg-type]
+                for name, (base, value) in trailing.items()
             },
-            "volatility": None if pd.isna(volatility) else volatility,
-            "drawdown": None if drawdowns.empty or drawdowns.index[-1] != last else float(drawdowns.iloc[-1]),
+            "volatility": None
+            if pd.isna(volatility)
+            else Figure(value=volatility, measure="volatility", subject=symbol, average=definitions.volatility_sessions),
+            "drawdown": None
+            if drawdowns.empty or drawdowns.index[-1] != last
+            else Figure(value=float(drawdowns.iloc[-1]), measure="drawdown", subject=symbol),
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
             "articles": sorted(mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
             "definitions": data.settings.definitions,
         }
-        pages.append(FundPage(symbol, slug, render_template(templates, "pages/fund.md.j2", context), charts))
+        markdown = render_template(templates, "pages/fund.md.j2", context)
+        pages.append(FundPage(symbol, slug, markdown, charts, writer.claims, last.date()))
     for symbol, reason in sorted(data.excluded.items()):
         if symbol in data.universe:
-            context = {
-                "fund": data.universe[symbol],
-                "reason": reason,
-                "newest": newest.date(),
-                "w": Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings),
-            }
-            pages.append(FundPage(symbol, fund_slug(symbol), render_template(templates, "pages/fund-left-out.md.j2", context), []))
+            writer = Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
+            context = {"fund": data.universe[symbol], "reason": reason, "newest": newest.date(), "w": writer, "symbol": symbol}
+            context["title"] = f"{symbol}: {data.universe[symbol].name}"
+            markdown = render_template(templates, "pages/fund-left-out.md.j2", context)
+            pages.append(FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date()))
     by_category: dict[str, list[str]] = {}
     for page in pages:
         by_category.setdefault(data.universe[page.symbol].category, []).append(page.symbol)

@@ -25,7 +25,7 @@ from .errors import MissingDataError, PriceDataError
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
-from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, provenance, render_template
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, angle_of, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
 
 POSTS_DIR = Path("posts")
@@ -155,7 +155,7 @@ class Article:
     charts: list[chart.Chart]
     facts: stories.WeekFacts
     claims: list[Claim]
-    """Every figure and superlative in the text, in order, with its provenance (the claims ledger)."""
+    """Every figure, fund, date and data-bound word in the text, in order, with what it refers to (the claims ledger)."""
     tags: list[str]
     """The tickers the article mentions."""
 
@@ -181,18 +181,6 @@ class ListedArticle:
 class RelatedLink:
     headline: str
     path: str
-
-
-_LAST_INDEX: dict[int, tuple[stories.WeekFacts, dict[int, tuple[str, ...]]]] = {}
-
-
-def _provenance(week: stories.WeekFacts) -> dict[int, tuple[str, ...]]:
-    """The facts' provenance index, once per week (a week's articles share their facts object)."""
-    cached = _LAST_INDEX.get(id(week))
-    if cached is None or cached[0] is not week:
-        _LAST_INDEX.clear()
-        _LAST_INDEX[id(week)] = cached = (week, provenance(week))
-    return cached[1]
 
 
 def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = None) -> stories.StoryName:
@@ -226,11 +214,7 @@ def post_path(as_of: date, slug: str) -> Path:
 
 
 def headline(writer: Writer, week: stories.WeekFacts, story_name: stories.StoryName) -> str:
-    story = week.story(story_name)
-    template = writer.pick(f"headlines_{story_name.replace('-', '_')}_{story.angle}")
-    if isinstance(story, stories.SectorsStory):
-        return template.format(leader=writer.universe[story.ranked[0]].sector, laggard=writer.universe[story.ranked[-1]].sector)
-    return template
+    return writer.headline(week.story(story_name))
 
 
 def story_charts(
@@ -268,7 +252,11 @@ def render_article(
     name = story_for(data, week, story_name)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings)
     title, slug = identity(data, week, name, root, writer, note)
-    writer.index = _provenance(week)
+    story = week.story(name)
+    if note.headline:
+        writer.record(title, "headline", {"measure": "editor", "file": note.path})
+    else:
+        writer.record(title, "headline", angle_of(story))
     writer.fund_link = "../funds/{}.md"
     charts = story_charts(data, week, name, root=root, secondary=secondary)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"

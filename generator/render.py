@@ -7,7 +7,6 @@ Word choices rotate, seeded by the week, so a rebuild writes the same words.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 from collections.abc import Callable, Sequence
@@ -18,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from pydantic import BaseModel
-
 from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import Settings
 from .errors import GeneratorError
-from .facts import BigMove
+from .facts import BigMove, Change, Crossing, Figure
 from .universe import Universe
 
 TEMPLATES_DIR = Path("templates")
@@ -48,64 +45,56 @@ def load_phrasebook(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Claim:
-    """One figure, comparison or superlative as it reached the text, and where it came from."""
+    """One meaning-bearing phrase as it reached the text, and exactly what it says about the data."""
 
     text: str
     """The words as printed."""
     kind: str
-    """The filter that wrote them (percent, move, since, ...)."""
-    paths: tuple[str, ...]
-    """Where the value lives in the week's facts (facts.json), e.g. `funds.IWM.week.value`; several for a shared small int."""
-    value: Any
-    """The unrounded value (dates as ISO strings, lists for a pair)."""
-    args: tuple[Any, ...] = ()
-    """Extra arguments of the filter (the span of a move: "day" or "week")."""
+    """The filter that wrote them (move, side, crossed, name, opening, ...): how the fact check reads the words."""
+    about: dict[str, Any]
+    """What the words are about, from the fact itself: `measure`, `subject` (a ticker), and as the measure needs
+    `reference`, `span` (day, week, month, ytd), `session`, `factor`, `average`, `direction`, `story`, `angle`,
+    `key` (a phrasebook entry) or `file` (an editor's)."""
+    value: Any = None
+    """The unrounded value the generator printed, for a reader of the ledger; the fact check recomputes its own."""
 
 
-def provenance(facts: object) -> dict[int, tuple[str, ...]]:
-    """Every value object in the facts, by identity, with the paths it sits at (shortest first)."""
-    found: dict[int, list[str]] = {}
-
-    def walk(value: object, path: str) -> None:
-        if isinstance(value, BaseModel):
-            for name, item in value.__dict__.items():
-                walk(item, f"{path}.{name}" if path else name)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for item in dataclasses.fields(value):
-                walk(getattr(value, item.name), f"{path}.{item.name}")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{path}.{key}")
-        elif isinstance(value, list | tuple):
-            for position, item in enumerate(value):
-                walk(item, f"{path}.{position}")
-        if isinstance(value, float | int | date | BaseModel) and not isinstance(value, bool):
-            found.setdefault(id(value), []).append(path)
-
-    walk(facts, "")
-    return {key: tuple(sorted(paths, key=len)) for key, paths in found.items()}
+class Said(str):
+    """Text a recording filter wrote (the environment refuses a bare ticker that is not)."""
 
 
-def _claim(method: Callable[..., str]) -> Callable[..., str]:
+def about(fact: object) -> dict[str, Any]:
+    """The reference of a fact: what it measures, of which fund, over which window."""
+    if isinstance(fact, Change):
+        return {"measure": "change", "subject": fact.subject, "span": fact.span, "start": fact.start.isoformat(), "end": fact.end.isoformat()}
+    if isinstance(fact, Figure):
+        return {name: value for name, value in fact.model_dump(mode="json").items() if value is not None and name != "value"}
+    if isinstance(fact, Crossing):
+        return {"measure": "crossing", **fact.model_dump(mode="json")}
+    if isinstance(fact, BigMove):
+        return {"measure": "day_move", "subject": fact.subject, "session": fact.session.isoformat()}
+    raise TemplateError(f"a template passed {type(fact).__name__} {fact!r} to a filter that needs a fact (a Change or a Figure)")
+
+
+def _claim(kind: str | None = None) -> Callable[[Callable[..., str]], Callable[..., Said]]:
     """Record what a filter printed in the writer's ledger (the outermost call only: `move` uses `percent`)."""
 
-    @functools.wraps(method)
-    def record(self: Writer, value: Any, *args: Any) -> str:
-        self.depth += 1
-        try:
-            text = method(self, value, *args)
-        finally:
-            self.depth -= 1
-        if self.depth == 0 and self.index is not None:
-            values = value if isinstance(value, list | tuple) else [value]
-            paths = tuple(path for item in values for path in self.index.get(id(item), ("?",))[: 1 if len(values) > 1 else None])
-            printable = [
-                v.isoformat() if isinstance(v, date) else v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in values
-            ]
-            self.claims.append(Claim(text, method.__name__, paths, printable if len(values) > 1 else printable[0], args))
-        return text
+    def decorate(method: Callable[..., str]) -> Callable[..., Said]:
+        @functools.wraps(method)
+        def record(self: Writer, fact: Any, *args: Any) -> Said:
+            self.depth += 1
+            try:
+                text, reference = method(self, fact, *args)
+            finally:
+                self.depth -= 1
+            if self.depth == 0:
+                value = getattr(fact, "value", None)
+                self.claims.append(Claim(text, kind or method.__name__, reference, value))
+            return Said(text)
 
-    return record
+        return record
+
+    return decorate
 
 
 def _seed(*parts: object) -> int:
@@ -114,7 +103,11 @@ def _seed(*parts: object) -> int:
 
 @dataclass
 class Writer:
-    """Per-article state behind the filters: first mentions, and words already used."""
+    """Per-article state behind the filters: first mentions, words already used, and the claims ledger.
+
+    Every filter that prints a figure, a fund, a date or a word whose truth depends on the data
+    records a `Claim` with the fact's own reference, so the fact check can recompute it.
+    """
 
     as_of: date
     universe: Universe
@@ -122,16 +115,12 @@ class Writer:
     settings: Settings
     mentioned: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
-    index: dict[int, tuple[str, ...]] | None = None
-    """Provenance of the facts' values (see `provenance`); with it, every filter's output is recorded in `claims`."""
     claims: list[Claim] = field(default_factory=list)
     depth: int = 0
     fund_link: str | None = None
     """With it, a fund's first mention links to its page: the pattern takes the page's slug."""
 
-    def pick(self, key: str) -> str:
-        """A phrase from the phrasebook list `key`, seeded by the week, not repeating within the article."""
-        options = self.phrasebook[key]
+    def _pick(self, key: str, options: Sequence[str]) -> str:
         start = _seed(self.as_of, key) % len(options)
         for offset in range(len(options)):
             choice = options[(start + offset) % len(options)]
@@ -140,82 +129,223 @@ class Writer:
                 return str(choice)
         return str(options[start])
 
-    def opening(self, key: str) -> str:
-        """The week's opening sentence from the phrasebook list `key`, taken in turn by week number.
+    def record(self, text: str, kind: str, reference: dict[str, Any]) -> Said:
+        """Add a claim the writer composed outside a filter (the headline)."""
+        self.claims.append(Claim(text, kind, reference))
+        return Said(text)
+
+    def pick(self, key: str) -> Said:
+        """A phrase from the phrasebook list `key` that says nothing about the data (a neutral subhead), seeded by the week."""
+        return self.record(self._pick(key, self.phrasebook[key]), "standing", {"measure": "standing", "key": key})
+
+    def standing(self, key: str) -> Said:
+        """A fixed phrasebook passage that says nothing about the week (the leveraged caution, the disclaimer)."""
+        return self.record(" ".join(str(self.phrasebook[key]).split()), "standing", {"measure": "standing", "key": key})
+
+    def opening(self, story: Any) -> Said:
+        """The week's opening sentence for the story's angle, taken in turn by week number.
 
         With at least nine sentences in every list (`check` insists), no opening repeats within
         eight consecutive weeks, whatever the story.
         """
+        key = _story_key("ledes", story)
         options = self.phrasebook[key]
-        return str(options[(self.as_of.toordinal() // 7) % len(options)])
+        text = str(options[(self.as_of.toordinal() // 7) % len(options)])
+        return self.record(text, "opening", angle_of(story))
 
-    def said(self, text: str) -> str:
+    def headline(self, story: Any) -> str:
+        """The generated headline for the story's angle (a claim once the article records it)."""
+        template = self._pick(_story_key("headlines", story), self.phrasebook[_story_key("headlines", story)])
+        if story.name == "sectors":
+            return template.format(leader=self.universe[story.ranked[0]].sector, laggard=self.universe[story.ranked[-1]].sector)
+        return template
+
+    @staticmethod
+    def said(text: str) -> str:
         """A quote as it stands before "said": its closing period becomes a comma."""
         text = text.strip()
         return text[:-1] + "," if text.endswith(".") else text if text[-1:] in "?!," else text + ","
 
-    def fund(self, symbol: str) -> str:
-        """Full name and listing on first mention, the ticker after."""
+    def quote(self, quote: Any, note: Any) -> Said:
+        """An editor's quote: "...," said Name, Title at Firm."""
+        return self.editor(f'"{self.said(quote.text)}" said {quote.name}, {quote.title} at {quote.firm}.', note)
+
+    @_claim("editor")
+    def editor(self, text: str, note: Any) -> tuple[str, dict[str, Any]]:
+        """An editor's words (a note's theme, quote, body or headline): the editor's claims, attributed to the note's file."""
+        return str(text), {"measure": "editor", "file": note.path}
+
+    @_claim("name")
+    def fund(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """Full name and listing on first mention, the ticker after; an index always by its name."""
+        if self.universe[symbol].kind == "index":
+            return self.universe[symbol].first_mention(self.settings.style), {"measure": "name", "subject": symbol}
         if symbol in self.mentioned:
-            return symbol
+            return symbol, {"measure": "name", "subject": symbol}
         self.mentioned.add(symbol)
         mention = self.universe[symbol].first_mention(self.settings.style)
-        if self.fund_link is None:
-            return mention
-        return f"[{mention}]({self.fund_link.format(symbol.lower().lstrip('^'))})"
+        if self.fund_link is not None:
+            mention = f"[{mention}]({self.fund_link.format(symbol.lower().lstrip('^'))})"
+        return mention, {"measure": "name", "subject": symbol}
 
-    @_claim
-    def percent(self, value: float) -> str:
-        """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
+    @_claim("name")
+    def name_and_ticker(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """A fund page's heading: "iShares Russell 2000 ETF (IWM)"."""
+        return f"{self.universe[symbol].name} ({symbol})", {"measure": "name", "subject": symbol}
+
+    @_claim()
+    def gate_reason(self, reason: str, symbol: str) -> tuple[str, dict[str, Any]]:
+        """Why the publication gates left a fund out, in the gates' own words (they ran on this very data)."""
+        return reason, {"measure": "gate", "subject": symbol}
+
+    @_claim()
+    def volatility(self, fact: Figure) -> tuple[str, dict[str, Any]]:
+        """ "Realized volatility over the past 21 sessions, annualized: 18.2 percent"."""
+        return f"Realized volatility over the past {fact.average} sessions, annualized: {self._percent(fact.value)}", about(fact)
+
+    @_claim("name")
+    def ticker(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """The ticker alone (a table cell, a later mention)."""
+        return symbol, {"measure": "name", "subject": symbol}
+
+    @_claim()
+    def index(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """The index a fund tracks, as its metadata names it."""
+        return self.universe[symbol].index, {"measure": "index", "subject": symbol}
+
+    @_claim()
+    def sector(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        return str(self.universe[symbol].sector), {"measure": "sector", "subject": symbol}
+
+    @_claim()
+    def leverage(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """What a leveraged fund aims to deliver: "three times the inverse of"."""
+        return str(self.phrasebook["leverage_words"][self.universe[symbol].leverage]), {"measure": "factor", "subject": symbol}
+
+    @_claim()
+    def multiple(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        """A leveraged fund's daily multiple as a table writes it: "3"."""
+        return str(abs(self.universe[symbol].leverage)), {"measure": "factor", "subject": symbol}
+
+    @_claim()
+    def bull_bear(self, symbol: str) -> tuple[str, dict[str, Any]]:
+        return ("Bull" if self.universe[symbol].leverage > 0 else "Bear"), {"measure": "factor", "subject": symbol}
+
+    def _percent(self, value: float) -> str:
         number = f"{abs(value) * 100:.1f}"
         return f"{number}%" if self.settings.style.percent_style == "ap" else f"{number} percent"
 
-    @_claim
-    def points(self, value: float) -> str:
+    def is_flat(self, fact: Any) -> bool:
+        return abs(fact.value) * 100 < self.settings.thresholds.flat_percent
+
+    def _direction(self, fact: Any) -> str:
+        return "flat" if self.is_flat(fact) else "up" if fact.value > 0 else "down"
+
+    @_claim()
+    def percent(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
+        return self._percent(fact.value), about(fact)
+
+    @staticmethod
+    def _points(value: float) -> str:
         return f"{abs(value) * 100:.1f} percentage points"
 
-    def is_flat(self, value: float) -> bool:
-        return abs(value) * 100 < self.settings.thresholds.flat_percent
+    @_claim()
+    def points(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        return self._points(fact.value), about(fact)
 
-    @_claim
-    def move(self, value: float, span: str = "week") -> str:
+    @_claim()
+    def move(self, fact: Any) -> tuple[str, dict[str, Any]]:
         """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
-        if self.is_flat(value):
-            return self.pick("flat")
-        big = self.settings.thresholds.big_day_percent if span == "day" else self.settings.thresholds.big_week_percent
-        key = ("up" if value > 0 else "down") + ("_big" if abs(value) * 100 > big else "")
-        return f"{self.pick('verbs_' + key)} {self.percent(value)}"
+        reference = about(fact)
+        if self.is_flat(fact):
+            return self._pick("flat", self.phrasebook["flat"]), reference
+        day = reference.get("span") == "day" or reference["measure"] == "day_move"
+        big = self.settings.thresholds.big_day_percent if day else self.settings.thresholds.big_week_percent
+        key = "verbs_" + ("up" if fact.value > 0 else "down") + ("_big" if abs(fact.value) * 100 > big else "")
+        return f"{self._pick(key, self.phrasebook[key])} {self._percent(fact.value)}", reference
 
-    @_claim
-    def signed(self, value: float) -> str:
-        """ "up 2.4 percent", "down 0.8 percent" or "basically flat"."""
-        if self.is_flat(value):
+    def _signed(self, fact: Any) -> str:
+        if self.is_flat(fact):
             return "basically flat"
-        return f"{'up' if value > 0 else 'down'} {self.percent(value)}"
+        return f"{'up' if fact.value > 0 else 'down'} {self._percent(fact.value)}"
 
-    def respectively(self, symbols: Sequence[str], values: Sequence[float]) -> str:
-        """Two funds' moves in one sentence, recorded as one claim."""
-        return self.pair(values, symbols)
+    @_claim()
+    def signed(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """ "up 2.4 percent", "down 0.8 percent" or "basically flat"."""
+        return self._signed(fact), about(fact)
 
-    @_claim
-    def pair(self, values: Sequence[float], symbols: Sequence[str]) -> str:
-        """Two funds' moves in one phrase.
+    @_claim()
+    def word(self, fact: Any, key: str) -> tuple[str, dict[str, Any]]:
+        """The phrasebook's words for the fact's direction: `directions.<key>` has `up`, `down` and (optionally) `flat`."""
+        words = self.phrasebook["directions"][key]
+        direction = self._direction(fact)
+        if direction == "flat" and "flat" not in words:
+            direction = "up" if fact.value > 0 else "down"
+        text = str(words[direction]).format(points=self._points(fact.value), percent=self._percent(fact.value))
+        return text, {**about(fact), "key": key}
+
+    @_claim()
+    def subhead(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """A section's subhead, from the list for the fact's direction (`subheads_happened_good` for a gain)."""
+        key = "subheads_happened_good" if fact.value > 0 else "subheads_happened"
+        return self._pick(key, self.phrasebook[key]), {**about(fact), "key": key}
+
+    @_claim()
+    def off_high(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """ "3.7 percent below its 52-week high", or "at a 52-week high"."""
+        if fact.value == 0:
+            return "at a 52-week high", about(fact)
+        return f"{self._percent(fact.value)} below its 52-week high", about(fact)
+
+    @_claim()
+    def side(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """ "above its 200-day moving average" (the long average) or "below its 50-day average"."""
+        long = fact.average == self.settings.definitions.long_average_sessions
+        return f"{'above' if fact.value > 0 else 'below'} its {fact.average}-day {'moving ' if long else ''}average", about(fact)
+
+    @_claim()
+    def crossed(self, crossing: Crossing, key: str = "crossed") -> tuple[str, dict[str, Any]]:
+        """ "clipped its 50-day moving average", "climbed back above its 200-day moving average" (`directions.<key>`)."""
+        verb = self.phrasebook["directions"][key]["down" if crossing.direction == "below" else "up"]
+        return f"{verb} its {crossing.average}-day moving average", {**about(crossing), "key": key}
+
+    @_claim()
+    def superlative(self, move: BigMove) -> tuple[str, dict[str, Any]]:
+        """ "its biggest one-day gain since mid-May", or "... since at least April 2016" when the data starts there."""
+        noun = "gain" if move.value > 0 else "drop"
+        if move.since is None:
+            window = f"since at least {move.data_start.strftime('%B %Y')}"
+        else:
+            window = f"since {day_phrase_parts(move.since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
+        return f"its biggest one-day {noun} {window}", about(move)
+
+    @_claim()
+    def streak(self, fact: Figure) -> tuple[str, dict[str, Any]]:
+        """ "five straight weekly losses"."""
+        count = self._count(int(fact.value))
+        return f"{count} straight weekly {'gains' if fact.value > 0 else 'losses'}", about(fact)
+
+    @_claim()
+    def pair(self, facts: Sequence[Change]) -> tuple[str, dict[str, Any]]:
+        """Two funds' moves over the same window in one phrase.
 
         "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction
         ("are both up 2.4 percent" when the figures print alike), "are both basically flat", else each
         on its own: "IWM is up 1.2 percent and SPY is basically flat".
         """
-        directions = ["flat" if self.is_flat(v) else ("up" if v > 0 else "down") for v in values]
-        names = [self.fund(s) for s in symbols]
+        directions = [self._direction(f) for f in facts]
+        names = [self.fund(f.subject) for f in facts]
+        reference = {**about(facts[0]), "subject": [f.subject for f in facts]}
         if len(set(directions)) == 1 and directions[0] != "flat":
-            amounts = [self.percent(v) for v in values]
+            amounts = [self._percent(f.value) for f in facts]
             if len(set(amounts)) == 1:
-                return f"{self.series(names)} are both {directions[0]} {amounts[0]}"
-            return f"{self.series(names)} are {directions[0]} {self.series(amounts)}, respectively"
+                return f"{self.series(names)} are both {directions[0]} {amounts[0]}", reference
+            return f"{self.series(names)} are {directions[0]} {self.series(amounts)}, respectively", reference
         if set(directions) == {"flat"}:
-            return f"{self.series(names)} are both basically flat"
-        first, second = (f"{n} is {self.signed(v)}" for n, v in zip(names, values, strict=True))
-        return f"{first} and {second}"
+            return f"{self.series(names)} are both basically flat", reference
+        first, second = (f"{n} is {self._signed(f)}" for n, f in zip(names, facts, strict=True))
+        return f"{first} and {second}", reference
 
     @staticmethod
     def series(items: Sequence[str]) -> str:
@@ -223,42 +353,74 @@ class Writer:
             return " and ".join(items)
         return ", ".join(items[:-1]) + " and " + items[-1]
 
-    @_claim
-    def day(self, day: date) -> str:
+    @staticmethod
+    def _dated(day: Any, role: str) -> tuple[date, dict[str, Any]]:
+        """A date and what it is: the week's end or start, a month's start, the session of a crossing or a big move,
+        the base of a fund page's return, a listed article's date."""
+        if isinstance(day, Crossing | BigMove):
+            return day.session, about(day)
+        if isinstance(day, Figure) and day.start is not None:
+            return day.start, {**about(day), "role": role, "session": day.start.isoformat()}
+        if hasattr(day, "path") and hasattr(day, "as_of"):
+            return day.as_of, {"measure": "date", "role": role, "session": day.as_of.isoformat(), "file": day.path.name}
+        return day, {"measure": "date", "role": role, "session": day.isoformat()}
+
+    @_claim()
+    def day(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
         """ "Wednesday", "mid-May" or "March 2017", relative to the article's date."""
-        return day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))[1]
+        session, reference = self._dated(day, role)
+        return day_phrase_parts(session, self.as_of, self.phrasebook.get("date_phrases"))[1], reference
 
-    @_claim
-    def on_day(self, day: date) -> str:
+    @_claim()
+    def on_day(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
         """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
-        kind, words = day_phrase_parts(day, self.as_of, self.phrasebook.get("date_phrases"))
-        return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words
+        session, reference = self._dated(day, role)
+        kind, words = day_phrase_parts(session, self.as_of, self.phrasebook.get("date_phrases"))
+        return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words, reference
 
-    @_claim
-    def since(self, move: BigMove) -> str:
-        """The window of a superlative: "since mid-May", or "since at least April 2016" when the data starts there."""
-        if move.since is None:
-            return f"since at least {move.data_start.strftime('%B %Y')}"
-        return f"since {day_phrase_parts(move.since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
+    @_claim()
+    def longdate(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
+        session, reference = self._dated(day, role)
+        return f"{session:%B} {session.day}, {session.year}", reference
 
     @staticmethod
     def capfirst(text: str) -> str:
         """Upper-case the first letter only, for a phrase that opens a sentence (inside a leading link's brackets too)."""
         lead = 1 if text.startswith("[") else 0
-        return text[:lead] + text[lead : lead + 1].upper() + text[lead + 1 :]
+        out = text[:lead] + text[lead : lead + 1].upper() + text[lead + 1 :]
+        return Said(out) if isinstance(text, Said) else out
 
-    @_claim
-    def ratio(self, value: float) -> str:
+    @_claim()
+    def ratio(self, fact: Figure) -> tuple[str, dict[str, Any]]:
         """Words for a ratio of returns, from the phrasebook's brackets."""
         for bracket in self.phrasebook["ratios"]:
-            if bracket["min"] <= value < bracket["max"]:
-                return str(bracket["words"])
-        raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {value:.2f}")
+            if bracket["min"] <= fact.value < bracket["max"]:
+                return str(bracket["words"]), about(fact)
+        raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {fact.value:.2f}")
 
-    @_claim
-    def money(self, value: float) -> str:
+    @_claim()
+    def rank(self, story: Any, key: str) -> tuple[str, dict[str, Any]]:
+        """Words for a fund's place in its group (`ranks.<key>`, by angle where the entry is a mapping)."""
+        words = self.phrasebook["ranks"][key]
+        text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
+        subject = story.ytd_leader if key == "ytd_leader" else story.ranked[-1 if key in {"laggard", "leveraged_bottom"} else 0]
+        return text, {"measure": "rank", "key": key, "subject": subject, "story": story.name, "angle": story.angle}
+
+    @_claim()
+    def members(self, story: Any) -> tuple[str, dict[str, Any]]:
+        """ "five of the nine sector funds did better"."""
+        beat, count = int(story.beat_benchmark.value), int(story.funds_count.value)
+        return f"{self._count(beat)} of the {self._count(count)} sector funds did better", about(story.beat_benchmark)
+
+    @_claim()
+    def related(self, link: Any, listing: str = "earlier") -> tuple[str, dict[str, Any]]:
+        """An article's headline, linked: an earlier one (related links) or any up to the page's date (a fund page's list)."""
+        return link.headline, {"measure": "post", "file": Path(str(link.path)).name, "listing": listing}
+
+    @staticmethod
+    def _money(amount: float) -> str:
         """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
-        amount = abs(value)
+        amount = abs(amount)
         if amount >= 1e9:
             return f"${amount / 1e9:,.1f} billion"
         if amount >= 1e8:
@@ -267,35 +429,46 @@ class Writer:
             return f"${amount / 1e6:,.1f} million"
         return f"${round(amount, -3):,.0f}"
 
-    @_claim
-    def count(self, value: int) -> str:
+    @_claim()
+    def money(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """A fund's assets, as a snapshot supplied them (not computed from prices)."""
+        return self._money(fact.amount), {"measure": "supplied", "source": "snapshots"}
+
+    @_claim()
+    def flow(self, fact: Any) -> tuple[str, dict[str, Any]]:
+        """ "Investors added $310 million to", "Investors pulled $2.7 billion from": money a snapshot or an editor supplied."""
+        verb, preposition = ("added", "to") if fact.amount > 0 else ("pulled", "from")
+        return f"Investors {verb} {self._money(fact.amount)} {preposition}", {"measure": "supplied", "source": fact.source}
+
+    def _count(self, value: int) -> str:
         """Whole numbers as AP writes them: "three", "12"."""
         words = self.phrasebook["numbers"]
         return str(words[abs(value)]) if abs(value) < len(words) else str(abs(value))
 
-    @_claim
-    def leverage(self, factor: int) -> str:
-        """What a leveraged fund aims to deliver: "three times the inverse of"."""
-        return str(self.phrasebook["leverage_words"][factor])
-
-    @_claim
-    def longdate(self, day: date) -> str:
-        return f"{day:%B} {day.day}, {day.year}"
-
-    @_claim
-    def score(self, value: float) -> str:
-        """A story's newsworthiness score, to one decimal."""
-        return f"{value:.1f}"
-
-    @_claim
-    def table_percent(self, value: float) -> str:
+    @_claim()
+    def table_percent(self, fact: Any) -> tuple[str, dict[str, Any]]:
         """A signed percentage for tables: "+2.4%", "-0.8%"."""
-        return f"{value * 100:+.1f}%"
+        return f"{fact.value * 100:+.1f}%", about(fact)
 
 
-def _refuse_bare_numbers(value: object) -> object:
+def angle_of(story: Any) -> dict[str, Any]:
+    """What an opening or a headline claims: the story's angle (of its lead fund, where the angle is about one)."""
+    lead = {"subject": story.lead} if story.name == "drawdown" else {}
+    return {"measure": "angle", "story": story.name, "angle": story.angle, **lead}
+
+
+def _story_key(prefix: str, story: Any) -> str:
+    return f"{prefix}_{story.name.replace('-', '_')}_{story.angle}"
+
+
+@jinja2.pass_context
+def _refuse_unrecorded(context: jinja2.runtime.Context, value: object) -> object:
+    """A number or a ticker reaches the text only through a recording filter, so the ledger holds it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         raise TemplateError(f"a template printed the bare number {value!r}: pass it through a filter (percent, move, ...)")
+    writer = context.get("w")
+    if isinstance(value, str) and not isinstance(value, Said) and isinstance(writer, Writer) and value in writer.universe.funds:
+        raise TemplateError(f"a template printed the bare ticker {value!r}: pass it through `fund` or `ticker`")
     return value
 
 
@@ -310,22 +483,38 @@ def _writer_filter(method: str) -> Any:
 
 WRITER_FILTERS = (
     "fund",
+    "ticker",
+    "name_and_ticker",
+    "gate_reason",
+    "volatility",
+    "index",
+    "sector",
+    "leverage",
+    "multiple",
+    "bull_bear",
     "on_day",
+    "day",
+    "longdate",
     "capfirst",
     "percent",
     "points",
     "move",
     "signed",
-    "day",
-    "since",
+    "word",
+    "subhead",
+    "off_high",
+    "side",
+    "crossed",
+    "superlative",
+    "streak",
     "ratio",
-    "count",
-    "leverage",
-    "longdate",
+    "rank",
+    "members",
     "table_percent",
-    "score",
     "money",
-    "said",
+    "flow",
+    "related",
+    "editor",
 )
 """Writer methods a template uses as filters: `{{ fund.week.value | move }}`."""
 
@@ -338,7 +527,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_refuse_bare_numbers,
+        finalize=_refuse_unrecorded,
         autoescape=False,
     )
     for name in WRITER_FILTERS:

@@ -28,7 +28,7 @@ from .config import (
     Settings,
     Thresholds,
 )
-from .facts import Fact, FundFacts
+from .facts import Fact, Figure, FundFacts, Span
 
 StoryName = Literal["small-caps", "sectors", "drawdown", "leveraged", "bonds", "havens", "international"]
 STORY_NAMES: tuple[StoryName, ...] = ("small-caps", "sectors", "drawdown", "leveraged", "bonds", "havens", "international")
@@ -40,14 +40,6 @@ YEAR_OF_SESSIONS = 252
 SmallCapsAngle = Literal["outrun", "lag_rally", "hold_up", "slide", "in_step", "breakdown", "reclaim"]
 
 
-class Ratio(Fact):
-    """`subject` against `reference` where the comparison is honest (same sign, both large enough)."""
-
-    subject: str
-    reference: str
-    value: float
-
-
 class SmallCapsStory(Fact):
     """Small caps against the S&P 500 and the Dow."""
 
@@ -57,10 +49,11 @@ class SmallCapsStory(Fact):
     """Other small-cap funds, strongest week first."""
     benchmarks: list[str]
     leveraged: list[str]
-    gap_week: float
+    gap_week: Figure
     """Lead fund's weekly return minus the S&P 500 fund's, as a fraction."""
-    gap_ytd: float | None
-    ytd_ratio: Ratio | None
+    gap_ytd: Figure | None
+    ytd_ratio: Figure | None
+    """The lead fund's year-to-date return over the S&P 500 fund's, where the comparison is honest (`honest_ratio`)."""
 
     def chart_funds(self) -> tuple[list[str], str]:
         """The funds of the weekly-change chart, and the fund of the price chart."""
@@ -83,11 +76,11 @@ class SectorsStory(Fact):
     ranked: list[str]
     """Sector funds, best week first."""
     benchmark: str
-    spread: float
+    spread: Figure
     """Best sector's weekly return minus the worst's."""
-    beat_benchmark: int
+    beat_benchmark: Figure
     """How many sectors beat the benchmark for the week."""
-    funds_count: int
+    funds_count: Figure
     """How many sector funds had the week (nine unless one lacks prices)."""
     ytd_leader: str | None
     leveraged: list[str]
@@ -96,32 +89,23 @@ class SectorsStory(Fact):
     score: float
 
 
-class Gap(Fact):
-    """`subject`'s change minus `reference`'s from the close of `start` to the close of `end` (a fraction)."""
-
-    value: float
-    subject: str
-    reference: str
-    start: date
-    end: date
-
-
-def gap(funds: dict[str, FundFacts], subject: str, reference: str, window: Literal["week", "ytd"] = "week") -> Gap | None:
-    a, b = getattr(funds[subject], window), getattr(funds[reference], window)
+def gap(funds: dict[str, FundFacts], subject: str, reference: str, span: Span = "week") -> Figure | None:
+    """`subject`'s change minus `reference`'s over the same window (a fraction)."""
+    a, b = getattr(funds[subject], span), getattr(funds[reference], span)
     if a is None or b is None or (a.start, a.end) != (b.start, b.end):
         return None
-    return Gap(value=a.value - b.value, subject=subject, reference=reference, start=a.start, end=a.end)
+    return Figure(value=a.value - b.value, measure="gap", subject=subject, reference=reference, span=span)
 
 
 class Decay(Fact):
     """A leveraged fund over a stretch against `factor` times its index: what daily resets cost (or paid)."""
 
-    value: float
+    value: Figure
     """The fund's change minus `factor` times the index fund's change."""
     fund: str
     underlying: str
     factor: int
-    target: float
+    target: Figure
     """`factor` times the index fund's change."""
     start: date
     end: date
@@ -149,7 +133,7 @@ class VersusMarket(Fact):
     lead: str
     peers: list[str]
     benchmark: str
-    gap_week: Gap
+    gap_week: Figure
     events: int
     score: float
 
@@ -161,7 +145,7 @@ class BondsStory(VersusMarket):
     """Long Treasurys (TLT) and the other bond funds against the S&P 500."""
 
     name: Literal["bonds"] = "bonds"
-    gap_ytd: Gap | None
+    gap_ytd: Figure | None
     angle: Literal["bonds_win", "stocks_win", "in_step"]
 
 
@@ -176,8 +160,8 @@ class InternationalStory(VersusMarket):
     """Emerging and developed markets abroad against US stocks."""
 
     name: Literal["international"] = "international"
-    gap_developed: Gap | None
-    gap_ytd: Gap | None
+    gap_developed: Figure | None
+    gap_ytd: Figure | None
     angle: Literal["abroad_leads", "home_leads", "in_step"]
 
 
@@ -245,7 +229,7 @@ def _events(fund: FundFacts) -> int:
     return len(fund.crossings) + int(long_view)
 
 
-def honest_ratio(subject: FundFacts, reference: FundFacts, thresholds: Thresholds) -> Ratio | None:
+def honest_ratio(subject: FundFacts, reference: FundFacts, thresholds: Thresholds) -> Figure | None:
     """Year-to-date ratio of two funds, only where a phrase like "more than double" would be fair."""
     if subject.ytd is None or reference.ytd is None:
         return None
@@ -255,7 +239,7 @@ def honest_ratio(subject: FundFacts, reference: FundFacts, thresholds: Threshold
     ratio = a / b
     if ratio < thresholds.ratio_min and 1 / ratio < thresholds.ratio_min:
         return None
-    return Ratio(subject=subject.symbol, reference=reference.symbol, value=ratio)
+    return Figure(value=ratio, measure="ratio", subject=subject.symbol, reference=reference.symbol, span="ytd")
 
 
 def small_caps_angle(lead: FundFacts, gap: float, settings: Settings) -> SmallCapsAngle:
@@ -284,20 +268,22 @@ def small_caps_story(funds: dict[str, FundFacts], settings: Settings) -> SmallCa
     if any(symbol not in funds for symbol in needed):
         return None
     lead, market = funds[lead_symbol], funds[LARGE_CAP_BENCHMARKS[0]]
-    gap = lead.week.value - market.week.value
-    angle = small_caps_angle(lead, gap, settings)
+    week_gap = gap(funds, lead_symbol, market.symbol)
+    if week_gap is None:
+        return None
+    angle = small_caps_angle(lead, week_gap.value, settings)
     events = _events(lead)
     return SmallCapsStory(
         lead=lead_symbol,
         peers=sorted((s for s in peer_symbols if s in funds), key=lambda s: -funds[s].week.value),
         benchmarks=list(LARGE_CAP_BENCHMARKS),
         leveraged=[s for s in SMALL_CAP_LEVERAGED if s in funds and funds[s].leverage is not None],
-        gap_week=gap,
-        gap_ytd=None if lead.ytd is None or market.ytd is None else lead.ytd.value - market.ytd.value,
+        gap_week=week_gap,
+        gap_ytd=gap(funds, lead_symbol, market.symbol, "ytd"),
         ytd_ratio=honest_ratio(lead, market, settings.thresholds),
         angle=angle,
         events=events,
-        score=settings.thresholds.small_caps_story_weight * abs(gap) * 100 + settings.thresholds.event_bonus * events,
+        score=settings.thresholds.small_caps_story_weight * abs(week_gap.value) * 100 + settings.thresholds.event_bonus * events,
     )
 
 
@@ -307,7 +293,7 @@ def sectors_story(funds: dict[str, FundFacts], settings: Settings) -> SectorsSto
         return None
     ranked = sorted(present, key=lambda s: -funds[s].week.value)
     best, worst = funds[ranked[0]], funds[ranked[-1]]
-    spread = best.week.value - worst.week.value
+    spread = Figure(value=best.week.value - worst.week.value, measure="gap", subject=best.symbol, reference=worst.symbol, span="week")
     flat = settings.thresholds.flat_percent / 100
     rising = sum(funds[s].week.value >= flat for s in ranked)
     falling = sum(funds[s].week.value <= -flat for s in ranked)
@@ -319,13 +305,18 @@ def sectors_story(funds: dict[str, FundFacts], settings: Settings) -> SectorsSto
         ranked=ranked,
         benchmark=MARKET_BENCHMARK,
         spread=spread,
-        beat_benchmark=sum(funds[s].week.value > funds[MARKET_BENCHMARK].week.value for s in ranked),
-        funds_count=len(ranked),
+        beat_benchmark=Figure(
+            value=sum(funds[s].week.value > funds[MARKET_BENCHMARK].week.value for s in ranked),
+            measure="beat",
+            subject=MARKET_BENCHMARK,
+            span="week",
+        ),
+        funds_count=Figure(value=len(ranked), measure="members", subject=MARKET_BENCHMARK, span="week"),
         ytd_leader=max(with_ytd, key=lambda s: funds[s].ytd.value) if with_ytd else None,  # type: ignore[union-attr]
         leveraged=[s for s in SECTOR_LEVERAGED if s in funds and funds[s].leverage is not None],
         angle=angle,
         events=events,
-        score=settings.thresholds.sector_story_weight * spread * 100 + settings.thresholds.event_bonus * events,
+        score=settings.thresholds.sector_story_weight * spread.value * 100 + settings.thresholds.event_bonus * events,
     )
 
 
@@ -336,7 +327,7 @@ def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> Leverage
     ranked = sorted(levered, key=lambda s: -funds[s].week.value)
     decay = _decay(funds, [s for s in ranked if abs(funds[s].leverage.factor) == 3])  # type: ignore[union-attr]
     extreme = max(abs(funds[s].week.value) for s in ranked) * 100
-    decay_points = abs(decay.value) * 100 if decay else 0.0
+    decay_points = abs(decay.value.value) * 100 if decay else 0.0
     angle: Literal["extremes", "decay"] = (
         "decay"
         if decay_points * settings.thresholds.decay_story_weight > extreme * settings.thresholds.leveraged_story_weight
@@ -361,22 +352,25 @@ def _decay(funds: dict[str, FundFacts], triple: list[str]) -> Decay | None:
         base = funds[leverage.underlying].month
         if base is None or (base.start, base.end) != (fund.month.start, fund.month.end):
             continue
-        target = leverage.factor * base.value
+        factor, underlying = leverage.factor, leverage.underlying
+        target = factor * base.value
         found.append(
             Decay(
-                value=fund.month.value - target,
+                value=Figure(
+                    value=fund.month.value - target, measure="tracking", subject=symbol, reference=underlying, span="month", factor=factor
+                ),
                 fund=symbol,
-                underlying=leverage.underlying,
-                factor=leverage.factor,
-                target=target,
+                underlying=underlying,
+                factor=factor,
+                target=Figure(value=target, measure="multiple", subject=underlying, span="month", factor=factor),
                 start=base.start,
                 end=base.end,
             )
         )
-    return max(found, key=lambda d: abs(d.value), default=None)
+    return max(found, key=lambda d: abs(d.value.value), default=None)
 
 
-def _versus(funds: dict[str, FundFacts], group: tuple[str, ...]) -> tuple[str, list[str], Gap] | None:
+def _versus(funds: dict[str, FundFacts], group: tuple[str, ...]) -> tuple[str, list[str], Figure] | None:
     present = [s for s in group if s in funds]
     if not present or present[0] != group[0] or MARKET_BENCHMARK not in funds:
         return None
@@ -474,12 +468,12 @@ def drawdown_story(funds: dict[str, FundFacts], settings: Settings) -> DrawdownS
     for angle, line, score in rules:
         for symbol in watched:
             fund = funds[symbol]
-            if fund.drawdown <= line < fund.drawdown_start:  # type: ignore[operator]
+            if fund.drawdown.value <= line < fund.drawdown_start.value:  # type: ignore[union-attr]
                 others = [s for s in watched if s != symbol]
                 return DrawdownStory(lead=symbol, others=others, leveraged=_triple_pair(funds, symbol), angle=angle, events=1, score=score)
     for symbol in watched:
         fund = funds[symbol]
-        if fund.drawdown == 0 and fund.drawdown_start <= -settings.thresholds.breakout_from_percent / 100:  # type: ignore[operator]
+        if fund.drawdown.value == 0 and fund.drawdown_start.value <= -settings.thresholds.breakout_from_percent / 100:  # type: ignore[union-attr]
             others = [s for s in watched if s != symbol]
             return DrawdownStory(
                 lead=symbol,
