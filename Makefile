@@ -49,7 +49,7 @@ sample: $(STAMP)
 	$(BIN)/python -m generator make-sample
 
 clean:
-	rm -rf site .cache content/posts content/weeks content/methodology.md content/about-data.md content/assets/javascripts/vega-bundle.js
+	rm -rf site .cache .staging content/posts content/weeks content/methodology.md content/about-data.md content/assets/javascripts/vega-bundle.js
 
 ## bench: time generation, builds, the weekly run and the whole universe; writes BENCHMARKS.md (under 10 minutes)
 bench: $(STAMP)

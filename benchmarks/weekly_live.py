@@ -68,7 +68,9 @@ def main() -> int:
         steps = {
             "fetch (yfinance simulated, in process)": fetched,
             "gates": timed([*generator, "gates", "--store", STORE, "--now", NOW], project),
-            "site --store (gates, generate, verify, mkdocs build --strict)": timed([*generator, "site", "--store", STORE, "--now", NOW], project),
+            "site --store (gates, generate, verify, mkdocs build --strict)": timed(
+                [*generator, "site", "--store", STORE, "--now", NOW], project
+            ),
             "verify --all": timed([*generator, "verify", "--all", "--store", STORE], project),
         }
         reference = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -20,7 +21,7 @@ from .errors import GeneratorError
 from .gates import GateReport
 from .load import SAMPLE_STORE, read_store
 from .lock import project_lock
-from .pipeline import Dataset
+from .pipeline import Article, Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, load_universe
 from .verify import Report as Verified
@@ -131,11 +132,16 @@ def site(
     ] = None,
     build: Annotated[bool, typer.Option(help="Run `mkdocs build --strict` after generating.")] = True,
     site_dir: Annotated[Optional[Path], typer.Option(help="Where MkDocs writes the site (default: site/).")] = None,  # noqa: UP045
+    preview: Annotated[
+        bool, typer.Option(hidden=True, help="For `serve`: show an article that fails the fact check as a page listing its problems.")
+    ] = False,
 ) -> None:
-    """Generate every week's article, charts and pages, then build site/ (from the bundled sample unless --store).
+    """Generate every week's article, charts and pages, fact-check them, then build site/ (from the bundled sample unless --store).
 
-    With --store the publication gates run first, and a fund they leave out is published nowhere.
-    --first/--last rewrite only the weeks in range; only a full run removes files no week writes any more.
+    Everything is generated into .staging/ first and reaches content/ only when every claim
+    verifies. With --store the publication gates run first, and a fund they leave out is
+    published nowhere. --first/--last rewrite only the weeks in range; only a full run removes
+    files no week writes any more.
     """
     from .build import build_site
     from .site import inputs_digest, up_to_date
@@ -153,9 +159,10 @@ def site(
         with project_lock(project, "site"):
             cached = up_to_date(project, digest) if digest else None
             if cached is None:
-                line = _generate(store, now, first, last, week, digest)
+                line = _generate(store, now, first, last, week, digest, preview)
             else:
-                line = f"inputs unchanged since the last run: {cached} generated files up to date"
+                verified = _verify(store, None, _settings())
+                line = f"inputs unchanged since the last run: {cached} generated files up to date, {verified.claims} claims verified"
             generated = time.perf_counter() - started
             if build:
                 with console.status("Building the site with mkdocs build --strict"):
@@ -173,10 +180,13 @@ def _generate(
     last: datetime | None,
     week: list[datetime] | None,
     digest: str | None,
+    preview: bool,
 ) -> str:
-    """Check, load, generate, write and verify; the summary line."""
+    """Check, load, generate into the staging folder, verify, and apply to the docs dir; the summary line."""
+    from .closed_world import articles_and_ledgers
     from .pipeline import load_dataset, prepare_dataset
-    from .site import record_run, write_site
+    from .serve import error_pages
+    from .site import DOCS_DIR, apply_staged, kept_in_docs, record_run, stage_site, weeks_of
 
     _check_or_exit()
     settings = _settings()
@@ -195,10 +205,21 @@ def _generate(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
         task = bar.add_task("Writing weeks", total=sum(only is None or w.date() in only for w in weeks))
-        summary = write_site(
-            data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only
-        )
-    verified = _verify(store, only, settings)
+        staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only)
+    # What MkDocs will read once the staged files are applied: them, and the weeks a range leaves in place.
+    kept = kept_in_docs(staged, project)
+    checks: list[tuple[Path, set[date] | None]] = [(staged.folder, only)]
+    if staged.pages and (kept_weeks := weeks_of(kept)):
+        checks.append((project / DOCS_DIR, kept_weeks))
+    verified = _fact_check(store, settings, checks, [*articles_and_ledgers(staged.folder), *kept])
+    if verified.problems:
+        pages = error_pages(staged, verified.problems) if preview else None
+        if pages:
+            apply_staged(staged, project, replaced=pages)
+            shown = ", ".join(str(DOCS_DIR / path) for path in sorted(pages))
+            _refuse(verified, f"nothing is published; the preview shows each failing article as a page listing its problems: {shown}")
+        _refuse(verified, f"nothing is published: {DOCS_DIR}/ is as it was, and the staged files are in {staged.folder} for inspection")
+    summary = apply_staged(staged, project)
     for name in summary.removed[:10]:
         console.print(f"removed (no week of the data writes it any more): {name}", highlight=False)
     if digest is not None:
@@ -215,31 +236,56 @@ def verify_articles(
     every: Annotated[bool, typer.Option("--all", help="Verify every article in content/ (the default without --as-of).")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Re-check every figure and superlative of the generated articles against the prices: exit 2 with the failing claims."""
+    """Re-check every figure and superlative of the generated articles against the prices: exit 2 with the failing claims.
+
+    Every post in content/posts/ must also be one the generator wrote, named by a claims ledger of its week.
+    """
     started = time.perf_counter()
     report = _verify(store, {as_of.date()} if as_of and not every else None, _settings())
-    console.print(f"verified {report.claims} claims in {report.articles} articles ({time.perf_counter() - started:.1f} s)", highlight=False)
+    pages = f" and {report.pages} fund pages" if report.pages else ""
+    elapsed = time.perf_counter() - started
+    console.print(f"verified {report.claims} claims in {report.articles} articles{pages} ({elapsed:.1f} s)", highlight=False)
 
 
 def _verify(store: Path | None, weeks: set[date] | None, settings: Settings) -> Verified:
-    """Run the fact check over the written articles; on a failing claim, list them all and exit 2."""
+    """The fact check of the docs dir (of `weeks`, and every post's ledger); on a problem, list them all and exit 2."""
+    from .closed_world import articles_and_ledgers
+    from .site import DOCS_DIR
+
+    docs = project / DOCS_DIR
+    report = _fact_check(store, settings, [(docs, weeks)], articles_and_ledgers(docs))
+    if report.problems:
+        _refuse(report)
+    return report
+
+
+def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path]) -> Verified:
+    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers)."""
+    from .closed_world import unaccounted_posts
     from .render import PHRASEBOOK_FILE, load_phrasebook
     from .verify import verify_folder
 
     try:
         tidy = read_store(project / (store or SAMPLE_STORE))
-        report = verify_folder(
-            project / "content", tidy, load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE), settings, weeks
-        )
+        universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
+        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
-    if report.problems:
-        for line in report.problems:
-            console.print(f"[bold red]unverified:[/] {line}", highlight=False)
-        count = len(report.problems)
-        console.print(f"{count} problem{'s' if count > 1 else ''} found by the fact check; nothing is published", highlight=False)
-        raise typer.Exit(2)
-    return report
+    return Verified(
+        articles=sum(report.articles for report in reports),
+        pages=sum(report.pages for report in reports),
+        claims=sum(report.claims for report in reports),
+        problems=unaccounted_posts(articles) + [line for report in reports for line in report.problems],
+    )
+
+
+def _refuse(report: Verified, outcome: str = "nothing is published") -> NoReturn:
+    """List the fact check's problems and exit 2; `outcome` says what became of the run's files."""
+    for line in report.problems:
+        console.print(f"[bold red]unverified:[/] {line}", highlight=False)
+    count = len(report.problems)
+    console.print(f"{count} problem{'s' if count > 1 else ''} found by the fact check; {outcome}", highlight=False)
+    raise typer.Exit(2)
 
 
 @app.command("serve")
@@ -250,7 +296,7 @@ def serve_site(address: Annotated[str, typer.Option(help="Where to serve the pre
     from .serve import serve
 
     def regenerate(weeks: set[date] | None) -> None:
-        command = [sys.executable, "-m", "generator", "--project", str(project), "site", "--no-build"]
+        command = [sys.executable, "-m", "generator", "--project", str(project), "site", "--no-build", "--preview"]
         for day in sorted(weeks or ()):
             command += ["--week", day.isoformat()]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -336,7 +382,7 @@ def article(
     story: Annotated[Optional[str], typer.Option(help="Force a story type instead of the automatic choice: small-caps or sectors.")] = None,  # noqa: UP045
     out: Annotated[Optional[Path], typer.Option(help="Write the Markdown here instead of standard output.")] = None,  # noqa: UP045
 ) -> None:
-    """One week's article as Markdown: "the past week" up to the close of --as-of."""
+    """One week's article as Markdown: "the past week" up to the close of --as-of, fact-checked before it is printed or written."""
     from .pipeline import load_dataset, render_article, week_facts, window_for
     from .stories import STORY_NAMES
 
@@ -347,9 +393,14 @@ def article(
         _check_or_exit()
         data = load_dataset(project)
         week = week_facts(data, window_for(data, as_of.date(), "trailing"))
-        text = render_article(data, week, story, root=project).markdown
+        rendered = render_article(data, week, story, root=project)
+        claims, problems = _verify_in_memory(rendered, data)
     except GeneratorError as error:
         _fail(error)
+    if problems:
+        _refuse(Verified(articles=1, claims=claims, problems=problems), "nothing was written")
+    console.print(f"verified {claims} claims", highlight=False)
+    text = rendered.markdown
     if out is None:
         sys.stdout.write(text)
         return
@@ -360,6 +411,23 @@ def article(
     except GeneratorError as error:
         _fail(error)
     console.print(f"wrote {out}")
+
+
+def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]:
+    """(claims verified, problems) of an article for the trailing week up to its as-of session, before it is written anywhere."""
+    from .render import PHRASEBOOK_FILE, load_phrasebook
+    from .site import claims_json
+    from .verify import Closes, verify_article
+
+    return verify_article(
+        rendered.markdown,
+        json.loads(claims_json(rendered)),
+        Closes(read_store(project / SAMPLE_STORE)),
+        data.universe,
+        load_phrasebook(project / PHRASEBOOK_FILE),
+        data.settings,
+        window="trailing",
+    )
 
 
 @app.command("make-sample")

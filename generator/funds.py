@@ -10,8 +10,8 @@ import pandas as pd
 
 from . import chart, compute
 from .config import ROOT
-from .pipeline import Dataset, ListedArticle
 from .facts import Figure
+from .pipeline import Dataset, ListedArticle
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 
 FUNDS_DIR = Path("funds")

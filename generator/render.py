@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+
 from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import Settings
@@ -66,7 +67,13 @@ class Said(str):
 def about(fact: object) -> dict[str, Any]:
     """The reference of a fact: what it measures, of which fund, over which window."""
     if isinstance(fact, Change):
-        return {"measure": "change", "subject": fact.subject, "span": fact.span, "start": fact.start.isoformat(), "end": fact.end.isoformat()}
+        return {
+            "measure": "change",
+            "subject": fact.subject,
+            "span": fact.span,
+            "start": fact.start.isoformat(),
+            "end": fact.end.isoformat(),
+        }
     if isinstance(fact, Figure):
         return {name: value for name, value in fact.model_dump(mode="json").items() if value is not None and name != "value"}
     if isinstance(fact, Crossing):
@@ -76,10 +83,14 @@ def about(fact: object) -> dict[str, Any]:
     raise TemplateError(f"a template passed {type(fact).__name__} {fact!r} to a filter that needs a fact (a Change or a Figure)")
 
 
-def _claim(kind: str | None = None) -> Callable[[Callable[..., str]], Callable[..., Said]]:
-    """Record what a filter printed in the writer's ledger (the outermost call only: `move` uses `percent`)."""
+Printed = tuple[str, dict[str, Any]]
+"""What a recording filter returns: the words, and what they are about."""
 
-    def decorate(method: Callable[..., str]) -> Callable[..., Said]:
+
+def _claim(kind: str | None = None) -> Callable[[Callable[..., Printed]], Callable[..., Said]]:
+    """Record what a filter printed in the writer's ledger (the outermost call only: `pair` names funds with `fund`)."""
+
+    def decorate(method: Callable[..., Printed]) -> Callable[..., Said]:
         @functools.wraps(method)
         def record(self: Writer, fact: Any, *args: Any) -> Said:
             self.depth += 1
@@ -167,16 +178,17 @@ class Writer:
         return text[:-1] + "," if text.endswith(".") else text if text[-1:] in "?!," else text + ","
 
     def quote(self, quote: Any, note: Any) -> Said:
-        """An editor's quote: "...," said Name, Title at Firm."""
-        return self.editor(f'"{self.said(quote.text)}" said {quote.name}, {quote.title} at {quote.firm}.', note)
+        """An editor's quote: "...," said Name, Title at Firm (the quote, name, title and firm each the editor's claim)."""
+        text, name, title, firm = (self.editor(part, note) for part in (self.said(quote.text), quote.name, quote.title, quote.firm))
+        return Said(f'"{text}" said {name}, {title} at {firm}.')
 
     @_claim("editor")
-    def editor(self, text: str, note: Any) -> tuple[str, dict[str, Any]]:
+    def editor(self, text: str, note: Any) -> Printed:
         """An editor's words (a note's theme, quote, body or headline): the editor's claims, attributed to the note's file."""
         return str(text), {"measure": "editor", "file": note.path}
 
     @_claim("name")
-    def fund(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def fund(self, symbol: str) -> Printed:
         """Full name and listing on first mention, the ticker after; an index always by its name."""
         if self.universe[symbol].kind == "index":
             return self.universe[symbol].first_mention(self.settings.style), {"measure": "name", "subject": symbol}
@@ -189,46 +201,46 @@ class Writer:
         return mention, {"measure": "name", "subject": symbol}
 
     @_claim("name")
-    def name_and_ticker(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def name_and_ticker(self, symbol: str) -> Printed:
         """A fund page's heading: "iShares Russell 2000 ETF (IWM)"."""
         return f"{self.universe[symbol].name} ({symbol})", {"measure": "name", "subject": symbol}
 
     @_claim()
-    def gate_reason(self, reason: str, symbol: str) -> tuple[str, dict[str, Any]]:
+    def gate_reason(self, reason: str, symbol: str) -> Printed:
         """Why the publication gates left a fund out, in the gates' own words (they ran on this very data)."""
         return reason, {"measure": "gate", "subject": symbol}
 
     @_claim()
-    def volatility(self, fact: Figure) -> tuple[str, dict[str, Any]]:
+    def volatility(self, fact: Figure) -> Printed:
         """ "Realized volatility over the past 21 sessions, annualized: 18.2 percent"."""
         return f"Realized volatility over the past {fact.average} sessions, annualized: {self._percent(fact.value)}", about(fact)
 
     @_claim("name")
-    def ticker(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def ticker(self, symbol: str) -> Printed:
         """The ticker alone (a table cell, a later mention)."""
         return symbol, {"measure": "name", "subject": symbol}
 
     @_claim()
-    def index(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def index(self, symbol: str) -> Printed:
         """The index a fund tracks, as its metadata names it."""
         return self.universe[symbol].index, {"measure": "index", "subject": symbol}
 
     @_claim()
-    def sector(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def sector(self, symbol: str) -> Printed:
         return str(self.universe[symbol].sector), {"measure": "sector", "subject": symbol}
 
     @_claim()
-    def leverage(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def leverage(self, symbol: str) -> Printed:
         """What a leveraged fund aims to deliver: "three times the inverse of"."""
         return str(self.phrasebook["leverage_words"][self.universe[symbol].leverage]), {"measure": "factor", "subject": symbol}
 
     @_claim()
-    def multiple(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def multiple(self, symbol: str) -> Printed:
         """A leveraged fund's daily multiple as a table writes it: "3"."""
         return str(abs(self.universe[symbol].leverage)), {"measure": "factor", "subject": symbol}
 
     @_claim()
-    def bull_bear(self, symbol: str) -> tuple[str, dict[str, Any]]:
+    def bull_bear(self, symbol: str) -> Printed:
         return ("Bull" if self.universe[symbol].leverage > 0 else "Bear"), {"measure": "factor", "subject": symbol}
 
     def _percent(self, value: float) -> str:
@@ -242,7 +254,7 @@ class Writer:
         return "flat" if self.is_flat(fact) else "up" if fact.value > 0 else "down"
 
     @_claim()
-    def percent(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def percent(self, fact: Any) -> Printed:
         """A fraction as an unsigned percentage with one decimal: 0.0243 -> "2.4 percent"."""
         return self._percent(fact.value), about(fact)
 
@@ -251,11 +263,11 @@ class Writer:
         return f"{abs(value) * 100:.1f} percentage points"
 
     @_claim()
-    def points(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def points(self, fact: Any) -> Printed:
         return self._points(fact.value), about(fact)
 
     @_claim()
-    def move(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def move(self, fact: Any) -> Printed:
         """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
         reference = about(fact)
         if self.is_flat(fact):
@@ -271,12 +283,12 @@ class Writer:
         return f"{'up' if fact.value > 0 else 'down'} {self._percent(fact.value)}"
 
     @_claim()
-    def signed(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def signed(self, fact: Any) -> Printed:
         """ "up 2.4 percent", "down 0.8 percent" or "basically flat"."""
         return self._signed(fact), about(fact)
 
     @_claim()
-    def word(self, fact: Any, key: str) -> tuple[str, dict[str, Any]]:
+    def word(self, fact: Any, key: str) -> Printed:
         """The phrasebook's words for the fact's direction: `directions.<key>` has `up`, `down` and (optionally) `flat`."""
         words = self.phrasebook["directions"][key]
         direction = self._direction(fact)
@@ -286,32 +298,32 @@ class Writer:
         return text, {**about(fact), "key": key}
 
     @_claim()
-    def subhead(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def subhead(self, fact: Any) -> Printed:
         """A section's subhead, from the list for the fact's direction (`subheads_happened_good` for a gain)."""
         key = "subheads_happened_good" if fact.value > 0 else "subheads_happened"
         return self._pick(key, self.phrasebook[key]), {**about(fact), "key": key}
 
     @_claim()
-    def off_high(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def off_high(self, fact: Any) -> Printed:
         """ "3.7 percent below its 52-week high", or "at a 52-week high"."""
         if fact.value == 0:
             return "at a 52-week high", about(fact)
         return f"{self._percent(fact.value)} below its 52-week high", about(fact)
 
     @_claim()
-    def side(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def side(self, fact: Any) -> Printed:
         """ "above its 200-day moving average" (the long average) or "below its 50-day average"."""
         long = fact.average == self.settings.definitions.long_average_sessions
         return f"{'above' if fact.value > 0 else 'below'} its {fact.average}-day {'moving ' if long else ''}average", about(fact)
 
     @_claim()
-    def crossed(self, crossing: Crossing, key: str = "crossed") -> tuple[str, dict[str, Any]]:
+    def crossed(self, crossing: Crossing, key: str = "crossed") -> Printed:
         """ "clipped its 50-day moving average", "climbed back above its 200-day moving average" (`directions.<key>`)."""
         verb = self.phrasebook["directions"][key]["down" if crossing.direction == "below" else "up"]
         return f"{verb} its {crossing.average}-day moving average", {**about(crossing), "key": key}
 
     @_claim()
-    def superlative(self, move: BigMove) -> tuple[str, dict[str, Any]]:
+    def superlative(self, move: BigMove) -> Printed:
         """ "its biggest one-day gain since mid-May", or "... since at least April 2016" when the data starts there."""
         noun = "gain" if move.value > 0 else "drop"
         if move.since is None:
@@ -321,13 +333,13 @@ class Writer:
         return f"its biggest one-day {noun} {window}", about(move)
 
     @_claim()
-    def streak(self, fact: Figure) -> tuple[str, dict[str, Any]]:
+    def streak(self, fact: Figure) -> Printed:
         """ "five straight weekly losses"."""
         count = self._count(int(fact.value))
         return f"{count} straight weekly {'gains' if fact.value > 0 else 'losses'}", about(fact)
 
     @_claim()
-    def pair(self, facts: Sequence[Change]) -> tuple[str, dict[str, Any]]:
+    def pair(self, facts: Sequence[Change]) -> Printed:
         """Two funds' moves over the same window in one phrase.
 
         "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction
@@ -366,20 +378,20 @@ class Writer:
         return day, {"measure": "date", "role": role, "session": day.isoformat()}
 
     @_claim()
-    def day(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
+    def day(self, day: Any, role: str = "end") -> Printed:
         """ "Wednesday", "mid-May" or "March 2017", relative to the article's date."""
         session, reference = self._dated(day, role)
         return day_phrase_parts(session, self.as_of, self.phrasebook.get("date_phrases"))[1], reference
 
     @_claim()
-    def on_day(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
+    def on_day(self, day: Any, role: str = "end") -> Printed:
         """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
         session, reference = self._dated(day, role)
         kind, words = day_phrase_parts(session, self.as_of, self.phrasebook.get("date_phrases"))
         return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words, reference
 
     @_claim()
-    def longdate(self, day: Any, role: str = "end") -> tuple[str, dict[str, Any]]:
+    def longdate(self, day: Any, role: str = "end") -> Printed:
         session, reference = self._dated(day, role)
         return f"{session:%B} {session.day}, {session.year}", reference
 
@@ -391,7 +403,7 @@ class Writer:
         return Said(out) if isinstance(text, Said) else out
 
     @_claim()
-    def ratio(self, fact: Figure) -> tuple[str, dict[str, Any]]:
+    def ratio(self, fact: Figure) -> Printed:
         """Words for a ratio of returns, from the phrasebook's brackets."""
         for bracket in self.phrasebook["ratios"]:
             if bracket["min"] <= fact.value < bracket["max"]:
@@ -399,7 +411,7 @@ class Writer:
         raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {fact.value:.2f}")
 
     @_claim()
-    def rank(self, story: Any, key: str) -> tuple[str, dict[str, Any]]:
+    def rank(self, story: Any, key: str) -> Printed:
         """Words for a fund's place in its group (`ranks.<key>`, by angle where the entry is a mapping)."""
         words = self.phrasebook["ranks"][key]
         text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
@@ -407,18 +419,18 @@ class Writer:
         return text, {"measure": "rank", "key": key, "subject": subject, "story": story.name, "angle": story.angle}
 
     @_claim()
-    def members(self, story: Any) -> tuple[str, dict[str, Any]]:
+    def members(self, story: Any) -> Printed:
         """ "five of the nine sector funds did better"."""
         beat, count = int(story.beat_benchmark.value), int(story.funds_count.value)
         return f"{self._count(beat)} of the {self._count(count)} sector funds did better", about(story.beat_benchmark)
 
     @_claim()
-    def related(self, link: Any, listing: str = "earlier") -> tuple[str, dict[str, Any]]:
+    def related(self, link: Any, listing: str = "earlier") -> Printed:
         """An article's headline, linked: an earlier one (related links) or any up to the page's date (a fund page's list)."""
         return link.headline, {"measure": "post", "file": Path(str(link.path)).name, "listing": listing}
 
     @staticmethod
-    def _money(amount: float) -> str:
+    def dollars(amount: float) -> str:
         """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
         amount = abs(amount)
         if amount >= 1e9:
@@ -430,15 +442,15 @@ class Writer:
         return f"${round(amount, -3):,.0f}"
 
     @_claim()
-    def money(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def money(self, fact: Any) -> Printed:
         """A fund's assets, as a snapshot supplied them (not computed from prices)."""
-        return self._money(fact.amount), {"measure": "supplied", "source": "snapshots"}
+        return self.dollars(fact.amount), {"measure": "supplied", "source": "snapshots"}
 
     @_claim()
-    def flow(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def flow(self, fact: Any) -> Printed:
         """ "Investors added $310 million to", "Investors pulled $2.7 billion from": money a snapshot or an editor supplied."""
         verb, preposition = ("added", "to") if fact.amount > 0 else ("pulled", "from")
-        return f"Investors {verb} {self._money(fact.amount)} {preposition}", {"measure": "supplied", "source": fact.source}
+        return f"Investors {verb} {self.dollars(fact.amount)} {preposition}", {"measure": "supplied", "source": fact.source}
 
     def _count(self, value: int) -> str:
         """Whole numbers as AP writes them: "three", "12"."""
@@ -446,7 +458,7 @@ class Writer:
         return str(words[abs(value)]) if abs(value) < len(words) else str(abs(value))
 
     @_claim()
-    def table_percent(self, fact: Any) -> tuple[str, dict[str, Any]]:
+    def table_percent(self, fact: Any) -> Printed:
         """A signed percentage for tables: "+2.4%", "-0.8%"."""
         return f"{fact.value * 100:+.1f}%", about(fact)
 
@@ -466,6 +478,8 @@ def _refuse_unrecorded(context: jinja2.runtime.Context, value: object) -> object
     """A number or a ticker reaches the text only through a recording filter, so the ledger holds it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         raise TemplateError(f"a template printed the bare number {value!r}: pass it through a filter (percent, move, ...)")
+    if isinstance(value, Change | Figure | Crossing | BigMove):
+        raise TemplateError(f"a template printed the bare fact {type(value).__name__}: pass it through a filter (percent, move, ...)")
     writer = context.get("w")
     if isinstance(value, str) and not isinstance(value, Said) and isinstance(writer, Writer) and value in writer.universe.funds:
         raise TemplateError(f"a template printed the bare ticker {value!r}: pass it through `fund` or `ticker`")

@@ -1,7 +1,12 @@
-"""Generate every page and asset of the site into the docs dir, through the write stage."""
+"""Generate every page and asset of the site into a staging folder, then apply it to the docs dir through the write stage.
+
+The `site` command fact-checks the staging folder in between: an article that fails never
+reaches the folder MkDocs reads.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -13,14 +18,17 @@ from pathlib import Path
 import yaml
 
 from . import chart
+from .closed_world import ARTICLE_DIGEST, LEDGER_SUFFIX, article_digest, articles_and_ledgers
 from .config import ROOT
-from .funds import FUNDS_DIR, fund_pages
+from .funds import FUNDS_DIR, FundPage, fund_pages
 from .notes import FRONT_MATTER
 from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, about_data_page, generate_articles, methodology_page
 from .write import OutputWriter, write_atomic
 
 DOCS_DIR = Path("content")
 CACHE_DIR = Path(".cache")
+STAGING_DIR = Path(".staging")
+"""Where a run generates, mirroring the docs dir's generated paths; what it holds after a failed fact check is there to inspect."""
 VEGA_BUNDLE = Path("assets/javascripts/vega-bundle.js")
 GENERATED = ("posts", "weeks", "funds", "methodology.md", "about-data.md", VEGA_BUNDLE.name)
 """What the generator writes into the docs dir (names, for copying a project without them); the rest is the editors'."""
@@ -50,53 +58,136 @@ def write_site(
     progress: Callable[[], None] | None = None,
     only: set[date] | None = None,
 ) -> Summary:
-    """Render every week in range and write posts, facts, charts and generated pages.
+    """Stage and apply in one go, with no fact check between (the `site` command runs one there)."""
+    return apply_staged(stage_site(data, first, last, root, progress, only), root)
 
-    Only a full run (no range, no `only`) removes files that no week writes any more. A range
-    rewrites its own weeks and the pages that list articles (fund pages take the other weeks'
-    articles from the posts already written), and leaves every other week's files alone. With
-    `only` (the live preview after a note changes), just those weeks are rewritten.
+
+@dataclass(frozen=True)
+class Staged:
+    """One run's generated files, in the staging folder until the fact check passes, and how applying them prunes."""
+
+    folder: Path
+    files: frozenset[Path]
+    """Every file of the run, relative to `folder` (and to the docs dir, which it mirrors)."""
+    weeks: frozenset[date]
+    """The weeks whose articles the run wrote."""
+    full_run: bool
+    """No range: applying removes every generated file no week writes any more."""
+    pages: bool
+    """Fund, methodology and about pages too (all but a run of `only` some weeks)."""
+    articles: int
+    charts: int
+
+    def keeps(self, relative: Path) -> bool:
+        """Whether applying leaves this file of the docs dir's posts/ or weeks/ as it is (a range keeps the other weeks)."""
+        if self.full_run or relative in self.files:
+            return False
+        if relative.parent == POSTS_DIR:
+            return not any(relative.name.startswith(f"{day.isoformat()}-") for day in self.weeks)
+        return relative.parts[1] not in {day.isoformat() for day in self.weeks}
+
+
+def stage_site(
+    data: Dataset,
+    first: date | None = None,
+    last: date | None = None,
+    root: Path = ROOT,
+    progress: Callable[[], None] | None = None,
+    only: set[date] | None = None,
+) -> Staged:
+    """Render every week in range and write posts, facts, charts and generated pages into the staging folder.
+
+    A range renders its own weeks and the pages that list articles (fund pages take the other
+    weeks' articles from the posts already in the docs dir). With `only` (the live preview after a
+    note changes), just those weeks. The staging folder ends up holding this run's files and no others.
     """
-    on_disk = {path.name for path in (root / DOCS_DIR / POSTS_DIR).glob("*.md")}
+    docs = root / DOCS_DIR
+    on_disk = {path.name for path in (docs / POSTS_DIR).glob("*.md")}
     articles = generate_articles(data, first, last, root=root, progress=progress, only=only, on_disk=on_disk)
-    out = OutputWriter(root / DOCS_DIR)
-    out.remove_stale_temporaries()
+    out = OutputWriter(root / STAGING_DIR, durable=False)  # scratch: the docs dir gets the durable copy
     specs = [item.spec for article in articles for item in article.charts]
     svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
     for article in articles:
         write_article(out, article, svgs)
+    written_weeks = {article.as_of for article in articles}
     full_run = first is None and last is None and only is None
-    if not full_run:
-        for day in sorted({article.as_of for article in articles}):
+    charts = len(specs)
+    if only is None:
+        listed = [article.listed() for article in articles]
+        if not full_run:
+            listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
+        pages, index = fund_pages(data, listed, root)
+        fund_specs = [item.spec for page in pages for item in page.charts]
+        fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
+        out.write(FUNDS_DIR / "index.md", index)
+        for page in pages:
+            out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
+            out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
+            for item in page.charts:
+                write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
+        newest = data.weeks[-1].date() if len(data.weeks) else None
+        out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
+        out.write("about-data.md", about_data_page(data, root))
+        out.write(VEGA_BUNDLE, chart.vega_bundle())
+        charts += len(fund_specs)
+    out.prune(".")
+    staging = (root / STAGING_DIR).resolve()
+    return Staged(
+        folder=root / STAGING_DIR,
+        files=frozenset(path.relative_to(staging) for path in out.written),
+        weeks=frozenset(written_weeks),
+        full_run=full_run,
+        pages=only is None,
+        articles=len(articles),
+        charts=charts,
+    )
+
+
+def apply_staged(staged: Staged, root: Path = ROOT, replaced: dict[Path, str] | None = None) -> Summary:
+    """Copy the staged files into the docs dir (only those whose bytes change), then prune as the run's kind says.
+
+    Only a full run removes files that no week writes any more; a range rewrites its own weeks
+    (and the fund pages) and leaves every other week's files alone. `replaced` gives some files
+    other contents (the live preview's error pages).
+    """
+    out = OutputWriter(root / DOCS_DIR)
+    out.remove_stale_temporaries()
+    replaced = replaced or {}
+    for relative in sorted(staged.files):
+        out.write(relative, replaced[relative] if relative in replaced else (staged.folder / relative).read_bytes())
+    removed: list[str] = []
+    if staged.full_run:
+        removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR)
+    else:
+        for day in sorted(staged.weeks):
             out.prune_matching(POSTS_DIR, f"{day.isoformat()}-*.md")
             out.prune(WEEKS_DIR / day.isoformat())
-    if only is not None:
-        return Summary(weeks=len({a.as_of for a in articles}), articles=len(articles), charts=len(specs), files_changed=out.changed)
-    written_weeks = {article.as_of for article in articles}
-    listed = [article.listed() for article in articles]
-    if not full_run:
-        listed += [item for item in posts_on_disk(root / DOCS_DIR) if item.as_of not in written_weeks]
-    pages, index = fund_pages(data, listed, root)
-    fund_specs = [item.spec for page in pages for item in page.charts]
-    fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
-    out.write(FUNDS_DIR / "index.md", index)
-    for page in pages:
-        out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
-        for item in page.charts:
-            write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
-    newest = data.weeks[-1].date() if len(data.weeks) else None
-    out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
-    out.write("about-data.md", about_data_page(data, root))
-    out.write(VEGA_BUNDLE, chart.vega_bundle())
-    removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR) if full_run else out.prune(FUNDS_DIR)
+        if staged.pages:
+            removed = out.prune(FUNDS_DIR)
     return Summary(
-        weeks=len(written_weeks),
-        articles=len(articles),
-        charts=len(specs) + len(fund_specs),
+        weeks=len(staged.weeks),
+        articles=staged.articles,
+        charts=staged.charts,
         files_changed=out.changed,
         removed=removed,
         written=frozenset(out.written),
     )
+
+
+def kept_in_docs(staged: Staged, root: Path = ROOT) -> list[Path]:
+    """The docs dir's posts and claims ledgers that applying `staged` leaves in place (a range keeps the other weeks')."""
+    docs = root / DOCS_DIR
+    return [path for path in articles_and_ledgers(docs) if staged.keeps(path.relative_to(docs))]
+
+
+def weeks_of(ledgers: Iterable[Path]) -> set[date]:
+    """The weeks of the claims ledgers among `ledgers`, from their `weeks/<date>/` folders (a folder named otherwise holds no week)."""
+    weeks = set()
+    for path in ledgers:
+        if path.name.endswith(LEDGER_SUFFIX):
+            with contextlib.suppress(ValueError):
+                weeks.add(date.fromisoformat(path.parent.name))
+    return weeks
 
 
 def posts_on_disk(docs: Path) -> list[ListedArticle]:
@@ -114,7 +205,23 @@ def posts_on_disk(docs: Path) -> list[ListedArticle]:
 def claims_json(article: Article) -> str:
     """The article's claims ledger: what it says, where each figure comes from, in the order printed."""
     claims = [dataclasses.asdict(claim) for claim in article.claims]
-    ledger = {"as_of": article.as_of.isoformat(), "story": article.story, "article": article.path.as_posix(), "claims": claims}
+    ledger = {
+        "as_of": article.as_of.isoformat(),
+        "story": article.story,
+        "article": article.path.as_posix(),
+        ARTICLE_DIGEST: article_digest(article.markdown),
+        "claims": claims,
+    }
+    return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
+
+
+def fund_claims_json(page: FundPage) -> str:
+    """A fund page's claims ledger, beside its charts."""
+    ledger = {
+        "symbol": page.symbol,
+        "page": f"{FUNDS_DIR.as_posix()}/{page.slug}.md",
+        "claims": [dataclasses.asdict(c) for c in page.claims],
+    }
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 
@@ -122,7 +229,7 @@ def write_article(out: OutputWriter, article: Article, svgs: Iterator[str]) -> N
     folder = WEEKS_DIR / article.as_of.isoformat()
     out.write(article.path, article.markdown)
     out.write(folder / "facts.json", article.facts.model_dump_json(exclude_none=True) + "\n")
-    out.write(folder / f"{article.story}.claims.json", claims_json(article))
+    out.write(folder / f"{article.story}{LEDGER_SUFFIX}", claims_json(article))
     for item in article.charts:
         write_chart(out, folder, item, next(svgs))
 

@@ -22,6 +22,7 @@ import collections
 import csv
 import functools
 import io
+import itertools
 import json
 import math
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from .calendar import day_phrase_parts
 from .config import (
@@ -45,14 +47,88 @@ from .config import (
     SMALL_CAPS,
     Settings,
 )
+from .errors import GeneratorError
+from .notes import parse_note
 from .universe import Universe
 
 MEANING_WORDS = frozenset(
-    """above below clipped reclaimed better worse ahead behind short trailing trailed trail trails gain gains drop drops
-    loss losses led leads lagged lag lags best worst biggest largest record high highs low lows bull bear correction
-    every straight beat beats outpaced outran outrun up down top bottom double triple half third inverse matching even
-    step flat unchanged rally selloff surge surged jumped soared tumbled plunged sank gained added rose climbed advanced
-    lost slipped fell declined""".split()
+    [
+        "above",
+        "below",
+        "clipped",
+        "reclaimed",
+        "better",
+        "worse",
+        "ahead",
+        "behind",
+        "short",
+        "trailing",
+        "trailed",
+        "trail",
+        "trails",
+        "gain",
+        "gains",
+        "drop",
+        "drops",
+        "loss",
+        "losses",
+        "led",
+        "leads",
+        "lagged",
+        "lag",
+        "lags",
+        "best",
+        "worst",
+        "biggest",
+        "largest",
+        "record",
+        "high",
+        "highs",
+        "low",
+        "lows",
+        "bull",
+        "bear",
+        "correction",
+        "every",
+        "straight",
+        "beat",
+        "beats",
+        "outpaced",
+        "outran",
+        "outrun",
+        "up",
+        "down",
+        "top",
+        "bottom",
+        "double",
+        "triple",
+        "half",
+        "third",
+        "inverse",
+        "matching",
+        "even",
+        "step",
+        "flat",
+        "unchanged",
+        "rally",
+        "selloff",
+        "surge",
+        "surged",
+        "jumped",
+        "soared",
+        "tumbled",
+        "plunged",
+        "sank",
+        "gained",
+        "added",
+        "rose",
+        "climbed",
+        "advanced",
+        "lost",
+        "slipped",
+        "fell",
+        "declined",
+    ]
 )
 """Words whose truth depends on the data: outside a claim they fail the check (the phrasebook's verbs are added)."""
 PLAIN_CAPITALS = frozenset({"ETF", "ETFS", "NYSE", "NASDAQ", "JSON", "CSV", "SVG", "US", "U.S", "AP"})
@@ -255,7 +331,7 @@ def _volatility(symbol: str, sessions: int, ctx: Context) -> float:
     window = ctx.closes.sessions[ctx.closes.position[ctx.as_of] - sessions : ctx.closes.position[ctx.as_of] + 1]
     if len(window) != sessions + 1 or any(day not in closes for day in window):
         raise Unverifiable(f"{symbol} lacks {sessions} sessions of closes before {ctx.as_of}")
-    logs = [math.log(closes[b] / closes[a]) for a, b in zip(window, window[1:], strict=False)]
+    logs = [math.log(closes[b] / closes[a]) for a, b in itertools.pairwise(window)]
     mean = sum(logs) / len(logs)
     return math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)) * math.sqrt(ctx.settings.definitions.sessions_per_year)
 
@@ -319,8 +395,10 @@ def _factor(about: dict[str, Any], ctx: Context) -> int:
             raise Unverifiable(f"no fund on {about['subject']} has a daily multiple of {about.get('factor')}")
         return int(about["factor"])
     meta = ctx.universe[fund]
-    if meta.underlying != about.get("reference"):
-        raise Unverifiable(f"{fund} tracks {meta.underlying}, not {about.get('reference')}")
+    if meta.underlying != about.get("reference") or meta.leverage != about.get("factor"):
+        raise Unverifiable(
+            f"{fund} tracks {meta.leverage} times {meta.underlying}, not {about.get('factor')} times {about.get('reference')}"
+        )
     return meta.leverage
 
 
@@ -451,7 +529,7 @@ def _same(text: str, expected: str) -> bool:
 def _check_pair(claim: dict[str, Any], ctx: Context) -> list[str]:
     about, text = claim["about"], claim["text"]
     symbols: list[str] = about["subject"]
-    values = [ctx.change(symbol, about["span"]) for symbol in symbols]
+    values = [figure({**about, "subject": symbol}, ctx) for symbol in symbols]
     for symbol in symbols:
         forms = sorted(_mentions(symbol, ctx), key=len, reverse=True)
         found = next((form for form in forms if form in text or form[:1].upper() + form[1:] in text), None)
@@ -502,10 +580,14 @@ def _angle(story: str, angle: str, about: dict[str, Any], ctx: Context) -> list[
     elif story in {"bonds", "havens", "international"}:
         lead = {"bonds": BONDS, "havens": HAVENS, "international": INTERNATIONAL}[story][0]
         gap = ctx.change(lead, "week") - ctx.change(MARKET_BENCHMARK, "week")
-        up, down = {"bonds": ("bonds_win", "stocks_win"), "havens": ("gold_shines", "gold_fades"), "international": ("abroad_leads", "home_leads")}[story]
+        up, down = {
+            "bonds": ("bonds_win", "stocks_win"),
+            "havens": ("gold_shines", "gold_fades"),
+            "international": ("abroad_leads", "home_leads"),
+        }[story]
         truth = "in_step" if abs(gap) < flat else up if gap > 0 else down
-        gold, market = ctx.change(lead, "week"), ctx.change(MARKET_BENCHMARK, "week")
-        if story == "havens" and truth != "in_step" and gold >= flat and market <= -flat:
+        lead_week, market_week = ctx.change(lead, "week"), ctx.change(MARKET_BENCHMARK, "week")
+        if story == "havens" and truth != "in_step" and lead_week >= flat and market_week <= -flat:
             truth = "haven_bid"
     elif story == "drawdown":
         return _drawdown_angle(angle, about.get("subject", ""), ctx)
@@ -526,7 +608,11 @@ def _drawdown_angle(angle: str, symbol: str, ctx: Context) -> list[str]:
         "correction": end <= -thresholds.correction_percent / 100 < start,
         "breakout": end == 0 and start <= -thresholds.breakout_from_percent / 100,
     }.get(angle, False)
-    return [] if holds else [f"{symbol} did not have a {angle} week (closed {end * 100:+.2f} percent from its high, started {start * 100:+.2f})"]
+    return (
+        []
+        if holds
+        else [f"{symbol} did not have a {angle} week (closed {end * 100:+.2f} percent from its high, started {start * 100:+.2f})"]
+    )
 
 
 def _leveraged(ctx: Context) -> list[str]:
@@ -610,8 +696,10 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind == "word":
         return _check_word(claim, value, ctx)
     if kind == "subhead":
-        options = ctx.phrasebook["subheads_happened_good" if value > 0 else "subheads_happened"]
-        return [] if text in options else [f'"{text}" is not a subhead for a {"gain" if value > 0 else "loss"}']
+        key = "subheads_happened_good" if value > 0 else "subheads_happened"
+        if text in ctx.phrasebook[key] and about.get("key") == key:
+            return []
+        return [f'"{text}" is not one of `{key}`, the subheads for a {"gain" if value > 0 else "loss"}']
     if kind == "off_high":
         expected = "at a 52-week high" if value == 0 else f"{_pct(value, ctx)} below its 52-week high"
         return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
@@ -692,17 +780,34 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 
 def _check_editor(claim: dict[str, Any], ctx: Context) -> list[str]:
-    """An editor's words: found, word for word, in the editor's file (not recomputed)."""
+    """An editor's words: found, word for word, in the editor's note as it is read and cleaned (not recomputed)."""
     path = Path(claim["about"].get("file", ""))
     if not path.is_file():
         return [f'"{claim["text"][:40]}…": the editor\'s file {path} is missing']
-    words = re.findall(r"\w+", path.read_text(encoding="utf-8").lower())
-    position = 0
-    for word in re.findall(r"\w+", claim["text"].lower()):
-        try:
-            position = words.index(word, position) + 1
-        except ValueError:
-            return [f'"{claim["text"][:40]}…": "{word}" is not in the editor\'s file {path}']
+    try:
+        note = parse_note(path, path.read_text(encoding="utf-8"))
+    except GeneratorError as error:
+        return [f'"{claim["text"][:40]}…": {error}']
+    wanted = re.findall(r"\w+", claim["text"].lower())
+    for field_text in _strings(note.model_dump()):
+        words, position = re.findall(r"\w+", field_text.lower()), 0
+        for word in wanted:
+            position = words.index(word, position) + 1 if word in words[position:] else -1
+            if position < 0:
+                break
+        if position >= 0:
+            return []
+    return [f'"{claim["text"][:40]}…" is not, word for word, in the editor\'s note {path}']
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a nested structure (a note's fields, quotes and links)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
     return []
 
 
@@ -717,8 +822,7 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
     post = ctx.docs / "posts" / name if ctx.docs is not None else None
     if post is not None and post.exists():
         front = FRONT.match(post.read_text(encoding="utf-8"))
-        found = re.search(r"^title: (.*)$", front.group(1), re.MULTILINE) if front else None
-        if found is None or json.loads(found.group(1)) != claim["text"]:
+        if front is None or _front_title(front.group(1)) != claim["text"]:
             return [f'"{claim["text"]}" is not the headline of {name}']
     return []
 
@@ -750,11 +854,57 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     return problems + _crossing_truth(about, ctx)
 
 
+MEASURES: dict[str, frozenset[str]] = {
+    kind: frozenset(measures.split())
+    for kind, measures in {
+        "move": "change day_move",
+        "signed": "change multiple",
+        "percent": "change drawdown drawdown_start gap",
+        "points": "gap tracking",
+        "table_percent": "change trailing",
+        "word": "change gap tracking",
+        "subhead": "change",
+        "off_high": "drawdown drawdown_start",
+        "side": "versus_average",
+        "streak": "streak",
+        "ratio": "ratio",
+        "members": "beat",
+        "volatility": "volatility",
+        "pair": "change",
+        "day": "date crossing day_move",
+        "on_day": "date crossing day_move",
+        "longdate": "date trailing",
+        "name": "name",
+        "index": "index",
+        "sector": "sector",
+        "leverage": "factor",
+        "multiple": "factor",
+        "bull_bear": "factor",
+        "opening": "angle",
+        "rank": "rank",
+        "headline": "angle editor",
+        "standing": "standing",
+        "superlative": "day_move",
+        "crossed": "crossing",
+        "editor": "editor",
+        "related": "post",
+        "flow": "supplied",
+        "money": "supplied",
+        "gate_reason": "gate",
+    }.items()
+}
+"""What each kind of claim can be about: a ledger that pairs words with a measure they cannot express is refused."""
+
+
 def _check_claim(claim: dict[str, Any], ctx: Context) -> list[str]:
-    check = CHECKS.get(claim.get("kind", ""))
-    if check is None or not isinstance(claim.get("about"), dict):
-        return [f'"{claim.get("text")}": no check reads a claim of kind {claim.get("kind")!r}']
-    if claim["about"].get("measure") == "editor":
+    kind, about = claim.get("kind", ""), claim.get("about")
+    check = CHECKS.get(kind)
+    if check is None or not isinstance(about, dict):
+        return [f'"{claim.get("text")}": no check reads a claim of kind {kind!r}']
+    measure = about.get("measure")
+    if measure not in MEASURES.get(kind, frozenset()):
+        return [f'"{claim.get("text")}": words of kind {kind!r} cannot say anything of a {measure!r}']
+    if measure == "editor":
         return _check_editor(claim, ctx)
     try:
         return check(claim, ctx)
@@ -769,6 +919,31 @@ def _check_claim(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 FIGURE = re.compile(r"<figure.*?</figure>", re.DOTALL)
+
+
+def _front_title(front: str) -> str:
+    """The title in an article's front matter, or "" when it has none (the generator writes it JSON-quoted; an editor may not)."""
+    line = re.search(r"^title:(.*)$", front, re.MULTILINE)
+    if line is None:
+        return ""
+    try:
+        return str(json.loads(line.group(1)))
+    except ValueError:
+        try:
+            return str(yaml.safe_load(line.group(1)) or "")
+        except yaml.YAMLError:
+            return ""
+
+
+def _find_words(text: str, wanted: str, start: int) -> int:
+    """Where `wanted` next stands in `text` as whole words ("QQQ" is not found inside "TQQQ"); -1 if nowhere."""
+    at = text.find(wanted, start)
+    while at >= 0:
+        before, after = text[at - 1 : at] if at else "", text[at + len(wanted) : at + len(wanted) + 1]
+        if not (wanted[:1].isalnum() and before.isalnum()) and not (wanted[-1:].isalnum() and after.isalnum()):
+            return at
+        at = text.find(wanted, at + 1)
+    return -1
 
 
 def _searchable(body: str) -> tuple[str, list[int]]:
@@ -795,11 +970,12 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
     title = ""
     problems: list[str] = []
     if front:
-        found = re.search(r"^title: (.*)$", front.group(1), re.MULTILINE)
-        title = json.loads(found.group(1)) if found else ""
+        title = _front_title(front.group(1))
     body = markdown[front.end() if front else 0 :]
     body = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group()), body, flags=re.DOTALL)
     body = FIGURE.sub(lambda m: " " * len(m.group()), body)
+    if "as_of" in ledger and ledger["as_of"] != ctx.as_of.isoformat():
+        problems.append(f"the ledger is for {ledger['as_of']}, the article for {ctx.as_of}")
     claims = [claim for claim in ledger.get("claims", []) if isinstance(claim, dict)]
     spans: list[tuple[int, int, dict[str, Any]]] = []
     searchable, offsets = _searchable(body)
@@ -814,16 +990,16 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
             continue
         else:
             wanted = " ".join(text.split()).lower()
-            found = searchable.find(wanted, cursor)
-            if found < 0:
+            at = _find_words(searchable, wanted, cursor)
+            if at < 0:
                 problems.append(f'claim {number} ({claim.get("kind")}) "{text}" is not in the text as printed, in order')
                 continue
-            cursor = found + len(wanted)
-            spans.append((offsets[found], offsets[cursor - 1] + 1, claim))
+            cursor = at + len(wanted)
+            spans.append((offsets[at], offsets[cursor - 1] + 1, claim))
         problems += [f"claim {number}: {problem}" for problem in _check_claim(claim, ctx)]
     problems += _check_subjects(body, spans)
     problems += _unaccounted(body, spans, ctx)
-    return len(claims), problems
+    return len(claims), [" ".join(problem.split()) for problem in problems]
 
 
 def _sentence_ids(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> list[int]:
@@ -865,10 +1041,13 @@ def _check_subjects(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> 
         sentence = [spans[i][2] for i in range(len(spans)) if ids[i] == ids[position]]
         before = [c for i, c in enumerate(spans[:position]) if ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
         named_in_sentence = {s for c in sentence if c.get("kind") in {"name", "pair"} for s in _subjects(c)}
-        if before:
-            holds = subjects[0] in _subjects(before[-1][2])
-        else:
-            holds = subjects[0] in named_in_sentence or subjects[0] in last_named
+        holds = subjects[0] in (_subjects(before[-1][2]) if before else named_in_sentence | set(last_named))
+        reference = about.get("reference")
+        after = [c for i, c in enumerate(spans) if i > position and ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
+        if isinstance(reference, str) and after and reference not in _subjects(after[0][2]):
+            problems.append(
+                f'"{claim["text"]}" is measured against {reference}, but the fund named after it is {_subjects(after[0][2])[0]}'
+            )
         if not holds:
             named = _subjects(before[-1][2]) if before else last_named
             problems.append(f'"{claim["text"]}" is about {subjects[0]}, but it stands with {", ".join(named) or "no fund"}')
@@ -909,7 +1088,11 @@ def _unaccounted(body: str, spans: list[tuple[int, int, dict[str, Any]]], ctx: C
         problems.append(f'"{match.group()}" in "…{context(match.start(), match.end())}…" has no ledger entry')
     lexicon = _lexicon(ctx.phrasebook)
     plain = PLAIN_CAPITALS | {
-        word.upper() for f in ctx.universe.funds.values() for part in (f.issuer, f.brand, f.listing) if part for word in re.findall(r"\w+", part)
+        word.upper()
+        for f in ctx.universe.funds.values()
+        for part in (f.issuer, f.brand, f.listing)
+        if part
+        for word in re.findall(r"\w+", part)
     }
     for match in re.finditer(r"\^?[A-Za-z][A-Za-z'-]*", text):
         word = match.group()
@@ -942,7 +1125,7 @@ def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
         data = spec.get("data", {})
         values = data["values"] if "values" in data else spec.get("datasets", {}).get(data.get("name"), [])
-        if _as_csv(values) != csv_text and not _same_rows(values, rows):
+        if _as_csv(values, csv_text) != csv_text and not _same_rows(values, rows):
             problems.append(f"{name}: the spec's data and the CSV differ")
         columns = set(rows[0]) if rows else set()
         check = _check_bars if "change" in columns else _check_drawdowns if "drawdown" in columns else _check_trend
@@ -953,14 +1136,13 @@ def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list
     return problems
 
 
-def _as_csv(values: list[dict[str, Any]]) -> str:
-    """Spec rows written as the chart's CSV is (a fast path: most data files match byte for byte)."""
-    if not values:
-        return ""
+def _as_csv(values: list[dict[str, Any]], csv_text: str) -> str:
+    """Spec rows written as the chart's CSV is, in its columns (a fast path: a data file that matches needs no parsing)."""
+    header = next(csv.reader(io.StringIO(csv_text)), [])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(values[0])
-    writer.writerows(row.values() for row in values)
+    writer.writerow(header)
+    writer.writerows([row.get(column) for column in header] for row in values)
     return out.getvalue()
 
 
@@ -1076,6 +1258,8 @@ class Report:
     articles: int
     claims: int
     problems: list[str]
+    pages: int = 0
+    """Fund pages checked (a full check only)."""
 
 
 def verify_folder(
@@ -1121,7 +1305,7 @@ def verify_folder(
     ]
     if weeks is None:
         pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings)
-        articles, claims, problems = articles + pages, claims + page_claims, problems + found
+        return Report(articles=articles, claims=claims + page_claims, problems=problems + found, pages=pages)
     return Report(articles=articles, claims=claims, problems=problems)
 
 

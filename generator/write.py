@@ -32,11 +32,12 @@ class WriteError(GeneratorError):
     """A file could not be written (disk full, read-only folder); the previous version is intact."""
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path` (mode 0644).
 
     An OS error (disk full, read-only folder) leaves the old file as it was, removes the temporary
-    and is raised as a WriteError naming the file.
+    and is raised as a WriteError naming the file. `durable=False` skips the flush to disk, for
+    scratch files that a lost write only makes the next run rewrite.
     """
     temporary: str | None = None
     try:
@@ -46,7 +47,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fchmod(stream.fileno(), FILE_MODE)
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException as error:
         if temporary is not None:
@@ -85,8 +87,9 @@ def remove_stale_temporaries(folder: Path, *, recursive: bool = False, stale_aft
 class OutputWriter:
     """Writes generated files under `root` and remembers them, to prune what is stale."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, durable: bool = True) -> None:
         self.root = root
+        self.durable = durable
         self.written: set[Path] = set()
         self.changed = 0
 
@@ -99,7 +102,7 @@ class OutputWriter:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.written.add(path.resolve())
         if not (path.exists() and path.read_bytes() == data):
-            write_atomic(path, data)
+            write_atomic(path, data, durable=self.durable)
             self.changed += 1
         return path
 

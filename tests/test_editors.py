@@ -144,8 +144,18 @@ BROKEN = {
     "template-undefined": ("templates/articles/sectors.md.j2", "Fine.\n\n{{ facts.no_such_fact }}\n", "sectors.md.j2:3: "),
     "template-bare-number": (
         "templates/articles/sectors.md.j2",
-        "Fine.\n{{ story.spread }}\n",
+        "Fine.\n{{ story.spread.value }}\n",
         "sectors.md.j2:2: a template printed the bare number",
+    ),
+    "template-bare-fact": (
+        "templates/articles/sectors.md.j2",
+        "Fine.\n{{ story.spread }}\n",
+        "sectors.md.j2:2: a template printed the bare fact",
+    ),
+    "template-bare-ticker": (
+        "templates/articles/sectors.md.j2",
+        "Fine.\n\n{{ story.benchmark }}\n",
+        "sectors.md.j2:3: a template printed the bare ticker 'SPY'",
     ),
     "funds-bad-value": ("data/funds.yaml", None, "funds.yaml:"),
     "settings-unknown": ("mkdocs.yml", None, "mkdocs.yml:"),

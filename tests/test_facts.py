@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from generator.config import DEFAULTS
-from generator.facts import Change, FundFacts
+from generator.facts import Change, Figure, FundFacts
 from generator.pipeline import Dataset, week_facts, window_for
 from generator.stories import SmallCapsStory, honest_ratio, rank, small_caps_story
 
@@ -46,18 +46,19 @@ def test_day_change_and_biggest_drop_since(october) -> None:  # type: ignore[no-
 def test_leveraged_fund_is_compared_with_its_factor_times_the_index(october) -> None:  # type: ignore[no-untyped-def]
     tna, tza = october.funds["TNA"].leverage, october.funds["TZA"].leverage
     assert tna.factor == 3 and tza.factor == -3 and tna.underlying == "IWM"
-    assert tna.target == pytest.approx(3 * october.funds["IWM"].week.value)
-    assert tna.gap == pytest.approx(october.funds["TNA"].week.value - tna.target)
+    assert tna.target.value == pytest.approx(3 * october.funds["IWM"].week.value)
+    assert tna.gap.value == pytest.approx(october.funds["TNA"].week.value - tna.target.value)
+    assert (tna.target.subject, tna.target.factor, tna.gap.subject, tna.gap.reference) == ("IWM", 3, "TNA", "IWM")
 
 
 def test_trailing_windows_report_no_weekly_streak(october) -> None:  # type: ignore[no-untyped-def]
-    assert october.funds["IWM"].weekly_streak == 0
+    assert october.funds["IWM"].weekly_streak.value == 0
 
 
 def test_calendar_week_streak_counts_consecutive_weeks(sample: Dataset) -> None:
     # IWM Friday closes: 09-14 171.38, 09-21 170.40, 09-28 168.55, 10-05 162.16, 10-12 153.60, 10-19 153.36, 10-26 (lower)
     facts = week_facts(sample, window_for(sample, date(2018, 10, 26), "calendar"))
-    assert facts.funds["IWM"].weekly_streak == -6
+    assert facts.funds["IWM"].weekly_streak.value == -6
 
 
 def test_metrics_without_enough_history_are_absent_not_zero(sample: Dataset) -> None:
@@ -69,12 +70,12 @@ def test_metrics_without_enough_history_are_absent_not_zero(sample: Dataset) -> 
 
 def _fund(symbol: str, week: float, ytd: float | None) -> FundFacts:
     day = date(2018, 10, 26)
-    change = Change(value=week, start=date(2018, 10, 19), end=day)
+    change = Change(value=week, subject=symbol, span="week", start=date(2018, 10, 19), end=day)
     return FundFacts(
         symbol=symbol, as_of=day, close=100.0, week=change, day=None, month=None,
-        ytd=None if ytd is None else Change(value=ytd, start=date(2017, 12, 29), end=day),
+        ytd=None if ytd is None else Change(value=ytd, subject=symbol, span="ytd", start=date(2017, 12, 29), end=day),
         high=None, drawdown=None, sma_short=None, sma_long=None, crossings=[], biggest_day=None,
-        weekly_streak=0, volatility=None, leverage=None,
+        weekly_streak=Figure(value=0, measure="streak", subject=symbol), volatility=None, leverage=None,
     )  # fmt: skip
 
 
@@ -111,8 +112,10 @@ def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
     tied = story.model_copy(update={"score": 5.0})
     from generator.stories import SectorsStory
 
+    spread = Figure(value=0.25, measure="gap", subject="XLE", reference="XLK", span="week")
+    beat, count = (Figure(value=n, measure=m, subject="SPY", span="week") for n, m in ((1, "beat"), (3, "members")))
     sectors = SectorsStory(
-        ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=0.25, beat_benchmark=1, funds_count=3, ytd_leader=None,
+        ranked=["XLE", "XLU", "XLK"], benchmark="SPY", spread=spread, beat_benchmark=beat, funds_count=count, ytd_leader=None,
         leveraged=[], angle="rotation", events=0, score=5.0,
     )  # fmt: skip
     assert [s.name for s in rank([tied, sectors])] == ["small-caps", "sectors"]
@@ -121,5 +124,5 @@ def test_the_highest_score_leads_and_ties_go_to_small_caps() -> None:
 
 def test_leveraged_daily_move_against_factor_times_the_index(october) -> None:  # type: ignore[no-untyped-def]
     tza, iwm = october.funds["TZA"], october.funds["IWM"]
-    assert tza.leverage.day_target == pytest.approx(-3 * iwm.day.value)
-    assert tza.leverage.day_gap == pytest.approx(tza.day.value + 3 * iwm.day.value)
+    assert tza.leverage.day_target.value == pytest.approx(-3 * iwm.day.value)
+    assert tza.leverage.day_gap.value == pytest.approx(tza.day.value + 3 * iwm.day.value)

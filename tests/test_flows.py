@@ -50,11 +50,11 @@ def test_latest_assets_is_the_newest_snapshot_on_or_before_the_week() -> None:
 
 def test_money_is_written_as_the_desk_writes_it() -> None:
     w = writer()
-    assert w.money(310e6) == "$310 million"
-    assert w.money(-2.71e9) == "$2.7 billion"
-    assert w.money(41.5e9) == "$41.5 billion"
-    assert w.money(12.46e6) == "$12.5 million"
-    assert w.money(849_600) == "$850,000"
+    assert w.dollars(310e6) == "$310 million"
+    assert w.dollars(-2.71e9) == "$2.7 billion"
+    assert w.dollars(41.5e9) == "$41.5 billion"
+    assert w.dollars(12.46e6) == "$12.5 million"
+    assert w.dollars(849_600) == "$850,000"
 
 
 def test_editor_flows_file_errors_name_the_line(tmp_path: Path) -> None:

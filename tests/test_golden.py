@@ -20,6 +20,13 @@ CASES = [
     ("2018-10-24-past-week-sectors.md", date(2018, 10, 24), "trailing", "sectors"),
     ("2020-03-20-calendar-week-lead.md", date(2020, 3, 20), "calendar", None),
     ("2016-05-13-first-year-no-ytd.md", date(2016, 5, 13), "calendar", "small-caps"),
+    # one of each other story type, crash weeks and Brexit among them
+    ("2020-02-28-crash-bonds.md", date(2020, 2, 28), "calendar", "bonds"),
+    ("2020-03-13-crash-leveraged.md", date(2020, 3, 13), "calendar", "leveraged"),
+    ("2020-03-27-havens.md", date(2020, 3, 27), "calendar", "havens"),
+    ("2018-02-09-international.md", date(2018, 2, 9), "calendar", "international"),
+    ("2016-06-24-brexit-havens.md", date(2016, 6, 24), "calendar", "havens"),
+    ("2018-10-12-drawdown.md", date(2018, 10, 12), "calendar", "drawdown"),
 ]
 
 

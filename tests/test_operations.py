@@ -112,7 +112,7 @@ def test_a_fund_the_gates_left_out_is_in_no_article_or_chart(gated: Path) -> Non
 def test_its_fund_page_and_the_methodology_page_say_why(gated: Path) -> None:
     page = (gated / "content" / "funds" / "gld.md").read_text(encoding="utf-8")
     assert "left out of the site" in page and "2021-03-22 is implausible" in page
-    assert not (gated / "content" / "funds" / "gld").exists()  # no charts
+    assert [path.name for path in (gated / "content" / "funds" / "gld").iterdir()] == ["claims.json"]  # its ledger, no charts
     assert "GLD" in (gated / "content" / "methodology.md").read_text(encoding="utf-8")
 
 

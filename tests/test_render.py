@@ -6,15 +6,17 @@ import itertools
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.config import DEFAULTS, ROOT
-from generator.facts import BigMove
+from generator.facts import BigMove, Change, Figure
 from generator.render import PHRASEBOOK_FILE, TemplateError, Writer, load_phrasebook, render_template
 from generator.universe import FUNDS_FILE, load_universe
+from generator.verify import MEANING_WORDS
 
 THRESHOLDS = DEFAULTS.thresholds
 UNIVERSE = load_universe(ROOT / FUNDS_FILE)
@@ -24,6 +26,23 @@ FRIDAY = date(2018, 10, 26)
 
 def writer(as_of: date = FRIDAY) -> Writer:
     return Writer(as_of=as_of, universe=UNIVERSE, phrasebook=PHRASEBOOK, settings=DEFAULTS)
+
+
+def change(value: float, symbol: str = "IWM", span: str = "week") -> Change:
+    return Change(value=value, subject=symbol, span=span, start=date(2018, 10, 19), end=FRIDAY)  # type: ignore[arg-type]
+
+
+def figure(value: float, measure: str = "gap", symbol: str = "IWM") -> Figure:
+    return Figure(value=value, measure=measure, subject=symbol, reference="SPY", span="week")
+
+
+def test_every_filter_records_what_it_printed_and_what_it_is_about() -> None:
+    w = writer()
+    assert w.move(change(-0.038)) == w.claims[-1].text
+    assert w.claims[-1].about == {"measure": "change", "subject": "IWM", "span": "week", "start": "2018-10-19", "end": "2018-10-26"}
+    w.word(figure(0.012), "versus_market")
+    assert w.claims[-1].text == "1.2 percentage points better than the broader market"
+    assert (w.claims[-1].kind, w.claims[-1].about["reference"], w.claims[-1].about["key"]) == ("word", "SPY", "versus_market")
 
 
 def test_first_mention_gives_name_and_listing_then_the_ticker() -> None:
@@ -36,51 +55,56 @@ def test_first_mention_gives_name_and_listing_then_the_ticker() -> None:
 
 def test_percent_has_one_decimal_and_the_word_percent() -> None:
     w = writer()
-    assert w.percent(0.0243) == "2.4 percent"
-    assert w.percent(-0.0865) == "8.6 percent"  # 0.0865 * 100 is 8.6499999... in binary: it rounds down
-    assert w.points(-0.02208) == "2.2 percentage points"
-    assert w.table_percent(-0.0162) == "-1.6%"
+    assert w.percent(change(0.0243)) == "2.4 percent"
+    assert w.percent(change(-0.0865)) == "8.6 percent"  # 0.0865 * 100 is 8.6499999... in binary: it rounds down
+    assert w.points(figure(-0.02208)) == "2.2 percentage points"
+    assert w.table_percent(change(-0.0162)) == "-1.6%"
 
 
 def test_moves_under_the_flat_threshold_are_basically_flat() -> None:
     w = writer()
-    assert w.move(0.0024) in PHRASEBOOK["flat"]
-    assert w.signed(-0.0024) == "basically flat"
-    assert w.signed(0.0026) == "up 0.3 percent"
+    assert w.move(change(0.0024)) in PHRASEBOOK["flat"]
+    assert w.signed(change(-0.0024)) == "basically flat"
+    assert w.signed(change(0.0026)) == "up 0.3 percent"
 
 
 def test_big_verbs_only_past_the_day_and_week_thresholds() -> None:
     w = writer()
     day_big = THRESHOLDS.big_day_percent / 100 + 0.001
-    assert w.move(-day_big, "day").split()[0] in PHRASEBOOK["verbs_down_big"]
-    assert w.move(-day_big, "week").split()[0] in PHRASEBOOK["verbs_down"] + ["gave"]
-    assert w.move(0.051, "week").split()[0] in PHRASEBOOK["verbs_up_big"]
+    assert w.move(change(-day_big, span="day")).split()[0] in PHRASEBOOK["verbs_down_big"]
+    assert w.move(change(-day_big)).split()[0] in PHRASEBOOK["verbs_down"] + ["gave"]
+    assert w.move(change(0.051)).split()[0] in PHRASEBOOK["verbs_up_big"]
 
 
 def test_synonyms_do_not_repeat_within_an_article_and_rebuilds_repeat_them() -> None:
     first, second = writer(), writer()
-    words = [first.move(0.01) for _ in PHRASEBOOK["verbs_up"]]
+    words = [first.move(change(0.01)) for _ in PHRASEBOOK["verbs_up"]]
     assert len(set(words)) == len(words)
-    assert [second.move(0.01) for _ in PHRASEBOOK["verbs_up"]] == words
+    assert [second.move(change(0.01)) for _ in PHRASEBOOK["verbs_up"]] == words
 
 
 def test_consecutive_weeks_never_share_an_opening_variant() -> None:
     weeks = [date.fromordinal(FRIDAY.toordinal() + 7 * k) for k in range(20)]
-    variants = [writer(day).opening("ledes_small_caps_slide") for day in weeks]
+    story = SimpleNamespace(name="small-caps", angle="slide")
+    variants = [writer(day).opening(story) for day in weeks]
     assert all(a != b for a, b in itertools.pairwise(variants))
 
 
+def pair(a: float, b: float) -> str:
+    return writer().pair([change(a, "VB"), change(b, "SCHA")])
+
+
 def test_respectively_only_when_both_move_the_same_way() -> None:
-    assert writer().respectively(["VB", "SCHA"], [0.024, 0.021]).endswith("are up 2.4 percent and 2.1 percent, respectively")
-    mixed = writer().respectively(["VB", "SCHA"], [0.024, -0.021])
+    assert pair(0.024, 0.021).endswith("are up 2.4 percent and 2.1 percent, respectively")
+    mixed = pair(0.024, -0.021)
     assert (
         mixed == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent and the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
     )
-    assert writer().respectively(["VB", "SCHA"], [0.001, -0.002]).endswith("are both basically flat")
+    assert pair(0.001, -0.002).endswith("are both basically flat")
 
 
 def test_two_figures_that_print_alike_are_not_joined_by_respectively() -> None:
-    text = writer().respectively(["VB", "SCHA"], [0.0712, 0.0709])
+    text = pair(0.0712, 0.0709)
     assert text.endswith("(NYSE:SCHA) are both up 7.1 percent") and "respectively" not in text
 
 
@@ -92,24 +116,26 @@ def test_dates_are_named_as_the_desk_names_them() -> None:
     assert w.day(date(2018, 5, 15)) == "mid-May"
     assert w.day(date(2018, 7, 3)) == "early July"
     assert w.day(date(2017, 3, 28)) == "March 2017"
-    move = BigMove(session=date(2018, 10, 24), value=-0.038, since=date(2018, 2, 5), sessions_since=180, data_start=date(2016, 4, 28))
-    assert w.since(move) == "since early February"
-    assert w.since(move.model_copy(update={"since": None})) == "since at least April 2016"
+    move = BigMove(
+        subject="IWM", session=date(2018, 10, 24), value=-0.038, since=date(2018, 2, 5), sessions_since=180, data_start=date(2016, 4, 28)
+    )
+    assert w.superlative(move) == "its biggest one-day drop since early February"
+    assert w.superlative(move.model_copy(update={"since": None})) == "its biggest one-day drop since at least April 2016"
 
 
 @given(st.floats(min_value=1e-6, max_value=1e3, allow_nan=False))
 def test_every_honest_ratio_has_words_and_dishonest_ones_are_refused(ratio: float) -> None:
     honest = ratio >= THRESHOLDS.ratio_min or 1 / ratio >= THRESHOLDS.ratio_min
     if honest:
-        assert writer().ratio(ratio)
+        assert writer().ratio(figure(ratio, "ratio"))
     else:
         with pytest.raises(TemplateError):
-            writer().ratio(ratio)
+            writer().ratio(figure(ratio, "ratio"))
 
 
 @given(st.floats(min_value=-0.9, max_value=5, allow_nan=False))
 def test_the_printed_percentage_is_the_rounded_value_and_the_verb_has_its_sign(value: float) -> None:
-    text = writer().move(value, "week")
+    text = writer().move(change(value))
     if abs(value) * 100 < THRESHOLDS.flat_percent:
         assert text in PHRASEBOOK["flat"]
         return
@@ -146,3 +172,22 @@ def test_an_unknown_filter_names_the_template_and_line(tmp_path: Path) -> None:
     folder = _templates(tmp_path, "Line one.\n{{ 0.1 | no_such_filter }}\n")
     with pytest.raises(TemplateError, match=r"t\.md\.j2:2: .*no_such_filter"):
         render_template(folder, "t.md.j2", {"w": writer()})
+
+
+TEMPLATES_WITH_FACTS = sorted((ROOT / "templates").glob("articles/*.j2")) + sorted((ROOT / "templates").glob("partials/*.j2"))
+TEMPLATES_WITH_FACTS += [ROOT / "templates/pages/fund.md.j2", ROOT / "templates/pages/fund-left-out.md.j2"]
+
+
+@pytest.mark.parametrize("path", TEMPLATES_WITH_FACTS, ids=lambda path: path.name)
+def test_no_template_chooses_a_meaning_word_outside_a_recording_filter(path: Path) -> None:
+    """Words whose truth depends on the data (verify.MEANING_WORDS) come from the phrasebook through a filter, never inline.
+
+    A string that is a phrasebook key ("ahead_behind") names words; it is not one.
+    """
+    text = re.sub(r"\{#.*?#\}", " ", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    tags = re.findall(r"\{[{%].*?[%}]\}", text, flags=re.DOTALL)
+    literals = [literal for tag in tags for literal in re.findall(r'"([^"]*)"', tag) if not re.fullmatch(r"[a-z_]+", literal)]
+    prose = re.sub(r"\{[{%].*?[%}]\}", " ", text, flags=re.DOTALL)
+    prose = re.sub(r"<!--.*?-->|\]\([^)]*\)", " ", prose, flags=re.DOTALL)
+    found = {word for chunk in [prose, *literals] for word in re.findall(r"[a-z]+", chunk.lower()) if word in MEANING_WORDS}
+    assert found == set(), f"{path.name} writes {sorted(found)} itself"

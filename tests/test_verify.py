@@ -1,4 +1,5 @@
-"""The fact check catches every mutation of a rendered article: a digit, a direction, a date, a stray number."""
+"""The fact check catches every mutation of a rendered article: a digit, a direction, a date, a stray number,
+a figure moved to another fund, a word no claim accounts for; whitespace alone changes nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from generator.config import ROOT
 from generator.load import SAMPLE_STORE, read_store
 from generator.pipeline import Article, Dataset, render_article, week_facts, window_for
 from generator.render import PHRASEBOOK_FILE, load_phrasebook
-from generator.verify import Closes, Context, _prose, verify
+from generator.verify import FIGURE, Closes, Context, verify
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +26,20 @@ def _article(sample: Dataset, as_of: date, kind: str, story: str) -> Article:
     return render_article(sample, week_facts(sample, window_for(sample, as_of, kind)), story)
 
 
-def _check(article: Article, markdown: str, closes: Closes, sample: Dataset) -> list[str]:
-    ledger = json.loads(json.dumps({"claims": [dataclasses.asdict(c) for c in article.claims]}, default=str))
-    context = Context(
-        closes, json.loads(article.facts.model_dump_json()), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE), sample.settings
-    )
-    return verify(markdown, ledger, context)[1]
+def _ledger(article: Article) -> dict[str, object]:
+    return json.loads(json.dumps({"claims": [dataclasses.asdict(c) for c in article.claims]}, default=str))  # type: ignore[no-any-return]
 
 
+def _check(article: Article, markdown: str, closes: Closes, sample: Dataset, ledger: dict[str, object] | None = None) -> list[str]:
+    """The fact check of one article: its window from its own date and how the week was chosen, nothing from its facts."""
+    window = "trailing" if article.as_of in TRAILING else "calendar"
+    phrasebook = load_phrasebook(ROOT / PHRASEBOOK_FILE)
+    context = Context(closes, sample.universe, phrasebook, sample.settings, article.as_of, window)
+    return verify(markdown, ledger or _ledger(article), context)[1]
+
+
+TRAILING = {date(2018, 10, 24)}
+"""The weeks below written as "the past week" to a midweek session (`article --as-of`)."""
 CASES = [
     (date(2018, 10, 24), "trailing", "small-caps"),
     (date(2018, 10, 26), "calendar", "sectors"),
@@ -66,9 +73,10 @@ def _is_prose(text: str, position: int) -> bool:
     """Digits the reader sees as figures: not inside a chart figure, a comment or a link target."""
     line_start = text.rfind("\n", 0, position) + 1
     line = text[line_start : text.find("\n", position)]
-    marker = "\0"
-    mutated = text[:position] + marker + text[position + 1 :]
-    return marker in _prose(mutated) and not line.startswith(("<", "- [", "| ---"))
+    inside_figure = any(m.start() <= position < m.end() for m in FIGURE.finditer(text))
+    inside_comment = text.rfind("<!--", 0, position) > text.rfind("-->", 0, position)
+    inside_target = re.search(r"\]\([^)]*$", text[line_start:position]) is not None
+    return not (inside_figure or inside_comment or inside_target or line.startswith(("<", "| ---")))
 
 
 MUTATIONS = {
@@ -76,6 +84,9 @@ MUTATIONS = {
     "size verb": ("tumbled 7.6 percent", "slipped 7.6 percent"),
     "since date": ("since early February", "since mid-February"),
     "stray number": ("\n\n## Data Behind This Article", " IWM holds about 2,000 stocks.\n\n## Data Behind This Article"),
+    "stray sentence": ("\n\n## Data Behind This Article", " IWM hit a record high.\n\n## Data Behind This Article"),
+    "subject swapped": ("IWM plunged", "IJR plunged"),
+    "average swapped": ("below its 200-day moving average", "below its 50-day moving average"),
     "above or below": ("ends the week below its 200-day", "ends the week above its 200-day"),
     "weekday": ("On Wednesday, IWM plunged", "On Tuesday, IWM plunged"),
     "flat": ("down 0.6 percent", "basically flat"),
@@ -97,4 +108,31 @@ def test_a_wrong_fact_in_the_ledger_is_caught_by_the_recomputation(sample: Datas
     iwm = week.funds["IWM"]
     wrong = iwm.model_copy(update={"week": iwm.week.model_copy(update={"value": iwm.week.value + 0.01})})
     bad = render_article(sample, week.model_copy(update={"funds": {**week.funds, "IWM": wrong}}), "small-caps")
-    assert any("rounds to 7.6" in p or "7.6" in p for p in _check(bad, bad.markdown, closes, sample))
+    assert any("7.6" in p for p in _check(bad, bad.markdown, closes, sample))
+
+
+def test_whitespace_alone_changes_nothing(sample: Dataset, closes: Closes) -> None:
+    article = _article(sample, date(2020, 3, 20), "calendar", "small-caps")
+    respaced = article.markdown.replace(" percent", "\n percent").replace(". ", ".  ")
+    assert _check(article, respaced, closes, sample) == []
+
+
+def test_a_figure_given_to_another_fund_in_the_ledger_is_caught(sample: Dataset, closes: Closes) -> None:
+    """The ledger says which fund each figure is about; pointing one at another fund fails the recomputation or the binding."""
+    article = _article(sample, date(2020, 3, 20), "calendar", "small-caps")
+    ledger = _ledger(article)
+    claims = ledger["claims"]
+    assert isinstance(claims, list)
+    moved = next(c for c in claims if c["kind"] == "move" and c["about"]["subject"] == "IWM")
+    moved["about"]["subject"] = "IJR"
+    assert any("IJR" in p for p in _check(article, article.markdown, closes, sample, ledger))
+
+
+def test_a_window_changed_in_the_ledger_is_caught(sample: Dataset, closes: Closes) -> None:
+    article = _article(sample, date(2020, 3, 20), "calendar", "small-caps")
+    ledger = _ledger(article)
+    claims = ledger["claims"]
+    assert isinstance(claims, list)
+    changed = next(c for c in claims if c["kind"] == "move" and c["about"].get("span") == "week")
+    changed["about"]["start"] = "2020-03-06"
+    assert _check(article, article.markdown, closes, sample, ledger)
