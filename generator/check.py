@@ -114,10 +114,34 @@ def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
                 fields = {name for _, name, _, _ in string.Formatter().parse(str(headline)) if name}
                 if fields - {"leader", "laggard"}:
                     problems.append(f"{path}:{line}: `{key}`: {headline!r} uses {sorted(fields)}; only {{leader}} and {{laggard}} exist")
+    problems += _check_directions(book, path, text)
     for name in stories.STORY_NAMES:
         angle_keys = [k for k in book if k.startswith(f"headlines_{name.replace('-', '_')}_")]
         if not angle_keys:
             problems.append(f"{path}: no `headlines_{name.replace('-', '_')}_<angle>` lists for the {name} story")
+    return problems
+
+
+DIRECTION_WORDS = frozenset({"up", "down", "flat", "reference"})
+"""What an entry of the phrasebook's `directions` may hold: words for a positive, negative and flat figure, and the fund it names."""
+
+
+def _check_directions(book: dict[str, object], path: Path, text: str) -> list[str]:
+    """Each `directions` entry has words for up and down (flat optional), using only {points} and {percent}."""
+    entries = book.get("directions")
+    line = yamlfile.line_of("directions", text)
+    if not isinstance(entries, dict):
+        return [f"{path}:{line}: `directions` must map each key to its up, down (and flat) words"]
+    problems = []
+    for key, words in entries.items():
+        where = f"{path}:{yamlfile.line_at(text, ['directions', key])}: `directions.{key}"
+        if not isinstance(words, dict) or not {"up", "down"} <= set(words) or set(words) - DIRECTION_WORDS:
+            problems.append(f"{where}` needs `up` and `down` words (and may have `flat` and `reference`)")
+            continue
+        for direction in ("up", "down", "flat"):
+            fields = {name for _, name, _, _ in string.Formatter().parse(str(words.get(direction, ""))) if name}
+            if fields - {"points", "percent"}:
+                problems.append(f"{where}.{direction}` uses {sorted(fields)}; only {{points}} and {{percent}} exist")
     return problems
 
 

@@ -183,7 +183,6 @@ def test_error_pages_only_when_every_problem_names_a_staged_article(tmp_path: Pa
     assert error_pages(staged, [named, "content/posts/2019-01-04-draft.md: no claims ledger names it"]) is None
 
 
-@pytest.mark.xfail(reason="editors' figures become editor claims in the ledger", strict=False)
 def test_a_note_with_figures_passes_check_and_site(project: Path) -> None:
     note = """---
 quotes:

@@ -281,3 +281,17 @@ def test_a_setting_in_flow_style_points_at_its_own_line(tmp_path: Path) -> None:
     path.write_text("site_name: x\nextra:\n  commentary:\n    style: {}\n    gates: {max_day_move_percent: 100000}\n", encoding="utf-8")
     expected = f"{path}:5: `gates.max_day_move_percent` is 100000; allowed: a number from 5.0 to 50.0 (default 25.0)"
     assert read_settings(path)[1] == [expected]
+
+
+def test_a_directions_entry_without_its_down_words_or_with_an_unknown_field_is_named_at_its_line(tmp_path: Path) -> None:
+    from generator.check import check_phrasebook
+    from generator.render import load_phrasebook
+
+    source = (ROOT / "templates" / "phrasebook.yaml").read_text(encoding="utf-8")
+    broken = source.replace('  gain_loss: {up: gain, down: loss}', '  gain_loss: {up: gain}\n  ahead: {up: "{pts} ahead", down: behind}')
+    path = tmp_path / "phrasebook.yaml"
+    path.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("  gain_loss: {up: gain}") + 1
+    problems = check_phrasebook(load_phrasebook(path), path)
+    assert f"{path}:{line}: `directions.gain_loss` needs `up` and `down` words (and may have `flat` and `reference`)" in problems
+    assert f"{path}:{line + 1}: `directions.ahead.up` uses ['pts']; only {{points}} and {{percent}} exist" in problems

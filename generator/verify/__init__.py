@@ -1,0 +1,144 @@
+"""Fact check: every figure, fund, date and data-bound word of an article, recomputed from the prices.
+
+This is a second, deliberately plain implementation. Closes come straight from the price store
+as a dict; windows come from the article's own date and the sessions in the prices; each value
+is recomputed here with a few lines of arithmetic, never by calling the compute, facts or story
+stages, and nothing is read from the week's facts file. The ledger says only what each phrase
+refers to (a fund, a measure, a window, a session); the check recomputes the value and reads the
+printed words against it. An article passes when
+- every claim in the ledger stands in the text, in order (whitespace aside);
+- each claim's words are true of the recomputed value, to the decimal shown, and of its subject:
+  a figure belongs to the fund last named before it in its sentence (or, with none, the fund
+  named later in the sentence or last named before it: "It closed ...");
+- nothing outside the claims carries meaning: no digit, ticker, fund name or data-bound word
+  (`MEANING_WORDS`, the phrasebook's verbs) is left unaccounted for;
+- the chart descriptions, specs and data files say what the prices say.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..config import Settings
+from ..universe import Universe
+from .charts import verify_charts
+from .claims import FRONT
+from .prices import Closes, Context
+from .text import FIGURE, MEANING_WORDS, verify
+
+__all__ = ["FIGURE", "MEANING_WORDS", "Closes", "Context", "Report", "verify", "verify_article", "verify_folder", "verify_fund_pages"]
+
+
+def verify_article(
+    markdown: str,
+    ledger: dict[str, Any],
+    closes: Closes,
+    universe: Universe,
+    phrasebook: dict[str, Any],
+    settings: Settings,
+    window: str = "calendar",
+    as_of: date | None = None,
+) -> tuple[int, list[str]]:
+    """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing)."""
+    day = as_of or _article_date(markdown)
+    if day is None:
+        return 0, ["the article has no date in its front matter"]
+    return verify(markdown, ledger, Context(closes, universe, phrasebook, settings, day, window))
+
+
+def _article_date(markdown: str) -> date | None:
+    front = FRONT.match(markdown)
+    found = re.search(r"^date: (\d{4}-\d{2}-\d{2})$", front.group(1), re.MULTILINE) if front else None
+    return date.fromisoformat(found.group(1)) if found else None
+
+
+@dataclass
+class Report:
+    articles: int
+    claims: int
+    problems: list[str]
+    pages: int = 0
+    """Fund pages checked (a full check only)."""
+
+
+def verify_folder(
+    docs: Path, tidy: pd.DataFrame, universe: Universe, phrasebook: dict[str, Any], settings: Settings, weeks: set[date] | None = None
+) -> Report:
+    """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
+
+    An article's week comes from its own date (front matter and file name must agree) and must
+    be a week's last session in the prices; its charts are checked from the week's folder.
+    """
+    closes = Closes(tidy)
+    articles = claims = 0
+    problems: list[str] = []
+    checked: set[date] = set()
+    for ledger_path in sorted((docs / "weeks").glob("*/*.claims.json")):
+        try:
+            ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+            article = docs / str(ledger["article"])
+        except (ValueError, KeyError, TypeError) as error:
+            problems.append(f"{ledger_path}: not a claims ledger ({error})")
+            continue
+        if not article.resolve().is_relative_to((docs / "posts").resolve()) or not article.exists():
+            problems.append(f"{ledger_path}: its article {article} is missing")
+            continue
+        markdown = article.read_text(encoding="utf-8")
+        day = _article_date(markdown)
+        if day is None or not article.name.startswith(day.isoformat()) or ledger_path.parent.name != day.isoformat():
+            problems.append(f"{article}: its date, its file name and its ledger's folder disagree")
+            continue
+        if weeks is not None and day not in weeks:
+            continue
+        later = closes.position.get(day, len(closes.sessions)) + 1
+        if later < len(closes.sessions) and closes.sessions[later].isocalendar()[:2] == day.isocalendar()[:2]:
+            problems.append(f"{article}: {day} is not the last session of its week")
+        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs)
+        count, found = verify(markdown, ledger, ctx)
+        found += verify_charts(ledger_path.parent, str(ledger.get("story", "")), markdown, ctx)
+        articles, claims = articles + 1, claims + count
+        problems += [f"{article}: {problem}" for problem in found]
+        checked.add(day)
+    problems += [
+        f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
+    ]
+    if weeks is None:
+        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings)
+        return Report(articles=articles, claims=claims + page_claims, problems=problems + found, pages=pages)
+    return Report(articles=articles, claims=claims, problems=problems)
+
+
+def verify_fund_pages(
+    docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings
+) -> tuple[int, int, list[str]]:
+    """Every fund page with its ledger (funds/<slug>/claims.json), as of the fund's newest close in the prices."""
+    pages = claims = 0
+    problems: list[str] = []
+    for page in sorted((docs / "funds").glob("*.md")):
+        if page.name == "index.md":
+            continue
+        ledger_path = page.with_suffix("") / "claims.json"
+        if not ledger_path.exists():
+            problems.append(f"{page}: no claims ledger beside it ({ledger_path})")
+            continue
+        ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+        symbol = str(ledger.get("symbol", ""))
+        if symbol not in universe.funds or page.stem != symbol.lower().lstrip("^"):
+            problems.append(f"{page}: its ledger is for {symbol!r}")
+            continue
+        left_out = any(isinstance(c, dict) and c.get("kind") == "gate_reason" for c in ledger.get("claims", []))
+        as_of = closes.sessions[-1] if left_out or symbol not in closes.by_symbol else max(closes.by_symbol[symbol])
+        ctx = Context(closes, universe, phrasebook, settings, as_of, "trailing", docs)
+        markdown = page.read_text(encoding="utf-8")
+        count, found = verify(markdown, ledger, ctx)
+        found += verify_charts(ledger_path.parent, "", markdown, ctx)
+        pages, claims = pages + 1, claims + count
+        problems += [f"{page}: {problem}" for problem in found]
+    return pages, claims, problems

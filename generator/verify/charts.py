@@ -1,0 +1,135 @@
+"""A chart's data file, spec and description against the prices."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from .prices import Context
+from .text import FIGURE
+
+
+def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list[str]:
+    """Each chart of the article: its data file and spec hold the recomputed values, its description says what they show."""
+    problems = []
+    for figure_html in FIGURE.findall(markdown):
+        spec_name = re.search(r'data-spec="(?:[^"]*/)?([^"/]+)\.vl\.json"', figure_html)
+        labels = re.findall(r'(?:aria-label|alt)="([^"]*)"', figure_html)
+        if spec_name is None or len(labels) != 2 or labels[0] != labels[1]:
+            problems.append(f"{story}: a chart's description is missing or differs between the drawing and the image")
+            continue
+        name, description = spec_name.group(1), labels[0].replace("&#39;", "'").replace("&amp;", "&")
+        csv_path, spec_path = folder / f"{name}.csv", folder / f"{name}.vl.json"
+        if not csv_path.exists() or not spec_path.exists():
+            problems.append(f"{name}: the chart's data or spec is missing")
+            continue
+        csv_text = csv_path.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(csv_text)))
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        data = spec.get("data", {})
+        values = data["values"] if "values" in data else spec.get("datasets", {}).get(data.get("name"), [])
+        if _as_csv(values, csv_text) != csv_text and not _same_rows(values, rows):
+            problems.append(f"{name}: the spec's data and the CSV differ")
+        columns = set(rows[0]) if rows else set()
+        check = _check_bars if "change" in columns else _check_drawdowns if "drawdown" in columns else _check_trend
+        problems += [f"{name}: {problem}" for problem in check(rows, description, ctx)]
+        title = spec.get("title")
+        if "change" in columns and title != ctx.phrasebook["chart_titles"].get(story):
+            problems.append(f'{name}: the chart title "{title}" is not the phrasebook\'s for {story}')
+    return problems
+
+
+def _as_csv(values: list[dict[str, Any]], csv_text: str) -> str:
+    """Spec rows written as the chart's CSV is, in its columns (a fast path: a data file that matches needs no parsing)."""
+    header = next(csv.reader(io.StringIO(csv_text)), [])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([row.get(column) for column in header] for row in values)
+    return out.getvalue()
+
+
+def _same_rows(values: list[dict[str, Any]], rows: list[dict[str, str]]) -> bool:
+    if len(values) != len(rows):
+        return False
+    for value, row in zip(values, rows, strict=True):
+        for key, cell in row.items():
+            item = value.get(key)
+            if isinstance(item, float | int) and not isinstance(item, bool):
+                if abs(float(cell) - float(item)) > 1e-9:
+                    return False
+            elif str(item) != cell:
+                return False
+    return True
+
+
+def _check_bars(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
+    problems = []
+    start, end = ctx.span("week")
+    for row in rows:
+        truth = round(ctx.change(row["symbol"], "week") * 100, 2)  # for the message
+        if abs(float(row["change"]) - ctx.change(row["symbol"], "week") * 100) > 0.005 + 1e-6:
+            problems.append(f"{row['symbol']}'s weekly change is {truth}, not {row['change']}")
+        if row["fund"] != ctx.universe[row["symbol"]].name:
+            problems.append(f'{row["symbol"]} is not "{row["fund"]}"')
+    ranked = sorted(rows, key=lambda r: -ctx.change(r["symbol"], "week"))
+    if ranked:
+        best, worst = ranked[0]["symbol"], ranked[-1]["symbol"]
+        expected = (
+            f"Bar chart of the change in closing price from {start:%B %-d} to {end:%B %-d, %Y}: "
+            f"{best} did best at {ctx.change(best, 'week') * 100:+.1f}%, {worst} worst at {ctx.change(worst, 'week') * 100:+.1f}%."
+        )
+        if description != expected:
+            problems.append(f'the description should read "{expected}"')
+    return problems
+
+
+def _check_trend(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
+    match = re.search(r"\(([\^A-Z.]+)\) from", description)
+    if match is None:
+        return ["the description names no fund"]
+    symbol = match.group(1)
+    problems = []
+    long, short = ctx.settings.definitions.long_average_sessions, ctx.settings.definitions.short_average_sessions
+    for row in rows:
+        day = date.fromisoformat(row["date"])
+        sessions = {"Close": 1, f"{short}-day average": short, f"{long}-day average": long}.get(row["series"])
+        truth = ctx.closes.close(symbol, day) if sessions == 1 else ctx.closes.average(symbol, day, sessions or 0) if sessions else None
+        if truth is None or abs(float(row["price"]) - truth) > 0.005 + 1e-6:
+            problems.append(f"{symbol}'s {row['series']} on {day} is {truth}, not {row['price']}")
+            break
+    close = ctx.closes.close(symbol, ctx.as_of)
+    if f"closing at ${close:,.2f}" not in description or f"to {ctx.as_of:%B %-d, %Y}" not in description:
+        problems.append(f"the description should say it closed at ${close:,.2f} on {ctx.as_of:%B %-d, %Y}")
+    for sessions in (short, long):
+        average = ctx.closes.average(symbol, ctx.as_of, sessions)
+        said = re.search(rf"the {sessions}-day average at \$([\d,]+\.\d\d)", description)
+        if (average is None) != (said is None) or (said and average is not None and said.group(1) != f"{average:,.2f}"):
+            problems.append(f"the {sessions}-day average on {ctx.as_of} is {average}")
+    return problems
+
+
+def _check_drawdowns(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
+    """A fund page's drawdown chart: each session's close against its 52-week high, and the deepest named."""
+    match = re.search(r"\(([\^A-Z.]+)\) closed below", description)
+    if match is None or not rows:
+        return ["the description names no fund"]
+    symbol, days = match.group(1), ctx.settings.definitions.high_window_days
+    closes = ctx.closes.by_symbol[symbol]
+    first = min(closes)
+    values = {}
+    for row in rows:
+        day = date.fromisoformat(row["date"])
+        if day - timedelta(days=days) < first:
+            return [f"{day} has less than {days} days of history behind it"]
+        values[day] = ctx.drawdown(symbol, day)
+        if abs(float(row["drawdown"]) - values[day] * 100) > 0.005 + 1e-6:
+            return [f"{symbol} closed {values[day] * 100:.2f} percent below its high on {day}, not {row['drawdown']}"]
+    worst = min(values, key=lambda d: values[d])
+    expected = f"the deepest was {values[worst] * 100:.1f}% on {worst:%B %-d, %Y}."
+    return [] if description.endswith(expected) else [f'the description should end "{expected}"']

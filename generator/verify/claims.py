@@ -1,0 +1,552 @@
+"""Reading each claim's words against the recomputed value, the metadata, the phrasebook or the editor's note."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..calendar import day_phrase_parts
+from ..config import (
+    BONDS,
+    DRAWDOWN_WATCH,
+    HAVENS,
+    INTERNATIONAL,
+    LARGE_CAP_BENCHMARKS,
+    MARKET_BENCHMARK,
+    SMALL_CAPS,
+)
+from ..errors import GeneratorError
+from ..notes import parse_note
+from .prices import Context, Unverifiable, figure, sector_weeks, trailing_base
+
+FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+"""An article's front matter."""
+
+
+def front_title(front: str) -> str:
+    """The title in an article's front matter, or "" when it has none (the generator writes it JSON-quoted; an editor may not)."""
+    line = re.search(r"^title:(.*)$", front, re.MULTILINE)
+    if line is None:
+        return ""
+    try:
+        return str(json.loads(line.group(1)))
+    except ValueError:
+        try:
+            return str(yaml.safe_load(line.group(1)) or "")
+        except yaml.YAMLError:
+            return ""
+
+
+def _pct(value: float, ctx: Context) -> str:
+    number = f"{abs(value) * 100:.1f}"
+    return f"{number}%" if ctx.settings.style.percent_style == "ap" else f"{number} percent"
+
+
+def _direction(value: float, ctx: Context) -> str:
+    return "flat" if abs(value) < ctx.flat else "up" if value > 0 else "down"
+
+
+def _move_words(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    book, thresholds = ctx.phrasebook, ctx.settings.thresholds
+    if abs(value) < ctx.flat:
+        return [] if text in book["flat"] else [f'"{text}": the move is {value * 100:+.3f} percent, under the flat line']
+    day = about.get("span") == "day" or about.get("measure") == "day_move"
+    big = abs(value) * 100 > (thresholds.big_day_percent if day else thresholds.big_week_percent)
+    verbs = book[("verbs_up" if value > 0 else "verbs_down") + ("_big" if big else "")]
+    expected = [f"{verb} {_pct(value, ctx)}" for verb in verbs]
+    return [] if text in expected else [f'"{text}": the recomputed move is {value * 100:+.3f} percent, so one of: {"; ".join(expected)}']
+
+
+def _signed(value: float, ctx: Context) -> str:
+    return "basically flat" if abs(value) < ctx.flat else f"{'up' if value > 0 else 'down'} {_pct(value, ctx)}"
+
+
+def _date_words(kind: str, session: date, ctx: Context) -> str:
+    phrase, words = day_phrase_parts(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))
+    if kind == "day":
+        return words
+    if kind == "on_day":
+        return {"weekday": "on ", "last_weekday": ""}.get(phrase, "in ") + words
+    return f"{session:%B} {session.day}, {session.year}"
+
+
+def _check_date(claim: dict[str, Any], ctx: Context) -> list[str]:
+    about = claim["about"]
+    session = date.fromisoformat(about["session"])
+    problems = []
+    measure, role = about["measure"], about.get("role")
+    if measure == "crossing":
+        problems += _crossing_truth(about, ctx)
+    elif measure == "day_move":
+        problems += _biggest_truth(about, ctx)
+    elif measure == "trailing":
+        base = trailing_base(about["subject"], about["span"], ctx)
+        problems += [] if base == session else [f"{about['subject']}'s {about['span']} return starts on {base}, not {session}"]
+    elif role == "inception":
+        inceptions = {f.inception for f in ctx.universe.funds.values()}
+        problems += [] if session in inceptions else [f"{session} is no fund's inception date"]
+    elif role == "listed":
+        problems += [] if str(about.get("file", "")).startswith(session.isoformat()) else [f"{session} is not the listed article's date"]
+    elif role == "end" and session != ctx.as_of:
+        problems.append(f"{session} is not the article's week end, {ctx.as_of}")
+    elif role == "data_through" and session != ctx.as_of:
+        problems.append(f"the article uses prices through {ctx.as_of}, not {session}")
+    elif role in {"start", "month_start"} and session != ctx.span("week" if role == "start" else "month")[0]:
+        problems.append(f"{session} is not where the {'week' if role == 'start' else 'month'} starts")
+    elif role not in {"end", "data_through", "start", "month_start", "supplied", "base"} and measure == "date":
+        problems.append(f"a date with no known role {role!r}")
+    expected = _date_words(claim["kind"], session, ctx)
+    if claim["text"] != expected:
+        problems.append(f'"{claim["text"]}": {session} is written "{expected}"')
+    return problems
+
+
+def _crossing_truth(about: dict[str, Any], ctx: Context) -> list[str]:
+    symbol, day, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
+    start, end = ctx.span("week")
+    if not start < day <= end:
+        return [f"{day} is outside the week"]
+    sides = []
+    for d in (ctx.closes.previous(day), day):
+        mean = ctx.closes.average(symbol, d, average)
+        sides.append(None if mean is None else ctx.closes.close(symbol, d) > mean)
+    if sides[0] is not None and sides[1] is not None and sides[0] != sides[1] and sides[1] == (about["direction"] == "above"):
+        return []
+    return [f"{symbol} did not cross {about['direction']} its {average}-day average on {day}"]
+
+
+def _biggest_truth(about: dict[str, Any], ctx: Context) -> list[str]:
+    symbol, session = about["subject"], date.fromisoformat(about["session"])
+    start, end = ctx.span("week")
+    week = [(d, v) for d, v in ctx.closes.day_moves(symbol) if start < d <= end]
+    if not week or max(week, key=lambda item: abs(item[1]))[0] != session:
+        return [f"{session} is not {symbol}'s biggest one-day move of the week"]
+    return []
+
+
+def _check_superlative(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "its biggest one-day gain since early February": no move as large in between, and one that large then."""
+    about = claim["about"]
+    symbol, session = about["subject"], date.fromisoformat(about["session"])
+    moves = ctx.closes.day_moves(symbol)
+    value = dict(moves)[session]
+    larger = [d for d, v in moves if d < session and (v <= value if value < 0 else v >= value)]
+    if not larger:
+        window = f"since at least {moves[0][0].strftime('%B %Y')}"
+    else:
+        window = "since " + day_phrase_parts(larger[-1], ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
+    expected = f"its biggest one-day {'gain' if value > 0 else 'drop'} {window}"
+    problems = _biggest_truth(about, ctx)
+    if larger and ctx.closes.position[session] - ctx.closes.position[larger[-1]] < ctx.settings.thresholds.since_min_sessions:
+        problems.append(f"{symbol}'s move on {session} is the biggest in fewer than {ctx.settings.thresholds.since_min_sessions} sessions")
+    return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
+
+
+def _mentions(symbol: str, ctx: Context) -> list[str]:
+    """Every way the text may name a fund: its ticker, its first mention, or that linked to its page."""
+    if symbol not in ctx.universe.funds:
+        return []
+    fund = ctx.universe[symbol]
+    full = fund.first_mention(ctx.settings.style)
+    linked = f"[{full}](../funds/{symbol.lower().lstrip('^')}.md)"
+    return [symbol, full, f"{fund.name} ({symbol})"] + ([] if fund.kind == "index" else [linked])
+
+
+def _same(text: str, expected: str) -> bool:
+    """Equal but for the case of the first letter (a phrase opening a sentence) and whitespace."""
+    a, b = " ".join(text.split()), " ".join(expected.split())
+    return a == b or (a[:2].lower() == b[:2].lower() and a[2:] == b[2:])
+
+
+def _check_pair(claim: dict[str, Any], ctx: Context) -> list[str]:
+    about, text = claim["about"], claim["text"]
+    symbols: list[str] = about["subject"]
+    values = [figure({**about, "subject": symbol}, ctx) for symbol in symbols]
+    for symbol in symbols:
+        forms = sorted(_mentions(symbol, ctx), key=len, reverse=True)
+        found = next((form for form in forms if form in text or form[:1].upper() + form[1:] in text), None)
+        if found is None:
+            return [f'"{text}": {symbol} is not named in it']
+        text = text.replace(found, "{}", 1).replace(found[:1].upper() + found[1:], "{}", 1)
+    directions = [_direction(v, ctx) for v in values]
+    if len(set(directions)) == 1 and directions[0] != "flat":
+        amounts = [_pct(v, ctx) for v in values]
+        both = f"{{}} and {{}} are both {directions[0]} {amounts[0]}"
+        expected = both if amounts[0] == amounts[1] else f"{{}} and {{}} are {directions[0]} {amounts[0]} and {amounts[1]}, respectively"
+    elif set(directions) == {"flat"}:
+        expected = "{} and {} are both basically flat"
+    else:
+        expected = f"{{}} is {_signed(values[0], ctx)} and {{}} is {_signed(values[1], ctx)}"
+    return [] if text == expected else [f'"{claim["text"]}": recomputed, it reads "{expected.format(*symbols)}"']
+
+
+def _angle(story: str, angle: str, about: dict[str, Any], ctx: Context) -> list[str]:
+    """Whether the week is what the story's angle says (the definitions in the phrasebook's notes), recomputed."""
+    flat = ctx.flat
+    if story == "small-caps":
+        lead, market = SMALL_CAPS[0], LARGE_CAP_BENCHMARKS[0]
+        gap, week = ctx.change(lead, "week") - ctx.change(market, "week"), ctx.change(lead, "week")
+        long = ctx.settings.definitions.long_average_sessions
+        start, end = ctx.span("week")
+        sides = []
+        for d in ctx.closes.sessions:
+            if start < d <= end:
+                mean, before = ctx.closes.average(lead, d, long), ctx.closes.average(lead, ctx.closes.previous(d), long)
+                if mean is not None and before is not None:
+                    was = ctx.closes.close(lead, ctx.closes.previous(d)) > before
+                    now = ctx.closes.close(lead, d) > mean
+                    if was != now:
+                        sides.append("above" if now else "below")
+        mean = ctx.closes.average(lead, end, long)
+        if sides and mean is not None and (sides[-1] == "below") == (ctx.closes.close(lead, end) < mean):
+            truth = "breakdown" if sides[-1] == "below" else "reclaim"
+        elif abs(gap) < flat:
+            truth = "in_step"
+        elif gap > 0:
+            truth = "hold_up" if week <= -flat else "outrun"
+        else:
+            truth = "slide" if week <= -flat else "lag_rally"
+    elif story == "sectors":
+        weeks = list(sector_weeks(ctx).values())
+        truth = "broad_rally" if all(v >= flat for v in weeks) else "broad_selloff" if all(v <= -flat for v in weeks) else "rotation"
+    elif story in {"bonds", "havens", "international"}:
+        lead = {"bonds": BONDS, "havens": HAVENS, "international": INTERNATIONAL}[story][0]
+        gap = ctx.change(lead, "week") - ctx.change(MARKET_BENCHMARK, "week")
+        up, down = {
+            "bonds": ("bonds_win", "stocks_win"),
+            "havens": ("gold_shines", "gold_fades"),
+            "international": ("abroad_leads", "home_leads"),
+        }[story]
+        truth = "in_step" if abs(gap) < flat else up if gap > 0 else down
+        lead_week, market_week = ctx.change(lead, "week"), ctx.change(MARKET_BENCHMARK, "week")
+        if story == "havens" and truth != "in_step" and lead_week >= flat and market_week <= -flat:
+            truth = "haven_bid"
+    elif story == "drawdown":
+        return _drawdown_angle(angle, about.get("subject", ""), ctx)
+    elif story == "leveraged":
+        truth = _leveraged_angle(ctx)
+    else:
+        return [f"no story is called {story!r}"]
+    return [] if truth == angle else [f"the week's {story} angle is {truth}, not {angle}"]
+
+
+def _drawdown_angle(angle: str, symbol: str, ctx: Context) -> list[str]:
+    if symbol not in DRAWDOWN_WATCH:
+        return [f"{symbol!r} is not a watched fund"]
+    thresholds = ctx.settings.thresholds
+    end, start = ctx.drawdown(symbol, ctx.as_of), ctx.drawdown(symbol, ctx.span("week")[0])
+    holds = {
+        "bear": end <= -thresholds.bear_percent / 100 < start,
+        "correction": end <= -thresholds.correction_percent / 100 < start,
+        "breakout": end == 0 and start <= -thresholds.breakout_from_percent / 100,
+    }.get(angle, False)
+    return (
+        []
+        if holds
+        else [f"{symbol} did not have a {angle} week (closed {end * 100:+.2f} percent from its high, started {start * 100:+.2f})"]
+    )
+
+
+def _leveraged(ctx: Context) -> list[str]:
+    """Leveraged and inverse funds with the week, whose index has it too."""
+    return [
+        s
+        for s, f in ctx.universe.funds.items()
+        if f.leverage != 1 and f.underlying is not None and ctx.has_week(s) and ctx.has_week(f.underlying)
+    ]
+
+
+def _leveraged_angle(ctx: Context) -> str:
+    thresholds = ctx.settings.thresholds
+    funds = _leveraged(ctx)
+    extreme = max(abs(ctx.change(s, "week")) for s in funds) * 100
+    triple = [s for s in funds if abs(ctx.universe[s].leverage) == 3]
+    stray = 0.0
+    for s in triple:
+        meta = ctx.universe[s]
+        try:
+            stray = max(stray, abs(ctx.change(s, "month") - meta.leverage * ctx.change(meta.underlying or "", "month")) * 100)
+        except Unverifiable:
+            continue
+    return "decay" if stray * thresholds.decay_story_weight > extreme * thresholds.leveraged_story_weight else "extremes"
+
+
+def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
+    about = claim["about"]
+    key, subject = about["key"], about["subject"]
+    if key in {"leveraged_top", "leveraged_bottom"}:
+        ranked = sorted(_leveraged(ctx), key=lambda s: -ctx.change(s, "week"))
+        truth = ranked[0] if key == "leveraged_top" else ranked[-1]
+    elif key == "ytd_leader":
+        with_ytd = {s: ctx.change(s, "ytd") for s in sector_weeks(ctx)}
+        truth = max(with_ytd, key=lambda s: with_ytd[s])
+    else:
+        weeks = sector_weeks(ctx)
+        truth = (max if key == "leader" else min)(weeks, key=lambda s: weeks[s])
+    problems = [] if truth == subject else [f'"{claim["text"]}" is said of {subject}, but it is true of {truth}']
+    words = ctx.phrasebook["ranks"][key]
+    if isinstance(words, dict):
+        angle = about["angle"]
+        problems += _angle(about["story"], angle, about, ctx)
+        words = words.get(angle, words["other"])
+    return problems + ([] if claim["text"] == words else [f'"{claim["text"]}": the phrasebook says "{words}"'])
+
+
+def _check_word(claim: dict[str, Any], value: float, ctx: Context) -> list[str]:
+    about = claim["about"]
+    entry = ctx.phrasebook["directions"][about["key"]]
+    direction = _direction(value, ctx)
+    if direction == "flat" and "flat" not in entry:
+        direction = "up" if value > 0 else "down"
+    expected = str(entry[direction]).format(points=f"{abs(value) * 100:.1f} percentage points", percent=_pct(value, ctx))
+    problems = [] if _same(claim["text"], expected) else [f'"{claim["text"]}": recomputed ({value * 100:+.3f}), it reads "{expected}"']
+    if "reference" in entry and about.get("reference") != entry["reference"]:
+        problems.append(f'"{claim["text"]}" stands for {entry["reference"]}, but the figure is against {about.get("reference")}')
+    if about["key"] == "spread":
+        weeks = sector_weeks(ctx)
+        best, worst = max(weeks, key=lambda s: weeks[s]), min(weeks, key=lambda s: weeks[s])
+        if (about["subject"], about.get("reference")) != (best, worst):
+            problems.append(f'"{claim["text"]}": the best and the worst are {best} and {worst}')
+    return problems
+
+
+def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """A claim whose words follow from one recomputed number."""
+    kind, about, text = claim["kind"], claim["about"], claim["text"]
+    value = figure(about, ctx)
+    if kind == "move":
+        return _move_words(text, value, about, ctx)
+    if kind == "signed":
+        return [] if text == _signed(value, ctx) else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
+    if kind == "percent":
+        return [] if text == _pct(value, ctx) else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
+    if kind == "points":
+        expected = f"{abs(value) * 100:.1f} percentage points"
+        return [] if text == expected else [f'"{text}": the recomputed value is {value * 100:+.3f} points']
+    if kind == "table_percent":
+        return [] if text == f"{value * 100:+.1f}%" else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
+    if kind == "word":
+        return _check_word(claim, value, ctx)
+    if kind == "subhead":
+        key = "subheads_happened_good" if value > 0 else "subheads_happened"
+        if text in ctx.phrasebook[key] and about.get("key") == key:
+            return []
+        return [f'"{text}" is not one of `{key}`, the subheads for a {"gain" if value > 0 else "loss"}']
+    if kind == "off_high":
+        expected = "at a 52-week high" if value == 0 else f"{_pct(value, ctx)} below its 52-week high"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind == "side":
+        long = int(about["average"]) == ctx.settings.definitions.long_average_sessions
+        expected = f"{'above' if value > 0 else 'below'} its {about['average']}-day {'moving ' if long else ''}average"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind == "streak":
+        words = ctx.phrasebook["numbers"]
+        count = str(words[abs(int(value))]) if abs(value) < len(words) else str(abs(int(value)))
+        expected = f"{count} straight weekly {'gains' if value > 0 else 'losses'}"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind == "ratio":
+        return _check_ratio(text, value, about, ctx)
+    if kind == "volatility":
+        expected = f"Realized volatility over the past {about['average']} sessions, annualized: {_pct(value, ctx)}"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind == "members":
+        words = ctx.phrasebook["numbers"]
+
+        def spelled(n: int) -> str:
+            return str(words[n]) if n < len(words) else str(n)
+
+        members = int(figure({**about, "measure": "members"}, ctx))
+        expected = f"{spelled(int(value))} of the {spelled(members)} sector funds did better"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    return [f'"{text}": no check reads a {kind!r}']
+
+
+def _check_ratio(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    subject, reference = ctx.change(about["subject"], "ytd"), ctx.change(about["reference"], "ytd")
+    thresholds = ctx.settings.thresholds
+    if subject * reference <= 0 or min(abs(subject), abs(reference)) * 100 < thresholds.ratio_min_percent:
+        return [f'"{text}": a ratio of {subject * 100:+.2f} and {reference * 100:+.2f} percent is not an honest comparison']
+    bracket = next((b for b in ctx.phrasebook["ratios"] if b["min"] <= value < b["max"]), None)
+    return [] if bracket and bracket["words"] == text else [f'"{text}": the recomputed ratio is {value:.3f}']
+
+
+def _check_fund_words(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """What the metadata says of a fund: its name and listing, index, sector, multiple."""
+    kind, subject, text = claim["kind"], claim["about"].get("subject", ""), claim["text"]
+    if subject not in ctx.universe.funds:
+        return [f'"{text}": {subject!r} is not a fund of the site']
+    fund = ctx.universe[subject]
+    expected: list[str]
+    if kind == "name":
+        expected = _mentions(subject, ctx)
+    elif kind == "index":
+        expected = [fund.index]
+    elif kind == "sector":
+        expected = [str(fund.sector)]
+    elif kind == "leverage":
+        expected = [str(ctx.phrasebook["leverage_words"].get(fund.leverage, "?"))]
+    elif kind == "multiple":
+        expected = [str(abs(fund.leverage))]
+    else:
+        expected = ["Bull" if fund.leverage > 0 else "Bear"]
+    return [] if any(_same(text, option) for option in expected) else [f'"{text}" is not how the metadata names {subject}\'s {kind}']
+
+
+def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """Openings, headlines and standing passages: words from the phrasebook whose condition (the angle) holds."""
+    about, text = claim["about"], claim["text"]
+    if about["measure"] == "standing":
+        entry = ctx.phrasebook.get(about["key"])
+        options = [" ".join(str(item).split()) for item in (entry if isinstance(entry, list) else [entry])]
+        neutral = about["key"] in {"subheads_trader", "leveraged_caution", "disclaimer", "data_heading", "sample_source"}
+        return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
+    story, angle = about["story"], about["angle"]
+    prefix = "ledes" if claim["kind"] == "opening" else "headlines"
+    options = [str(o) for o in ctx.phrasebook.get(f"{prefix}_{story.replace('-', '_')}_{angle}", [])]
+    if story == "sectors" and prefix == "headlines":
+        weeks = sector_weeks(ctx)
+        leader, laggard = (ctx.universe[pick(weeks, key=lambda s: weeks[s])].sector for pick in (max, min))
+        options = [o.format(leader=leader, laggard=laggard) for o in options]
+    problems = [] if text in options else [f'"{text}" is not one of the phrasebook\'s {prefix} for {story} {angle}']
+    return problems + _angle(story, angle, about, ctx)
+
+
+def _check_editor(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """An editor's words: found, word for word, in the editor's note as it is read and cleaned (not recomputed)."""
+    path = Path(claim["about"].get("file", ""))
+    if not path.is_file():
+        return [f'"{claim["text"][:40]}…": the editor\'s file {path} is missing']
+    try:
+        note = parse_note(path, path.read_text(encoding="utf-8"))
+    except GeneratorError as error:
+        return [f'"{claim["text"][:40]}…": {error}']
+    wanted = re.findall(r"\w+", claim["text"].lower())
+    for field_text in _strings(note.model_dump()):
+        words, position = re.findall(r"\w+", field_text.lower()), 0
+        for word in wanted:
+            position = words.index(word, position) + 1 if word in words[position:] else -1
+            if position < 0:
+                break
+        if position >= 0:
+            return []
+    return [f'"{claim["text"][:40]}…" is not, word for word, in the editor\'s note {path}']
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a nested structure (a note's fields, quotes and links)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """A linked article: earlier than this one (related links), or no later than the page's date (a fund page's list);
+    its headline as that article prints it, where the docs dir holds it."""
+    name = Path(claim["about"]["file"]).name
+    listed = claim["about"].get("listing") == "listed"
+    day = date.fromisoformat(name[:10]) if re.match(r"\d{4}-\d{2}-\d{2}-", name) else None
+    if day is None or day > ctx.as_of or (day == ctx.as_of and not listed):
+        return [f'"{claim["text"]}": a linked article must be {"no later than" if listed else "earlier than"} {ctx.as_of}, not {name}']
+    post = ctx.docs / "posts" / name if ctx.docs is not None else None
+    if post is not None and post.exists():
+        front = FRONT.match(post.read_text(encoding="utf-8"))
+        if front is None or front_title(front.group(1)) != claim["text"]:
+            return [f'"{claim["text"]}" is not the headline of {name}']
+    return []
+
+
+CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
+    **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
+    **dict.fromkeys(("streak", "ratio", "members", "volatility"), _check_figure),
+    **dict.fromkeys(("day", "on_day", "longdate"), _check_date),
+    **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
+    **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
+    "superlative": _check_superlative,
+    "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
+    "pair": _check_pair,
+    "rank": _check_rank,
+    "editor": _check_editor,
+    "related": _check_related,
+    "flow": lambda claim, ctx: [] if claim["about"].get("source") else [f'"{claim["text"]}" names no source'],
+    "money": lambda claim, ctx: [] if claim["about"].get("source") else [f'"{claim["text"]}" names no source'],
+    "gate_reason": lambda claim, ctx: [],
+}
+"""How each kind of claim is read against the prices (or, for an editor's words, against the editor's file)."""
+
+
+def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
+    about = claim["about"]
+    verb = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
+    expected = f"{verb} its {about['average']}-day moving average"
+    problems = [] if claim["text"] == expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected}"']
+    return problems + _crossing_truth(about, ctx)
+
+
+MEASURES: dict[str, frozenset[str]] = {
+    kind: frozenset(measures.split())
+    for kind, measures in {
+        "move": "change day_move",
+        "signed": "change multiple",
+        "percent": "change drawdown drawdown_start gap",
+        "points": "gap tracking",
+        "table_percent": "change trailing",
+        "word": "change gap tracking",
+        "subhead": "change",
+        "off_high": "drawdown drawdown_start",
+        "side": "versus_average",
+        "streak": "streak",
+        "ratio": "ratio",
+        "members": "beat",
+        "volatility": "volatility",
+        "pair": "change",
+        "day": "date crossing day_move",
+        "on_day": "date crossing day_move",
+        "longdate": "date trailing",
+        "name": "name",
+        "index": "index",
+        "sector": "sector",
+        "leverage": "factor",
+        "multiple": "factor",
+        "bull_bear": "factor",
+        "opening": "angle",
+        "rank": "rank",
+        "headline": "angle editor",
+        "standing": "standing",
+        "superlative": "day_move",
+        "crossed": "crossing",
+        "editor": "editor",
+        "related": "post",
+        "flow": "supplied",
+        "money": "supplied",
+        "gate_reason": "gate",
+    }.items()
+}
+"""What each kind of claim can be about: a ledger that pairs words with a measure they cannot express is refused."""
+
+
+def check_claim(claim: dict[str, Any], ctx: Context) -> list[str]:
+    kind, about = claim.get("kind", ""), claim.get("about")
+    check = CHECKS.get(kind)
+    if check is None or not isinstance(about, dict):
+        return [f'"{claim.get("text")}": no check reads a claim of kind {kind!r}']
+    measure = about.get("measure")
+    if measure not in MEASURES.get(kind, frozenset()):
+        return [f'"{claim.get("text")}": words of kind {kind!r} cannot say anything of a {measure!r}']
+    if measure == "editor":
+        return _check_editor(claim, ctx)
+    try:
+        return check(claim, ctx)
+    except Unverifiable as error:
+        return [f'"{claim["text"]}": {error}']
+    except (KeyError, ValueError, TypeError, ZeroDivisionError, IndexError) as error:
+        return [f'"{claim["text"]}": the claim\'s reference cannot be read ({type(error).__name__}: {error})']

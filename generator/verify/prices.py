@@ -1,0 +1,283 @@
+"""The fact check's own view of the prices: closes by fund and session, windows from an article's date, and
+every measure a claim can refer to, recomputed with plain arithmetic (never the compute or facts stages)."""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import itertools
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..config import (
+    SECTORS,
+    Settings,
+)
+from ..universe import Universe
+
+
+class Closes:
+    """Close prices by symbol and session, read plainly from the tidy store."""
+
+    def __init__(self, tidy: pd.DataFrame) -> None:
+        self.by_symbol: dict[str, dict[date, float]] = {}
+        for symbol, session, close in zip(tidy["symbol"], tidy["session"], tidy["close"], strict=True):
+            self.by_symbol.setdefault(str(symbol), {})[pd.Timestamp(session).date()] = float(close)
+        self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
+        self.position = {day: number for number, day in enumerate(self.sessions)}
+        self._sums: dict[str, list[tuple[float, int]]] = {}
+        """Running sums and counts of closes per symbol, session by session, for moving averages."""
+        self._moves: dict[str, list[tuple[date, float]]] = {}
+        self._histories: dict[str, list[date]] = {}
+        self._highs: dict[tuple[str, int], dict[date, float]] = {}
+
+    def has(self, symbol: str, *days: date | None) -> bool:
+        closes = self.by_symbol.get(symbol, {})
+        return all(day is not None and day in closes for day in days)
+
+    def history(self, symbol: str) -> list[date]:
+        """The sessions with a close for `symbol`, oldest first."""
+        if symbol not in self._histories:
+            self._histories[symbol] = sorted(self.by_symbol[symbol])
+        return self._histories[symbol]
+
+    def close(self, symbol: str, day: date) -> float:
+        return self.by_symbol[symbol][day]
+
+    def change(self, symbol: str, start: date, end: date) -> float:
+        return self.close(symbol, end) / self.close(symbol, start) - 1
+
+    def previous(self, day: date) -> date:
+        return self.sessions[self.position[day] - 1]
+
+    def on_or_before(self, day: date) -> date | None:
+        position = bisect.bisect_right(self.sessions, day)
+        return self.sessions[position - 1] if position else None
+
+    def day_moves(self, symbol: str) -> list[tuple[date, float]]:
+        """(session, close over the previous session's close - 1), only across consecutive sessions with closes."""
+        if symbol not in self._moves:
+            closes = self.by_symbol[symbol]
+            self._moves[symbol] = [
+                (later, closes[later] / closes[earlier] - 1)
+                for earlier, later in zip(self.sessions, self.sessions[1:], strict=False)
+                if earlier in closes and later in closes
+            ]
+        return self._moves[symbol]
+
+    def average(self, symbol: str, day: date, sessions: int) -> float | None:
+        """Plain mean of the last `sessions` closes up to `day`; None without that many consecutive closes."""
+        if symbol not in self._sums:
+            closes, running, total, count = self.by_symbol[symbol], [], 0.0, 0
+            for session in self.sessions:
+                present = session in closes
+                total, count = total + (closes[session] if present else 0.0), count + present
+                running.append((total, count))
+            self._sums[symbol] = running
+        position = self.position[day]
+        if position + 1 < sessions:
+            return None
+        total, count = self._sums[symbol][position]
+        before = self._sums[symbol][position - sessions] if position >= sessions else (0.0, 0)
+        if count - before[1] != sessions:
+            return None
+        return (total - before[0]) / sessions
+
+    def high(self, symbol: str, day: date, days: int) -> float:
+        """The highest close in the `days` calendar days up to `day` (a sliding maximum, computed once per fund)."""
+        if (symbol, days) not in self._highs:
+            closes, highs, window = self.by_symbol[symbol], {}, collections.deque[date]()
+            for session in sorted(closes):
+                while window and closes[window[-1]] <= closes[session]:
+                    window.pop()
+                window.append(session)
+                while window[0] <= session - timedelta(days=days):
+                    window.popleft()
+                highs[session] = closes[window[0]]
+            self._highs[symbol, days] = highs
+        return self._highs[symbol, days][day]
+
+
+class Unverifiable(Exception):
+    """A claim that refers to something the prices cannot show."""
+
+
+@dataclass
+class Context:
+    """One article's check: the prices, the metadata, the phrasebook, and the week the article's own date implies."""
+
+    closes: Closes
+    universe: Universe
+    phrasebook: dict[str, Any]
+    settings: Settings
+    as_of: date
+    window: str = "calendar"
+    """How the article's week was chosen: the calendar week (posts) or the trailing seven days (`article`)."""
+    docs: Path | None = None
+    _spans: dict[str, tuple[date, date]] = field(default_factory=dict)
+
+    @property
+    def flat(self) -> float:
+        return self.settings.thresholds.flat_percent / 100
+
+    def span(self, span: str) -> tuple[date, date]:
+        """The window of a return ending with the article: its week, last session, past month or year to date."""
+        if span not in self._spans:
+            self._spans[span] = self._span(span)
+        return self._spans[span]
+
+    def _span(self, span: str) -> tuple[date, date]:
+        end, c = self.as_of, self.closes
+        if end not in c.position:
+            raise Unverifiable(f"{end} is not a session in the prices")
+        start: date | None
+        if span == "day":
+            start = c.previous(end)
+        elif span == "week" and self.window == "calendar":
+            monday = end - timedelta(days=end.weekday())
+            start = c.on_or_before(monday - timedelta(days=1))
+        elif span == "week":
+            start = c.on_or_before(end - timedelta(days=self.settings.definitions.week_lookback_days))
+        elif span == "month":
+            start = c.on_or_before((pd.Timestamp(end) - pd.DateOffset(months=1)).date())
+        elif span == "ytd":
+            start = c.on_or_before(date(end.year - 1, 12, 31))
+            start = start if start is not None and start.year == end.year - 1 else None
+        else:
+            raise Unverifiable(f"no window is called {span!r}")
+        if start is None:
+            raise Unverifiable(f"the prices do not reach back to the start of the {span} ending {end}")
+        return start, end
+
+    def change(self, symbol: str, span: str) -> float:
+        start, end = self.span(span)
+        if not self.closes.has(symbol, start, end):
+            raise Unverifiable(f"{symbol} has no close on {start} or {end}")
+        return self.closes.change(symbol, start, end)
+
+    def drawdown(self, symbol: str, day: date) -> float:
+        return self.closes.close(symbol, day) / self.closes.high(symbol, day, self.settings.definitions.high_window_days) - 1
+
+    def has_week(self, symbol: str) -> bool:
+        start, end = self.span("week")
+        return self.closes.has(symbol, start, end)
+
+
+def _streak(symbol: str, ctx: Context) -> int:
+    """Consecutive calendar weeks of gains (or losses) ending this week, from each week's last close."""
+    last_of_week: dict[tuple[int, int], date] = {}
+    for day in ctx.closes.sessions:
+        if day <= ctx.as_of:
+            last_of_week[day.isocalendar()[:2]] = day
+    ends = sorted(last_of_week.values())
+    closes = ctx.closes.by_symbol[symbol]
+    run, sign = 0, 0
+    for later, earlier in zip(reversed(ends), list(reversed(ends))[1:], strict=False):
+        if earlier not in closes or later not in closes:
+            break
+        step = (closes[later] > closes[earlier]) - (closes[later] < closes[earlier])
+        if step == 0 or (sign and step != sign):
+            break
+        sign, run = step, run + 1
+    return sign * run
+
+
+def trailing_base(symbol: str, span: str, ctx: Context) -> date:
+    """The base session of a fund page's return: a week, a month or a year back, the prior year's end, or the first close."""
+    history = ctx.closes.history(symbol)
+    own = history[: bisect.bisect_right(history, ctx.as_of)]
+    end = pd.Timestamp(ctx.as_of)
+    limits = {
+        "week": end - pd.Timedelta(days=ctx.settings.definitions.week_lookback_days),
+        "month": end - pd.DateOffset(months=1),
+        "year": end - pd.DateOffset(years=1),
+        "ytd": pd.Timestamp(year=end.year - 1, month=12, day=31),
+    }
+    if span == "start":
+        return own[0]
+    position = bisect.bisect_right(own, limits[span].date())
+    if position == 0 or (span == "ytd" and own[position - 1].year != end.year - 1):
+        raise Unverifiable(f"{symbol}'s history does not reach the start of its {span} return")
+    return own[position - 1]
+
+
+def _volatility(symbol: str, sessions: int, ctx: Context) -> float:
+    """Sample standard deviation of the last `sessions` daily log returns, annualised."""
+    closes = ctx.closes.by_symbol[symbol]
+    window = ctx.closes.sessions[ctx.closes.position[ctx.as_of] - sessions : ctx.closes.position[ctx.as_of] + 1]
+    if len(window) != sessions + 1 or any(day not in closes for day in window):
+        raise Unverifiable(f"{symbol} lacks {sessions} sessions of closes before {ctx.as_of}")
+    logs = [math.log(closes[b] / closes[a]) for a, b in itertools.pairwise(window)]
+    mean = sum(logs) / len(logs)
+    return math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)) * math.sqrt(ctx.settings.definitions.sessions_per_year)
+
+
+def sector_weeks(ctx: Context) -> dict[str, float]:
+    return {s: ctx.change(s, "week") for s in SECTORS if ctx.has_week(s)}
+
+
+def figure(about: dict[str, Any], ctx: Context) -> float:
+    """The value a claim refers to, recomputed from the closes."""
+    measure, subject = about.get("measure"), about.get("subject", "")
+    span = about.get("span") or "week"
+    if measure == "change":
+        start, end = ctx.span(span)
+        if (about.get("start"), about.get("end")) != (start.isoformat(), end.isoformat()):
+            raise Unverifiable(f"the {span} ending {ctx.as_of} runs from {start} to {end}, not {about.get('start')} to {about.get('end')}")
+        return ctx.change(subject, span)
+    if measure == "day_move":
+        session = date.fromisoformat(about["session"])
+        return ctx.closes.change(subject, ctx.closes.previous(session), session)
+    if measure == "drawdown":
+        return ctx.drawdown(subject, ctx.as_of)
+    if measure == "drawdown_start":
+        return ctx.drawdown(subject, ctx.span("week")[0])
+    if measure == "versus_average":
+        average = ctx.closes.average(subject, ctx.as_of, int(about["average"]))
+        if average is None:
+            raise Unverifiable(f"{subject} has no {about['average']}-session average on {ctx.as_of}")
+        return ctx.closes.close(subject, ctx.as_of) / average - 1
+    if measure == "gap":
+        return ctx.change(subject, span) - ctx.change(about["reference"], span)
+    if measure == "ratio":
+        return ctx.change(subject, span) / ctx.change(about["reference"], span)
+    if measure == "multiple":
+        return _factor(about, ctx) * ctx.change(subject, span)
+    if measure == "tracking":
+        return ctx.change(subject, span) - _factor(about, ctx) * ctx.change(about["reference"], span)
+    if measure == "trailing":
+        base = trailing_base(subject, span, ctx)
+        if about.get("start") != base.isoformat():
+            raise Unverifiable(f"{subject}'s {span} return runs from the close of {base}, not {about.get('start')}")
+        return ctx.closes.change(subject, base, ctx.as_of)
+    if measure == "volatility":
+        return _volatility(subject, int(about["average"]), ctx)
+    if measure == "streak":
+        return _streak(subject, ctx)
+    if measure == "beat":
+        market = ctx.change(subject, "week")
+        return sum(value > market for value in sector_weeks(ctx).values())
+    if measure == "members":
+        return len(sector_weeks(ctx))
+    raise Unverifiable(f"no way to recompute a {measure!r} from the prices")
+
+
+def _factor(about: dict[str, Any], ctx: Context) -> int:
+    """The daily multiple of the leveraged fund in a comparison, from the metadata (not the ledger)."""
+    fund = about["subject"] if about["measure"] == "tracking" else None
+    if fund is None:
+        matches = {f.leverage for f in ctx.universe.funds.values() if f.underlying == about["subject"] and f.leverage != 1}
+        if about.get("factor") not in matches:
+            raise Unverifiable(f"no fund on {about['subject']} has a daily multiple of {about.get('factor')}")
+        return int(about["factor"])
+    meta = ctx.universe[fund]
+    if meta.underlying != about.get("reference") or meta.leverage != about.get("factor"):
+        raise Unverifiable(
+            f"{fund} tracks {meta.leverage} times {meta.underlying}, not {about.get('factor')} times {about.get('reference')}"
+        )
+    return meta.leverage

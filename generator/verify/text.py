@@ -1,0 +1,197 @@
+"""Reading an article: its claims found in order, each bound to its fund, and nothing left that carries meaning."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ..universe import Universe
+from .claims import FRONT, check_claim, front_title
+from .prices import Context
+
+MEANING_WORDS = frozenset(
+    """
+    above below clipped reclaimed better worse ahead behind short trailing trailed trail trails gain gains
+    drop drops loss losses led leads lagged lag lags best worst biggest largest record high highs low lows
+    bull bear correction every straight beat beats outpaced outran outrun up down top bottom double triple
+    half third inverse matching even step flat unchanged rally selloff surge surged jumped soared tumbled
+    plunged sank gained added rose climbed advanced lost slipped fell declined
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+"""Words whose truth depends on the data: outside a claim they fail the check (the phrasebook's verbs are added)."""
+PLAIN_CAPITALS = frozenset({"ETF", "ETFS", "NYSE", "NASDAQ", "JSON", "CSV", "SVG", "US", "U.S", "AP"})
+"""Capitalised words that are not tickers."""
+SUBJECTLESS = frozenset({"name", "opening", "headline", "standing", "editor", "related", "flow", "money", "pair", "subhead", "gate_reason"})
+"""Claims that stand on their own: a subhead heads a section, an opening or a headline is about the story."""
+
+
+FIGURE = re.compile(r"<figure.*?</figure>", re.DOTALL)
+
+
+def _find_words(text: str, wanted: str, start: int) -> int:
+    """Where `wanted` next stands in `text` as whole words ("QQQ" is not found inside "TQQQ"); -1 if nowhere."""
+    at = text.find(wanted, start)
+    while at >= 0:
+        before, after = text[at - 1 : at] if at else "", text[at + len(wanted) : at + len(wanted) + 1]
+        if not (wanted[:1].isalnum() and before.isalnum()) and not (wanted[-1:].isalnum() and after.isalnum()):
+            return at
+        at = text.find(wanted, at + 1)
+    return -1
+
+
+def _searchable(body: str) -> tuple[str, list[int]]:
+    """The text in lower case with every run of whitespace one space, and where each of its characters stands in `body`."""
+    pieces, offsets = [], []
+    for match in re.finditer(r"\s+|\S+", body):
+        if match.group()[0].isspace():
+            pieces.append(" ")
+            offsets.append(match.start())
+        else:
+            pieces.append(match.group().lower())
+            offsets.extend(range(match.start(), match.end()))
+    return "".join(pieces), offsets
+
+
+def _lexicon(phrasebook: dict[str, Any]) -> frozenset[str]:
+    verbs = {word for key, items in phrasebook.items() if key.startswith("verbs_") for item in items for word in str(item).split()}
+    return MEANING_WORDS | {word.lower() for word in verbs}
+
+
+def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, list[str]]:
+    """(claims verified, problems) for one article and its ledger."""
+    front = FRONT.match(markdown)
+    title = ""
+    problems: list[str] = []
+    if front:
+        title = front_title(front.group(1))
+    body = markdown[front.end() if front else 0 :]
+    body = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group()), body, flags=re.DOTALL)
+    body = FIGURE.sub(lambda m: " " * len(m.group()), body)
+    if "as_of" in ledger and ledger["as_of"] != ctx.as_of.isoformat():
+        problems.append(f"the ledger is for {ledger['as_of']}, the article for {ctx.as_of}")
+    claims = [claim for claim in ledger.get("claims", []) if isinstance(claim, dict)]
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    searchable, offsets = _searchable(body)
+    cursor = 0
+    for number, claim in enumerate(claims, start=1):
+        text = str(claim.get("text", ""))
+        if claim.get("kind") == "headline":
+            if " ".join(text.split()) != " ".join(title.split()):
+                problems.append(f'claim {number}: the headline reads "{title}", the ledger "{text}"')
+        elif not text.strip():
+            problems.append(f"claim {number} ({claim.get('kind')}) is empty")
+            continue
+        else:
+            wanted = " ".join(text.split()).lower()
+            at = _find_words(searchable, wanted, cursor)
+            if at < 0:
+                problems.append(f'claim {number} ({claim.get("kind")}) "{text}" is not in the text as printed, in order')
+                continue
+            cursor = at + len(wanted)
+            spans.append((offsets[at], offsets[cursor - 1] + 1, claim))
+        problems += [f"claim {number}: {problem}" for problem in check_claim(claim, ctx)]
+    problems += _check_subjects(body, spans)
+    problems += _unaccounted(body, spans, ctx)
+    return len(claims), [" ".join(problem.split()) for problem in problems]
+
+
+def _sentence_ids(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> list[int]:
+    """Which sentence each claim sits in: sentences end at a full stop outside a claim, a line break before a table row, or a blank line."""
+    masked = list(body)
+    for start, end, _ in spans:
+        masked[start:end] = ["x"] * (end - start)
+    text = "".join(masked)
+    boundaries = [m.end() for m in re.finditer(r"[.!?:](?=\s)|\n\s*\n|\n(?=\|)|\|\s*$", text, re.MULTILINE)]
+    ids, sentence, position = [], 0, 0
+    for start, _, _ in spans:
+        while position < len(boundaries) and boundaries[position] <= start:
+            position += 1
+            sentence = position
+        ids.append(sentence)
+    return ids
+
+
+def _subjects(claim: dict[str, Any]) -> list[str]:
+    subject = claim["about"].get("subject") if isinstance(claim.get("about"), dict) else None
+    return subject if isinstance(subject, list) else [subject] if isinstance(subject, str) else []
+
+
+def _check_subjects(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> list[str]:
+    """A claim about a fund sits with that fund: the last fund named before it in its sentence, or (naming none) one named
+    later in the sentence or the last one named before it ("It closed the week ...")."""
+    ids = _sentence_ids(body, spans)
+    problems = []
+    last_named: list[str] = []
+    for position, (_, _, claim) in enumerate(spans):
+        kind = claim.get("kind")
+        if kind in {"name", "pair"}:
+            last_named = _subjects(claim)
+            continue
+        subjects = _subjects(claim)
+        about = claim["about"]
+        if kind in SUBJECTLESS or not subjects or about.get("measure") in {"date", "editor"} or about.get("key") == "spread":
+            continue
+        sentence = [spans[i][2] for i in range(len(spans)) if ids[i] == ids[position]]
+        before = [c for i, c in enumerate(spans[:position]) if ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
+        named_in_sentence = {s for c in sentence if c.get("kind") in {"name", "pair"} for s in _subjects(c)}
+        holds = subjects[0] in (_subjects(before[-1][2]) if before else named_in_sentence | set(last_named))
+        reference = about.get("reference")
+        after = [c for i, c in enumerate(spans) if i > position and ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
+        if isinstance(reference, str) and after and reference not in _subjects(after[0][2]):
+            problems.append(
+                f'"{claim["text"]}" is measured against {reference}, but the fund named after it is {_subjects(after[0][2])[0]}'
+            )
+        if not holds:
+            named = _subjects(before[-1][2]) if before else last_named
+            problems.append(f'"{claim["text"]}" is about {subjects[0]}, but it stands with {", ".join(named) or "no fund"}')
+    return problems
+
+
+def _names(universe: Universe) -> list[str]:
+    """Every fund's and index's name, in lower case, longest first."""
+    return _longest_first(frozenset({f.name.lower() for f in universe.funds.values()} | {f.index.lower() for f in universe.funds.values()}))
+
+
+@functools.lru_cache(maxsize=4)
+def _longest_first(names: frozenset[str]) -> list[str]:
+    return sorted(names, key=len, reverse=True)
+
+
+def _unaccounted(body: str, spans: list[tuple[int, int, dict[str, Any]]], ctx: Context) -> list[str]:
+    """Digits, tickers, fund names and data-bound words that no claim accounts for."""
+    masked = list(body)
+    for start, end, _ in spans:
+        masked[start:end] = [" "] * (end - start)
+    text = re.sub(r"\]\([^)]*\)", "] ", "".join(masked))
+    text = "\n".join(" " if line.strip(" |:-") == "" else line for line in text.split("\n"))
+    problems = []
+
+    def context(start: int, end: int) -> str:
+        return " ".join(text[max(0, start - 30) : end + 30].split())
+
+    lowered = text.lower()
+    for name in _names(ctx.universe):
+        found = lowered.find(name)
+        while found >= 0:
+            problems.append(f'the name "{text[found : found + len(name)]}" in "…{context(found, found + len(name))}…" has no ledger entry')
+            lowered = lowered[:found] + " " * len(name) + lowered[found + len(name) :]
+            text = text[:found] + " " * len(name) + text[found + len(name) :]
+            found = lowered.find(name, found)
+    for match in re.finditer(r"\d[\d.,]*", text):
+        problems.append(f'"{match.group()}" in "…{context(match.start(), match.end())}…" has no ledger entry')
+    lexicon = _lexicon(ctx.phrasebook)
+    plain = PLAIN_CAPITALS | {
+        word.upper()
+        for f in ctx.universe.funds.values()
+        for part in (f.issuer, f.brand, f.listing)
+        if part
+        for word in re.findall(r"\w+", part)
+    }
+    for match in re.finditer(r"\^?[A-Za-z][A-Za-z'-]*", text):
+        word = match.group()
+        if (word.isupper() and len(word) >= 2 and word.upper() not in plain) or word.startswith("^"):
+            problems.append(f'the ticker-like "{word}" in "…{context(match.start(), match.end())}…" has no ledger entry')
+        elif word.lower() in lexicon:
+            problems.append(f'"{word}" in "…{context(match.start(), match.end())}…" says something of the data, but no claim checks it')
+    return problems
