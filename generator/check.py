@@ -115,10 +115,11 @@ def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
                 if fields - {"leader", "laggard"}:
                     problems.append(f"{path}:{line}: `{key}`: {headline!r} uses {sorted(fields)}; only {{leader}} and {{laggard}} exist")
     problems += _check_directions(book, path, text)
-    for name in stories.STORY_NAMES:
-        angle_keys = [k for k in book if k.startswith(f"headlines_{name.replace('-', '_')}_")]
-        if not angle_keys:
-            problems.append(f"{path}: no `headlines_{name.replace('-', '_')}_<angle>` lists for the {name} story")
+    for story in stories.REGISTRY:
+        for angle in story.angles:
+            for prefix in ("headlines", "ledes"):
+                if f"{prefix}_{story.key}_{angle}" not in book:
+                    problems.append(f"{path}: no `{prefix}_{story.key}_{angle}` list for the {story.name} story's {angle} angle")
     return problems
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -32,15 +32,6 @@ POSTS_DIR = Path("posts")
 WEEKS_DIR = Path("weeks")
 POST_URL_DEPTH = 4
 """Posts are served at `yyyy/MM/dd/slug/` (mkdocs.yml, blog `post_url_format`): four folders below the site root."""
-CATEGORIES: dict[str, str] = {
-    "small-caps": "Small Caps",
-    "sectors": "Sectors",
-    "drawdown": "Corrections And Breakouts",
-    "leveraged": "Leveraged And Inverse",
-    "bonds": "Bonds",
-    "havens": "Gold And Defensives",
-    "international": "International",
-}
 RELATED_LINKS = 3
 
 
@@ -189,7 +180,7 @@ def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = N
     name = story_name or note.story or week.lead
     if name not in {score.name for score in week.ranking}:
         raise MissingDataError(f"{week.as_of}: the data does not support the {name} story that week")
-    return cast(stories.StoryName, name)
+    return name
 
 
 def identity(
@@ -280,11 +271,11 @@ def render_article(
         "chart_list": charts,
         "secondary": secondary,
     }
-    body = render_template(templates, f"articles/{name}.md.j2", context)
+    body = render_template(templates, stories.STORY_TYPES[name].template, context)
     front = {
         "title": title,
         "date": week.as_of.isoformat(),
-        "categories": [CATEGORIES[name]],
+        "categories": [stories.STORY_TYPES[name].category],
         "tags": sorted(writer.mentioned),
         "slug": slug,
     }
@@ -386,7 +377,7 @@ def methodology_page(
             "definitions": documented_fields(settings.definitions),
             "thresholds": documented_fields(settings.thresholds),
             "style": documented_fields(settings.style),
-            "stories": stories.STORY_NAMES,
+            "stories": stories.REGISTRY,
             "week_lookback_days": settings.definitions.week_lookback_days,
             "related_links": RELATED_LINKS,
             "since_min": settings.thresholds.since_min_sessions,

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from generator.config import DEFAULTS
+from generator.config import DEFAULTS, ROOT
 from generator.facts import Change, Figure, FundFacts
 from generator.pipeline import Dataset, week_facts, window_for
 from generator.stories import SmallCapsStory, honest_ratio, rank, small_caps_story
@@ -65,7 +65,8 @@ def test_metrics_without_enough_history_are_absent_not_zero(sample: Dataset) -> 
     first_weeks = week_facts(sample, window_for(sample, date(2016, 5, 13), "calendar"))
     iwm = first_weeks.funds["IWM"]
     assert iwm.ytd is None and iwm.sma_long is None and iwm.sma_short is None and iwm.high is None
-    assert first_weeks.small_caps is not None and first_weeks.small_caps.ytd_ratio is None
+    story = first_weeks.story("small-caps")
+    assert isinstance(story, SmallCapsStory) and story.ytd_ratio is None
 
 
 def _fund(symbol: str, week: float, ytd: float | None) -> FundFacts:
@@ -126,3 +127,18 @@ def test_leveraged_daily_move_against_factor_times_the_index(october) -> None:  
     tza, iwm = october.funds["TZA"], october.funds["IWM"]
     assert tza.leverage.day_target.value == pytest.approx(-3 * iwm.day.value)
     assert tza.leverage.day_gap.value == pytest.approx(tza.day.value + 3 * iwm.day.value)
+
+
+def test_every_registered_story_has_its_template_category_and_words_for_each_angle() -> None:
+    """A story is registered once; its template, phrasebook lists and the fact check's reading of its angles follow."""
+    from generator.render import PHRASEBOOK_FILE, TEMPLATES_DIR, load_phrasebook
+    from generator.stories import REGISTRY
+
+    book = load_phrasebook(ROOT / PHRASEBOOK_FILE)
+    assert len({story.name for story in REGISTRY}) == len({story.category for story in REGISTRY}) == len(REGISTRY)
+    for story in REGISTRY:
+        assert (ROOT / TEMPLATES_DIR / story.template).exists(), story.name
+        assert story.angles, story.name
+        for angle in story.angles:
+            assert book[f"headlines_{story.key}_{angle}"] and book[f"ledes_{story.key}_{angle}"], (story.name, angle)
+        assert story.name in book["chart_titles"], story.name

@@ -136,3 +136,20 @@ def test_a_window_changed_in_the_ledger_is_caught(sample: Dataset, closes: Close
     changed = next(c for c in claims if c["kind"] == "move" and c["about"].get("span") == "week")
     changed["about"]["start"] = "2020-03-06"
     assert _check(article, article.markdown, closes, sample, ledger)
+
+
+def test_the_fact_check_reads_the_angle_of_every_registered_story(sample: Dataset, closes: Closes) -> None:
+    """Each week, for every story the data supports, the check's own reading of the angle is the one the story took."""
+    from generator.stories import REGISTRY
+    from generator.verify.claims import angle_problems
+
+    seen: dict[str, set[str]] = {story.name: set() for story in REGISTRY}
+    phrasebook = load_phrasebook(ROOT / PHRASEBOOK_FILE)
+    for week_end in sample.weeks[::5]:
+        week = week_facts(sample, window_for(sample, week_end.date(), "calendar"))
+        context = Context(closes, sample.universe, phrasebook, sample.settings, week.as_of, "calendar")
+        for name, story in week.stories.items():
+            about = {"subject": getattr(story, "lead", "")}
+            assert angle_problems(name, story.angle, about, context) == [], (week.as_of, name)
+            seen[name].add(story.angle)
+    assert all(seen.values()), seen

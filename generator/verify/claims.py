@@ -186,7 +186,7 @@ def _check_pair(claim: dict[str, Any], ctx: Context) -> list[str]:
     return [] if text == expected else [f'"{claim["text"]}": recomputed, it reads "{expected.format(*symbols)}"']
 
 
-def _angle(story: str, angle: str, about: dict[str, Any], ctx: Context) -> list[str]:
+def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) -> list[str]:
     """Whether the week is what the story's angle says (the definitions in the phrasebook's notes), recomputed."""
     flat = ctx.flat
     if story == "small-caps":
@@ -293,7 +293,7 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
     words = ctx.phrasebook["ranks"][key]
     if isinstance(words, dict):
         angle = about["angle"]
-        problems += _angle(about["story"], angle, about, ctx)
+        problems += angle_problems(about["story"], angle, about, ctx)
         words = words.get(angle, words["other"])
     return problems + ([] if claim["text"] == words else [f'"{claim["text"]}": the phrasebook says "{words}"'])
 
@@ -414,7 +414,7 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
         leader, laggard = (ctx.universe[pick(weeks, key=lambda s: weeks[s])].sector for pick in (max, min))
         options = [o.format(leader=leader, laggard=laggard) for o in options]
     problems = [] if text in options else [f'"{text}" is not one of the phrasebook\'s {prefix} for {story} {angle}']
-    return problems + _angle(story, angle, about, ctx)
+    return problems + angle_problems(story, angle, about, ctx)
 
 
 def _check_editor(claim: dict[str, Any], ctx: Context) -> list[str]:
