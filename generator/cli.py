@@ -379,7 +379,10 @@ def article(
     as_of: Annotated[
         datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The session the article is written after (YYYY-MM-DD).")
     ],
-    story: Annotated[Optional[str], typer.Option(help="Force a story type instead of the automatic choice: small-caps or sectors.")] = None,  # noqa: UP045
+    story: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Force a story type instead of the automatic choice (small-caps, sectors, bonds, ...; a wrong name lists them)."),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the Markdown here instead of standard output.")] = None,  # noqa: UP045
 ) -> None:
     """One week's article as Markdown: "the past week" up to the close of --as-of, fact-checked before it is printed or written."""
