@@ -1,8 +1,9 @@
 """`python -m generator check`: every editor-owned input validated before anything is written.
 
 Settings, fund metadata, the phrasebook, templates (syntax, and a trial render of every story
-against real facts, which catches an undefined fact), notes and the flows file. Each problem is
-one line, `file:line: what is wrong and what to do`; a note written ahead of the data is only a warning.
+against real facts, which catches an undefined fact), notes, the flows file and the events
+calendar. Each problem is one line, `file:line: what is wrong and what to do`; a note written
+ahead of the data is only a warning.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jinja2
 from . import config, sanitize, stories, yamlfile
 from .config import ROOT
 from .errors import GeneratorError
+from .events import EVENTS_FILE, event_problems
 from .flows import EDITOR_FLOWS, Flow, read_editor_flows
 from .notes import NOTES_DIR, Note, note_date, parse_note
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook
@@ -54,6 +56,7 @@ def check_inputs(root: Path = ROOT) -> list[str]:
     problems += check_template_syntax(root / TEMPLATES_DIR)
     flows = _collect(problems, lambda: read_editor_flows(root / EDITOR_FLOWS))
     problems += check_editor_flows(flows or [], universe, root / EDITOR_FLOWS)
+    problems += event_problems(root / EVENTS_FILE)
     problems += check_notes(root / NOTES_DIR, universe)
     return problems
 

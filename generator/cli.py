@@ -108,7 +108,7 @@ def _check_or_exit(data: Dataset | None = None) -> None:
 
 @app.command()
 def check(store: StoreOption = None) -> None:
-    """Validate settings, metadata, phrasebook, templates, notes and flows, without writing anything."""
+    """Validate settings, metadata, phrasebook, templates, notes, flows and market events, without writing anything."""
     from .pipeline import load_dataset
 
     _check_or_exit()

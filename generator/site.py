@@ -243,7 +243,16 @@ def write_chart(out: OutputWriter, folder: Path, item: chart.Chart, svg: str) ->
 
 MANIFEST = CACHE_DIR / "site-manifest.json"
 """The inputs' digest and every generated file's digest, from the last complete run."""
-INPUTS = ("mkdocs.yml", "data/funds.yaml", "data/flows.csv", "data/store/snapshots.csv", "templates", "content/notes", "generator")
+INPUTS = (
+    "mkdocs.yml",
+    "data/funds.yaml",
+    "data/flows.csv",
+    "data/events.csv",
+    "data/store/snapshots.csv",
+    "templates",
+    "content/notes",
+    "generator",
+)
 """What generation reads besides the price store: any change here means generating again."""
 
 
