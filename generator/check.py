@@ -126,8 +126,9 @@ def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
     return problems
 
 
-DIRECTION_WORDS = frozenset({"up", "down", "flat", "reference"})
-"""What an entry of the phrasebook's `directions` may hold: words for a positive, negative and flat figure, and the fund it names."""
+DIRECTION_WORDS = frozenset({"up", "down", "flat", "reference", "span"})
+"""What an entry of the phrasebook's `directions` may hold: words for a positive, negative and flat figure, the fund it
+names and the window its sentence names."""
 
 
 def _check_directions(book: dict[str, object], path: Path, text: str) -> list[str]:
@@ -140,7 +141,7 @@ def _check_directions(book: dict[str, object], path: Path, text: str) -> list[st
     for key, words in entries.items():
         where = f"{path}:{yamlfile.line_at(text, ['directions', key])}: `directions.{key}"
         if not isinstance(words, dict) or not {"up", "down"} <= set(words) or set(words) - DIRECTION_WORDS:
-            problems.append(f"{where}` needs `up` and `down` words (and may have `flat` and `reference`)")
+            problems.append(f"{where}` needs `up` and `down` words (and may have `flat`, `reference` and `span`)")
             continue
         for direction in ("up", "down", "flat"):
             fields = {name for _, name, _, _ in string.Formatter().parse(str(words.get(direction, ""))) if name}

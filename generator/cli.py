@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import gates
 from .config import ROOT, Settings, load_settings
 from .errors import GeneratorError
+from .events import EVENTS_FILE
 from .gates import GateReport
 from .load import SAMPLE_STORE, read_store
 from .lock import project_lock
@@ -268,7 +269,8 @@ def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path,
     try:
         tidy = read_store(project / (store or SAMPLE_STORE))
         universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
-        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks) for folder, weeks in checks]
+        events = project / EVENTS_FILE
+        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks, events) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
     return Verified(
@@ -430,6 +432,7 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
         load_phrasebook(project / PHRASEBOOK_FILE),
         data.settings,
         window="trailing",
+        events=project / EVENTS_FILE,
     )
 
 

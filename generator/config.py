@@ -118,6 +118,12 @@ class Thresholds(Section):
     breakout_score: float = Field(default=2.5, ge=0.0, le=100.0)
     """...when a watched fund breaks out to a new 52-week high."""
 
+    market_move_percent: float = Field(default=3.0, ge=1.0, le=20.0)
+    """A week in which SPY moves this much, in percent, makes the market itself the story."""
+
+    market_story_score: float = Field(default=50.0, ge=0.0, le=100.0)
+    """Newsworthiness of the market story when its week comes: above any other story's, so it leads."""
+
     second_story_score: float = Field(default=2.0, ge=0.0, le=100.0)
     """A story other than the lead is published as a shorter piece when its score reaches this (at most two a week)."""
 
@@ -259,6 +265,30 @@ HAVENS = ("GLD", "SLV", "XLU", "XLP")
 INTERNATIONAL = ("EEM", "EFA", "VWO", "VEA")
 """Emerging and developed markets abroad; EEM leads."""
 
+EVENT_PRIORITY = (
+    "fomc",
+    "covid",
+    "election",
+    "referendum",
+    "fed-facility",
+    "fed-policy",
+    "fiscal",
+    "trade",
+    "volatility",
+    "market",
+    "commodity",
+    "fed-balance-sheet",
+    "rates",
+    "political",
+    "jobs",
+    "fomc-hold",
+)
+"""Which of a week's events an article names first: a Fed move before a pandemic milestone before a vote, and so on;
+an FOMC decision to hold ranks last (`fomc-hold`)."""
+EVENTS_NAMED = 2
+"""At most this many of the week's events are named, in the priority above."""
+UPCOMING_DAYS = 7
+"""A forward look names the scheduled events of this many days after the article's date."""
 DRAWDOWN_WATCH = ("SPY", "QQQ", "IWM")
 """The funds whose corrections, bear markets and breakouts make the drawdown story."""
 

@@ -1,10 +1,11 @@
 """The market-events calendar, `data/events.csv`: what happened in a week, and what is scheduled after it.
 
 One row per event (FOMC decisions, elections, tariffs, sell-offs, oil deals, jobs reports), each
-with its sources and how well they confirm it. An article uses it as context ("in a week when
-the Fed cut rates"), never as a cause: the calendar records what happened and when, not what
-moved a price. Editors add rows as weeks go by, including scheduled events still to come. The
-file is read like every other editor file: each problem is one line, `file:line: what is wrong`.
+with its sources and how well they confirm it. An article names it as context in the row's own
+clause, its `phrase` ("in a week when the Federal Reserve cut its target range by a quarter
+point, to 1.75-2.00 percent"), never as a cause: the calendar records what happened and when,
+not what moved a price. Editors add rows as weeks go by, including scheduled events still to
+come. The file is read like every other editor file: each problem is one line, `file:line: what is wrong`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,30 @@ from .errors import GeneratorError
 
 EVENTS_FILE = Path("data/events.csv")
 """The calendar, relative to the project root."""
-COLUMNS = ("date", "kind", "title", "detail", "source", "confidence")
+COLUMNS = ("date", "kind", "title", "detail", "phrase", "source", "confidence")
 SOURCE_SEPARATOR = " | "
 """Between two sources in the `source` column."""
+CAUSE_WORDS = (
+    "because",
+    "as a result",
+    "due to",
+    "caused",
+    "sent",
+    "sending",
+    "drove",
+    "driving",
+    "pushed",
+    "pushing",
+    "triggered",
+    "triggering",
+    "sparked",
+    "sparking",
+    "fueled",
+    "fueling",
+    "on fears",
+    "amid",
+)
+"""Words that make a phrase say why markets moved, which the calendar cannot show: a phrase gives context, never a cause."""
 
 Kind = Literal[
     "fomc",
@@ -56,6 +78,7 @@ Elections and referendums are not among them: their results are filed under the 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COMMIT_SOURCE = re.compile(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}:[^\s|]+")
 """A file of a repository at one commit, `owner/name@<40-hex commit>:path`: a citation that cannot change under it."""
+CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in CAUSE_WORDS) + r")\b", re.IGNORECASE)
 
 
 class EventsError(GeneratorError):
@@ -80,10 +103,10 @@ def _iso_date(value: object) -> object:
 
 
 def _words(text: str, info: ValidationInfo) -> str:
-    """A title or detail sits inside an article's sentence: plain words on one line, no tag (see `sanitize.plain_text`)."""
+    """A title, detail or phrase sits inside an article's sentence: plain words on one line, no tag (see `sanitize.plain_text`)."""
     words = " ".join(text.split())
-    if info.field_name == "title" and not words:
-        raise _refusal("the title is empty: every event needs one")
+    if info.field_name in {"title", "phrase"} and not words:
+        raise _refusal(f"the {info.field_name} is empty: every event needs one")
     if sanitize.plain_text(words) != words:
         raise _refusal(f"the {info.field_name} {words!r} has markup (HTML, `<` or a link): write it in plain words")
     return words
@@ -103,11 +126,22 @@ def _source(source: str) -> str:
     return source
 
 
+def _context(phrase: str) -> str:
+    """A phrase names what happened, never why a market moved."""
+    cause = CAUSE.search(phrase)
+    if cause:
+        raise _refusal(f"a phrase gives context, not a cause: `{cause.group()}` says why something moved; write what happened")
+    return phrase
+
+
 Words = Annotated[str, AfterValidator(_words)]
 
 
 class Event(BaseModel):
-    """One row of the calendar: what became public on `date` (U.S. Eastern), in the calendar's own words, with its sources."""
+    """One row of the calendar: what became public on `date` (U.S. Eastern), in the calendar's own words, with its sources.
+
+    `phrase` is the clause an article names the event with: it completes "It was a week when ___."
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -115,6 +149,7 @@ class Event(BaseModel):
     kind: Kind
     title: Words
     detail: Words
+    phrase: Annotated[str, AfterValidator(_words), AfterValidator(_context)]
     sources: tuple[Annotated[str, AfterValidator(_source)], ...]
     confidence: Confidence
 

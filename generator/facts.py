@@ -7,6 +7,7 @@ support for that week is None, and the text leaves it out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from . import compute
 from .calendar import Window
 from .compute import Panel
-from .config import Settings
+from .config import EVENT_PRIORITY, Settings
+from .events import Event, events_after, events_between
 from .flows import Flow
 from .universe import Universe
 
@@ -115,6 +117,17 @@ class Assets(Fact):
 
     amount: float
     as_of: date
+
+
+class EventFact(Fact):
+    """A dated event from the editors' events file (data/events.csv): context for the week, or scheduled ahead."""
+
+    date: date
+    kind: str
+    title: str
+    """With `date`, which row of the events file it is."""
+    phrase: str
+    """The editors' clause for articles: "the Federal Reserve held its target range at 0.25-0.50 percent"."""
 
 
 class FundFacts(Fact):
@@ -277,6 +290,27 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
         day_gap=tracking("day", fund.day.value, base_day.value) if same_day else None,  # type: ignore[union-attr]
     )
     return fund.model_copy(update={"leverage": leverage})
+
+
+def week_events(events: Sequence[Event], start: date, end: date, most: int) -> list[EventFact]:
+    """The week's events worth naming, most newsworthy kind first (config.EVENT_PRIORITY), at most `most`."""
+    rank = {kind: position for position, kind in enumerate(EVENT_PRIORITY)}
+    found = sorted(events_between(list(events), start, end), key=lambda e: (rank.get(_priority_kind(e), len(rank)), e.date))
+    return [_event_fact(event) for event in found[:most]]
+
+
+def upcoming_events(events: Sequence[Event], day: date, days: int) -> list[EventFact]:
+    """Scheduled events in the `days` after `day`, soonest first (a forward look names only what was known in advance)."""
+    return [_event_fact(event) for event in events_after(list(events), day, days)]
+
+
+def _priority_kind(event: Event) -> str:
+    """An FOMC hold is less news than a move: it ranks as `fomc-hold`."""
+    return "fomc-hold" if event.kind == "fomc" and event.title.endswith(": hold") else event.kind
+
+
+def _event_fact(event: Event) -> EventFact:
+    return EventFact(date=event.date, kind=event.kind, title=event.title, phrase=event.phrase)
 
 
 def with_flows(funds: dict[str, FundFacts], flows: dict[str, Flow], assets: dict[str, tuple[float, date]]) -> dict[str, FundFacts]:

@@ -20,8 +20,9 @@ import pandas as pd
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
 from .compute import Panel, build_panel, weekly_changes
-from .config import CORE_SYMBOLS, ROOT, Settings, documented_fields, load_settings
+from .config import CORE_SYMBOLS, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
 from .errors import MissingDataError, PriceDataError
+from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, Prices, read_store
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
@@ -55,6 +56,8 @@ class Dataset:
     editor_flows: list[Flow]
     notes: dict[date, Note]
     """Editors' notes by week (content/notes/YYYY-MM-DD.md)."""
+    events: list[Event]
+    """The editors' events file (data/events.csv), by date."""
 
 
 def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample", settings: Settings | None = None) -> Dataset:
@@ -102,6 +105,7 @@ def prepare_dataset(
         snapshots=read_snapshots(root / SNAPSHOTS),
         editor_flows=read_editor_flows(root / EDITOR_FLOWS),
         notes=read_notes(root / NOTES_DIR),
+        events=read_events(root / EVENTS_FILE),
     )
 
 
@@ -115,7 +119,15 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
         week_flows(data.snapshots, editor_flows, data.prices.close, window.start, window.end),
         latest_assets(data.snapshots, window.end),
     )
-    return stories.week_facts(funds, window, data_through=window.end, source=data.source, settings=data.settings)
+    return stories.week_facts(
+        funds,
+        window,
+        data_through=window.end,
+        source=data.source,
+        settings=data.settings,
+        events=facts.week_events(data.events, window.start, window.end, EVENTS_NAMED),
+        upcoming=facts.upcoming_events(data.events, window.end, UPCOMING_DAYS),
+    )
 
 
 def window_for(data: Dataset, as_of: date, kind: str) -> Window:

@@ -22,7 +22,7 @@ from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import Settings
 from .errors import GeneratorError
-from .facts import BigMove, Change, Crossing, Figure
+from .facts import BigMove, Change, Crossing, EventFact, Figure
 from .universe import Universe
 
 TEMPLATES_DIR = Path("templates")
@@ -415,14 +415,34 @@ class Writer:
         """Words for a fund's place in its group (`ranks.<key>`, by angle where the entry is a mapping)."""
         words = self.phrasebook["ranks"][key]
         text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
-        subject = story.ytd_leader if key == "ytd_leader" else story.ranked[-1 if key in {"laggard", "leveraged_bottom"} else 0]
+        subject = story.ytd_leader if key == "ytd_leader" else story.ranked[-1 if key in LAST_PLACE else 0]
         return text, {"measure": "rank", "key": key, "subject": subject, "story": story.name, "angle": story.angle}
+
+    @_claim()
+    def breadth(self, story: Any) -> Printed:
+        """ "eight of the nine sector funds fell": the falling ones in a week the market fell, else the rising ones."""
+        fact, total = story.breadth, len(story.ranked)
+        verb = "fell" if fact.reference == "down" else "rose"
+        share = f"all {self._count(total)}" if fact.value == total else f"{self._count(int(fact.value))} of the {self._count(total)}"
+        return f"{share} sector funds {verb}", about(fact)
 
     @_claim()
     def members(self, story: Any) -> Printed:
         """ "five of the nine sector funds did better"."""
         beat, count = int(story.beat_benchmark.value), int(story.funds_count.value)
         return f"{self._count(beat)} of the {self._count(count)} sector funds did better", about(story.beat_benchmark)
+
+    @_claim()
+    def event(self, event: EventFact) -> Printed:
+        """One of the week's events, in the editors' words for articles (data/events.csv's `phrase`)."""
+        return event.phrase, {"measure": "event", "session": event.date.isoformat(), "title": event.title, "role": "week"}
+
+    @_claim()
+    def upcoming(self, event: EventFact) -> Printed:
+        """A scheduled event of the days ahead: "the Federal Reserve's next policy decision is due Wednesday, April 28"."""
+        when = f"{event.date:%A}, {event.date:%B} {event.date.day}"
+        text = str(self.phrasebook["upcoming"][event.kind]).format(day=when)
+        return text, {"measure": "event", "session": event.date.isoformat(), "title": event.title, "role": "ahead"}
 
     @_claim()
     def related(self, link: Any, listing: str = "earlier") -> Printed:
@@ -461,6 +481,10 @@ class Writer:
     def table_percent(self, fact: Any) -> Printed:
         """A signed percentage for tables: "+2.4%", "-0.8%"."""
         return f"{fact.value * 100:+.1f}%", about(fact)
+
+
+LAST_PLACE = frozenset({"laggard", "leveraged_bottom", "worst_sector"})
+"""Rank words about the last of a story's ranked funds (the others are about the first)."""
 
 
 def angle_of(story: Any) -> dict[str, Any]:
@@ -524,10 +548,13 @@ WRITER_FILTERS = (
     "ratio",
     "rank",
     "members",
+    "breadth",
     "table_percent",
     "money",
     "flow",
     "related",
+    "event",
+    "upcoming",
     "editor",
 )
 """Writer methods a template uses as filters: `{{ fund.week.value | move }}`."""

@@ -288,10 +288,12 @@ def test_a_directions_entry_without_its_down_words_or_with_an_unknown_field_is_n
     from generator.render import load_phrasebook
 
     source = (ROOT / "templates" / "phrasebook.yaml").read_text(encoding="utf-8")
-    broken = source.replace("  gain_loss: {up: gain, down: loss}", '  gain_loss: {up: gain}\n  ahead: {up: "{pts} ahead", down: behind}')
+    broken = source.replace(
+        "  gain_loss: {up: gain, down: loss, span: ytd}", '  gain_loss: {up: gain}\n  ahead: {up: "{pts} ahead", down: behind}'
+    )
     path = tmp_path / "phrasebook.yaml"
     path.write_text(broken, encoding="utf-8")
     line = broken.splitlines().index("  gain_loss: {up: gain}") + 1
     problems = check_phrasebook(load_phrasebook(path), path)
-    assert f"{path}:{line}: `directions.gain_loss` needs `up` and `down` words (and may have `flat` and `reference`)" in problems
+    assert f"{path}:{line}: `directions.gain_loss` needs `up` and `down` words (and may have `flat`, `reference` and `span`)" in problems
     assert f"{path}:{line + 1}: `directions.ahead.up` uses ['pts']; only {{points}} and {{percent}} exist" in problems

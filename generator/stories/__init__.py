@@ -17,8 +17,8 @@ from pydantic import Field, SerializeAsAny
 
 from ..calendar import Window
 from ..config import Settings
-from ..facts import Fact, FundFacts
-from . import bonds, drawdown, havens, international, leveraged, sectors, small_caps
+from ..facts import EventFact, Fact, FundFacts
+from . import bonds, drawdown, havens, international, leveraged, market, sectors, small_caps
 from .base import Story, StoryType, honest_ratio
 from .drawdown import DrawdownStory
 from .leveraged import Decay, LeveragedStory
@@ -26,6 +26,7 @@ from .sectors import SectorsStory
 from .small_caps import SmallCapsStory, small_caps_story
 
 REGISTRY: tuple[StoryType, ...] = (
+    market.STORY,
     small_caps.STORY,
     sectors.STORY,
     drawdown.STORY,
@@ -75,6 +76,10 @@ class WeekFacts(Fact):
     """The newest session in the data the article was written from."""
     source: str
     funds: dict[str, FundFacts]
+    events: list[EventFact] = Field(default_factory=list)
+    """The week's events from the editors' events file, the most newsworthy first: named as context, never as cause."""
+    upcoming: list[EventFact] = Field(default_factory=list)
+    """Scheduled events of the days ahead, for the forward look."""
     stories: dict[StoryName, SerializeAsAny[Story]] = Field(default_factory=dict)
     """Each story the week's data supports, by name."""
     ranking: list[StoryScore] = Field(default_factory=list)
@@ -97,7 +102,15 @@ def rank(found: list[Story]) -> list[StoryScore]:
     return [StoryScore(name=story.name, score=story.score) for story in ordered]
 
 
-def week_facts(funds: dict[str, FundFacts], window: Window, data_through: date, source: str, settings: Settings) -> WeekFacts:
+def week_facts(
+    funds: dict[str, FundFacts],
+    window: Window,
+    data_through: date,
+    source: str,
+    settings: Settings,
+    events: list[EventFact] | None = None,
+    upcoming: list[EventFact] | None = None,
+) -> WeekFacts:
     found = {story.name: story.build(funds, settings) for story in REGISTRY}
     supported = {name: story for name, story in found.items() if story is not None}
     ranking = rank(list(supported.values()))
@@ -108,6 +121,8 @@ def week_facts(funds: dict[str, FundFacts], window: Window, data_through: date, 
         data_through=data_through,
         source=source,
         funds=funds,
+        events=events or [],
+        upcoming=upcoming or [],
         stories=supported,
         ranking=ranking,
         published=[ranking[0].name, *others] if ranking else [],

@@ -26,11 +26,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import Settings
+from ..config import ROOT, Settings
+from ..events import EVENTS_FILE
 from ..universe import Universe
 from .charts import verify_charts
 from .claims import FRONT
-from .prices import Closes, Context
+from .prices import Closes, Context, read_events_file
 from .text import FIGURE, MEANING_WORDS, verify
 
 __all__ = ["FIGURE", "MEANING_WORDS", "Closes", "Context", "Report", "verify", "verify_article", "verify_folder", "verify_fund_pages"]
@@ -45,12 +46,14 @@ def verify_article(
     settings: Settings,
     window: str = "calendar",
     as_of: date | None = None,
+    events: Path | None = None,
 ) -> tuple[int, list[str]]:
     """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing)."""
     day = as_of or _article_date(markdown)
     if day is None:
         return 0, ["the article has no date in its front matter"]
-    return verify(markdown, ledger, Context(closes, universe, phrasebook, settings, day, window))
+    context = Context(closes, universe, phrasebook, settings, day, window, events=read_events_file(events or ROOT / EVENTS_FILE))
+    return verify(markdown, ledger, context)
 
 
 def _article_date(markdown: str) -> date | None:
@@ -69,7 +72,13 @@ class Report:
 
 
 def verify_folder(
-    docs: Path, tidy: pd.DataFrame, universe: Universe, phrasebook: dict[str, Any], settings: Settings, weeks: set[date] | None = None
+    docs: Path,
+    tidy: pd.DataFrame,
+    universe: Universe,
+    phrasebook: dict[str, Any],
+    settings: Settings,
+    weeks: set[date] | None = None,
+    events: Path | None = None,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
@@ -77,6 +86,7 @@ def verify_folder(
     be a week's last session in the prices; its charts are checked from the week's folder.
     """
     closes = Closes(tidy)
+    known_events = read_events_file(events or ROOT / EVENTS_FILE)
     articles = claims = 0
     problems: list[str] = []
     checked: set[date] = set()
@@ -100,7 +110,7 @@ def verify_folder(
         later = closes.position.get(day, len(closes.sessions)) + 1
         if later < len(closes.sessions) and closes.sessions[later].isocalendar()[:2] == day.isocalendar()[:2]:
             problems.append(f"{article}: {day} is not the last session of its week")
-        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs)
+        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs, known_events)
         count, found = verify(markdown, ledger, ctx)
         found += verify_charts(ledger_path.parent, str(ledger.get("story", "")), markdown, ctx)
         articles, claims = articles + 1, claims + count

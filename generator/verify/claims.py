@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..config import (
     LARGE_CAP_BENCHMARKS,
     MARKET_BENCHMARK,
     SMALL_CAPS,
+    UPCOMING_DAYS,
 )
 from ..errors import GeneratorError
 from ..notes import parse_note
@@ -229,11 +230,28 @@ def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) 
             truth = "haven_bid"
     elif story == "drawdown":
         return _drawdown_angle(angle, about.get("subject", ""), ctx)
+    elif story == "market":
+        truth = _market_angle(ctx)
     elif story == "leveraged":
         truth = _leveraged_angle(ctx)
     else:
         return [f"no story is called {story!r}"]
     return [] if truth == angle else [f"the week's {story} angle is {truth}, not {angle}"]
+
+
+def _market_angle(ctx: Context) -> str:
+    """What the S&P 500 fund's week was: a bear market or a correction entered, one left, a big move up or down."""
+    thresholds, lead = ctx.settings.thresholds, MARKET_BENCHMARK
+    end, start = ctx.drawdown(lead, ctx.as_of), ctx.drawdown(lead, ctx.span("week")[0])
+    for angle, line in (("bear", thresholds.bear_percent), ("correction", thresholds.correction_percent)):
+        if end <= -line / 100 < start:
+            return angle
+    if any(start <= -line / 100 < end for line in (thresholds.bear_percent, thresholds.correction_percent)):
+        return "recovery"
+    week = ctx.change(lead, "week")
+    if abs(week) * 100 >= thresholds.market_move_percent:
+        return "surge" if week > 0 else "plunge"
+    return "none (not a market week)"
 
 
 def _drawdown_angle(angle: str, symbol: str, ctx: Context) -> list[str]:
@@ -288,7 +306,7 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
         truth = max(with_ytd, key=lambda s: with_ytd[s])
     else:
         weeks = sector_weeks(ctx)
-        truth = (max if key == "leader" else min)(weeks, key=lambda s: weeks[s])
+        truth = (max if key in {"leader", "best_sector"} else min)(weeks, key=lambda s: weeks[s])
     problems = [] if truth == subject else [f'"{claim["text"]}" is said of {subject}, but it is true of {truth}']
     words = ctx.phrasebook["ranks"][key]
     if isinstance(words, dict):
@@ -306,6 +324,8 @@ def _check_word(claim: dict[str, Any], value: float, ctx: Context) -> list[str]:
         direction = "up" if value > 0 else "down"
     expected = str(entry[direction]).format(points=f"{abs(value) * 100:.1f} percentage points", percent=_pct(value, ctx))
     problems = [] if _same(claim["text"], expected) else [f'"{claim["text"]}": recomputed ({value * 100:+.3f}), it reads "{expected}"']
+    if "span" in entry and about.get("span") != entry["span"]:
+        problems.append(f'"{claim["text"]}" is said of the {entry["span"]}, but the figure is of the {about.get("span")}')
     if "reference" in entry and about.get("reference") != entry["reference"]:
         problems.append(f'"{claim["text"]}" stands for {entry["reference"]}, but the figure is against {about.get("reference")}')
     if about["key"] == "spread":
@@ -355,6 +375,14 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind == "volatility":
         expected = f"Realized volatility over the past {about['average']} sessions, annualized: {_pct(value, ctx)}"
         return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind == "breadth":
+        words = ctx.phrasebook["numbers"]
+        members = int(figure({**about, "measure": "members"}, ctx))
+        count = str(words[int(value)]) if value < len(words) else str(int(value))
+        total = str(words[members]) if members < len(words) else str(members)
+        share = f"all {total}" if int(value) == members else f"{count} of the {total}"
+        expected = f"{share} sector funds {'fell' if about.get('reference') == 'down' else 'rose'}"
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
     if kind == "members":
         words = ctx.phrasebook["numbers"]
 
@@ -368,6 +396,9 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 
 def _check_ratio(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    """A ratio phrase compares the two funds' years to date (its sentence says "for the year")."""
+    if about.get("span") != "ytd":
+        return [f'"{text}": a ratio phrase is about the year to date, not the {about.get("span")}']
     subject, reference = ctx.change(about["subject"], "ytd"), ctx.change(about["reference"], "ytd")
     thresholds = ctx.settings.thresholds
     if subject * reference <= 0 or min(abs(subject), abs(reference)) * 100 < thresholds.ratio_min_percent:
@@ -449,6 +480,29 @@ def _strings(value: object) -> list[str]:
     return []
 
 
+def _check_event(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """An event named as context or ahead: a row of the events file, in the week (or, ahead, scheduled in the next days),
+    in that row's own words."""
+    about, text = claim["about"], claim["text"]
+    row = ctx.events.get((about.get("session", ""), about.get("title", "")))
+    if row is None:
+        return [f'"{text}": no event of the events file is dated {about.get("session")} and titled {about.get("title")!r}']
+    day = date.fromisoformat(row["date"])
+    if about.get("role") not in {"week", "ahead"}:
+        return [f'"{text}": an event is named as the week\'s context or as ahead, not as {about.get("role")!r}']
+    if about.get("role") == "ahead":
+        scheduled = row["kind"] in {"fomc", "jobs"} and "unscheduled" not in row["title"].lower()
+        if not (scheduled and ctx.as_of < day <= ctx.as_of + timedelta(days=UPCOMING_DAYS)):
+            return [f'"{text}": {row["title"]} on {day} is not a scheduled event of the {UPCOMING_DAYS} days after {ctx.as_of}']
+        when = f"{day:%A}, {day:%B} {day.day}"
+        expected = str(ctx.phrasebook["upcoming"][row["kind"]]).format(day=when)
+        return [] if text == expected else [f'"{text}": the forward look for {row["title"]} on {day} reads "{expected}"']
+    start, end = ctx.span("week")
+    if not start < day <= end:
+        return [f'"{text}": {row["title"]} on {day} is not in the week from the close of {start} to the close of {end}']
+    return [] if _same(text, row.get("phrase", "")) else [f'"{text}" is not the events file\'s phrase for {row["title"]} on {day}']
+
+
 def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
     """A linked article: earlier than this one (related links), or no later than the page's date (a fund page's list);
     its headline as that article prints it, where the docs dir holds it."""
@@ -469,12 +523,14 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
     **dict.fromkeys(("streak", "ratio", "members", "volatility"), _check_figure),
     **dict.fromkeys(("day", "on_day", "longdate"), _check_date),
+    "breadth": _check_figure,
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
     "superlative": _check_superlative,
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
     "pair": _check_pair,
     "rank": _check_rank,
+    **dict.fromkeys(("event", "upcoming"), _check_event),
     "editor": _check_editor,
     "related": _check_related,
     "flow": lambda claim, ctx: [] if claim["about"].get("source") else [f'"{claim["text"]}" names no source'],
@@ -507,6 +563,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "streak": "streak",
         "ratio": "ratio",
         "members": "beat",
+        "breadth": "breadth",
         "volatility": "volatility",
         "pair": "change",
         "day": "date crossing day_move",
@@ -529,6 +586,8 @@ MEASURES: dict[str, frozenset[str]] = {
         "flow": "supplied",
         "money": "supplied",
         "gate_reason": "gate",
+        "event": "event",
+        "upcoming": "event",
     }.items()
 }
 """What each kind of claim can be about: a ledger that pairs words with a measure they cannot express is refused."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import csv
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -103,6 +104,18 @@ class Closes:
         return self._highs[symbol, days][day]
 
 
+def read_events_file(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """The events file's rows by (date, title), read plainly with the csv module (an absent file has none)."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {(row["date"].strip(), row["title"].strip()): row for row in csv.DictReader(handle)}
+
+
+WEEK_ONLY = frozenset({"beat", "members", "breadth"})
+"""Measures counted over the article's week only."""
+
+
 class Unverifiable(Exception):
     """A claim that refers to something the prices cannot show."""
 
@@ -119,6 +132,8 @@ class Context:
     window: str = "calendar"
     """How the article's week was chosen: the calendar week (posts) or the trailing seven days (`article`)."""
     docs: Path | None = None
+    events: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """The editors' events file, by (date, title), as `read_events_file` reads it."""
     _spans: dict[str, tuple[date, date]] = field(default_factory=dict)
 
     @property
@@ -259,9 +274,14 @@ def figure(about: dict[str, Any], ctx: Context) -> float:
         return _volatility(subject, int(about["average"]), ctx)
     if measure == "streak":
         return _streak(subject, ctx)
+    if measure in WEEK_ONLY and span != "week":
+        raise Unverifiable(f"a {measure} count is of the week, not the {span}")
     if measure == "beat":
         market = ctx.change(subject, "week")
         return sum(value > market for value in sector_weeks(ctx).values())
+    if measure == "breadth":
+        moves = sector_weeks(ctx).values()
+        return sum(v <= -ctx.flat for v in moves) if about.get("reference") == "down" else sum(v >= ctx.flat for v in moves)
     if measure == "members":
         return len(sector_weeks(ctx))
     raise Unverifiable(f"no way to recompute a {measure!r} from the prices")

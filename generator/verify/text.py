@@ -22,7 +22,9 @@ MEANING_WORDS = frozenset(
 """Words whose truth depends on the data: outside a claim they fail the check (the phrasebook's verbs are added)."""
 PLAIN_CAPITALS = frozenset({"ETF", "ETFS", "NYSE", "NASDAQ", "JSON", "CSV", "SVG", "US", "U.S", "AP"})
 """Capitalised words that are not tickers."""
-SUBJECTLESS = frozenset({"name", "opening", "headline", "standing", "editor", "related", "flow", "money", "pair", "subhead", "gate_reason"})
+SUBJECTLESS = frozenset(
+    {"name", "opening", "headline", "standing", "editor", "related", "flow", "money", "pair", "subhead", "gate_reason", "breadth"}
+)
 """Claims that stand on their own: a subhead heads a section, an opening or a headline is about the story."""
 
 
@@ -135,7 +137,7 @@ def _check_subjects(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> 
         sentence = [spans[i][2] for i in range(len(spans)) if ids[i] == ids[position]]
         before = [c for i, c in enumerate(spans[:position]) if ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
         named_in_sentence = {s for c in sentence if c.get("kind") in {"name", "pair"} for s in _subjects(c)}
-        holds = subjects[0] in (_subjects(before[-1][2]) if before else named_in_sentence | set(last_named))
+        holds = subjects[0] in (_subjects(before[-1][2]) if before else named_in_sentence or set(last_named))
         reference = about.get("reference")
         after = [c for i, c in enumerate(spans) if i > position and ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
         if isinstance(reference, str) and after and reference not in _subjects(after[0][2]):

@@ -1,0 +1,91 @@
+"""The market story: the S&P 500 itself is the news, when it enters or leaves a correction or a bear market, or moves
+more than `market_move_percent` in a week. It then leads, and the other stories run as shorter pieces."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..config import MARKET_BENCHMARK, SECTORS, Settings
+from ..facts import Figure, FundFacts
+from .base import Story, StoryType, events_of, triple_pair
+
+BROAD_MARKET = ("DIA", "QQQ", "IWM")
+"""The other gauges of the market beside the S&P 500 fund: the Dow, the Nasdaq-100 and the Russell 2000."""
+SAFE_HAVENS = ("TLT", "GLD")
+"""Where money hides in a rout: long Treasurys and gold."""
+
+MarketAngle = Literal["bear", "correction", "recovery", "plunge", "surge"]
+
+
+class MarketStory(Story):
+    """The S&P 500 fund's week, the other broad gauges, breadth across the sector funds, the best and worst sector,
+    and the safe havens."""
+
+    name: Literal["market"] = "market"
+    lead: str
+    others: list[str]
+    """The Dow, Nasdaq-100 and Russell 2000 funds with the week."""
+    ranked: list[str]
+    """Sector funds, best week first."""
+    breadth: Figure
+    """How many sector funds moved the market's way over the week (`breadth`; its `reference` is up or down)."""
+    havens: list[str]
+    leveraged: list[str]
+    """The 3x bull and bear funds on the S&P 500, for the trader's angle."""
+    angle: MarketAngle
+
+    def chart_funds(self) -> tuple[list[str], str]:
+        return [self.lead, *self.others, *self.ranked], self.lead
+
+
+def market_angle(lead: FundFacts, settings: Settings) -> MarketAngle | None:
+    """The most serious thing the S&P 500 fund's week was: a bear market or a correction entered, one left, a big move."""
+    thresholds = settings.thresholds
+    if lead.drawdown is not None and lead.drawdown_start is not None:
+        end, start = lead.drawdown.value, lead.drawdown_start.value
+        for angle, line in (("bear", thresholds.bear_percent), ("correction", thresholds.correction_percent)):
+            if end <= -line / 100 < start:
+                return angle  # type: ignore[return-value]
+        if any(start <= -line / 100 < end for line in (thresholds.bear_percent, thresholds.correction_percent)):
+            return "recovery"
+    if abs(lead.week.value) * 100 >= thresholds.market_move_percent:
+        return "surge" if lead.week.value > 0 else "plunge"
+    return None
+
+
+def market_story(funds: dict[str, FundFacts], settings: Settings) -> MarketStory | None:
+    if MARKET_BENCHMARK not in funds:
+        return None
+    lead = funds[MARKET_BENCHMARK]
+    angle = market_angle(lead, settings)
+    sectors = [s for s in SECTORS if s in funds]
+    if angle is None or len(sectors) < 3:
+        return None
+    ranked = sorted(sectors, key=lambda s: -funds[s].week.value)
+    flat = settings.thresholds.flat_percent / 100
+
+    down = lead.week.value < 0
+    moved = sum((funds[s].week.value <= -flat) if down else (funds[s].week.value >= flat) for s in ranked)
+    events = events_of(lead)
+    return MarketStory(
+        lead=MARKET_BENCHMARK,
+        others=[s for s in BROAD_MARKET if s in funds],
+        ranked=ranked,
+        breadth=Figure(value=moved, measure="breadth", subject=MARKET_BENCHMARK, reference="down" if down else "up", span="week"),
+        havens=[s for s in SAFE_HAVENS if s in funds],
+        leveraged=triple_pair(funds, MARKET_BENCHMARK),
+        angle=angle,
+        events=events,
+        score=settings.thresholds.market_story_score + settings.thresholds.event_bonus * events,
+    )
+
+
+STORY = StoryType(
+    name="market",
+    category="The Market",
+    model=MarketStory,
+    build=market_story,
+    scoring="scores `market_story_score` (enough to lead any week) when SPY enters or leaves a correction or a bear "
+    "market (`correction_percent`, `bear_percent`) or moves `market_move_percent` or more in the week; otherwise the "
+    "data does not support it.",
+)
