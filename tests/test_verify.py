@@ -11,10 +11,12 @@ from datetime import date
 import pytest
 
 from generator.config import ROOT
+from generator.events import EVENTS_FILE
 from generator.load import SAMPLE_STORE, read_store
 from generator.pipeline import Article, Dataset, render_article, week_facts, window_for
 from generator.render import PHRASEBOOK_FILE, load_phrasebook
 from generator.verify import FIGURE, Closes, Context, verify
+from generator.verify.prices import read_events_file
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +24,7 @@ def closes() -> Closes:
     return Closes(read_store(ROOT / SAMPLE_STORE))
 
 
-def _article(sample: Dataset, as_of: date, kind: str, story: str) -> Article:
+def _article(sample: Dataset, as_of: date, kind: str, story: str | None) -> Article:
     return render_article(sample, week_facts(sample, window_for(sample, as_of, kind)), story)
 
 
@@ -34,10 +36,11 @@ def _check(article: Article, markdown: str, closes: Closes, sample: Dataset, led
     """The fact check of one article: its window from its own date and how the week was chosen, nothing from its facts."""
     window = "trailing" if article.as_of in TRAILING else "calendar"
     phrasebook = load_phrasebook(ROOT / PHRASEBOOK_FILE)
-    context = Context(closes, sample.universe, phrasebook, sample.settings, article.as_of, window)
+    context = Context(closes, sample.universe, phrasebook, sample.settings, article.as_of, window, events=EVENTS)
     return verify(markdown, ledger or _ledger(article), context)[1]
 
 
+EVENTS = read_events_file(ROOT / EVENTS_FILE)
 TRAILING = {date(2018, 10, 24)}
 """The weeks below written as "the past week" to a midweek session (`article --as-of`)."""
 CASES = [
@@ -153,3 +156,15 @@ def test_the_fact_check_reads_the_angle_of_every_registered_story(sample: Datase
             assert angle_problems(name, story.angle, about, context) == [], (week.as_of, name)
             seen[name].add(story.angle)
     assert all(seen.values()), seen
+
+
+def test_an_event_moved_to_another_week_or_reworded_is_caught(sample: Dataset, closes: Closes) -> None:
+    """The week's events are the editors' rows, in their words, dated inside the article's week."""
+    article = _article(sample, date(2020, 3, 20), "calendar", None)
+    ledger = _ledger(article)
+    claims = ledger["claims"]
+    assert isinstance(claims, list)
+    event = next(c for c in claims if c["kind"] == "event")
+    assert _check(article, article.markdown.replace(event["text"], event["text"].replace("Sunday", "Monday")), closes, sample)
+    event["about"]["session"] = "2020-03-03"
+    assert any("is not in the week from the close of 2020-03-13" in p for p in _check(article, article.markdown, closes, sample, ledger))
