@@ -293,9 +293,13 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
 
 
 def week_events(events: Sequence[Event], start: date, end: date, most: int) -> list[EventFact]:
-    """The week's events worth naming, most newsworthy kind first (config.EVENT_PRIORITY), at most `most`."""
+    """The week's events worth naming, most newsworthy kind first (config.EVENT_PRIORITY), at most `most`.
+
+    Of several events of one kind, only the latest is named: a referendum's result, not also its polling day.
+    """
+    latest = {_priority_kind(event): event for event in events_between(list(events), start, end)}
     rank = {kind: position for position, kind in enumerate(EVENT_PRIORITY)}
-    found = sorted(events_between(list(events), start, end), key=lambda e: (rank.get(_priority_kind(e), len(rank)), e.date))
+    found = sorted(latest.values(), key=lambda e: (rank.get(_priority_kind(e), len(rank)), e.date))
     return [_event_fact(event) for event in found[:most]]
 
 
