@@ -20,7 +20,7 @@ import pandas as pd
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
 from .compute import Panel, build_panel, weekly_changes
-from .config import CORE_SYMBOLS, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
+from .config import CORE_SYMBOLS, EVENT_PRIORITY, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
@@ -392,6 +392,9 @@ def methodology_page(
             "stories": stories.REGISTRY,
             "week_lookback_days": settings.definitions.week_lookback_days,
             "related_links": RELATED_LINKS,
+            "event_priority": EVENT_PRIORITY,
+            "events_named": EVENTS_NAMED,
+            "upcoming_days": UPCOMING_DAYS,
             "since_min": settings.thresholds.since_min_sessions,
             "gates": documented_fields(settings.gates),
             "core": CORE_SYMBOLS,
