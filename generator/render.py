@@ -260,7 +260,11 @@ class Writer:
 
     @staticmethod
     def _points(value: float) -> str:
-        return f"{abs(value) * 100:.1f} percentage points"
+        """AP style: "1 percentage point", "0.3 percentage point", "2.4 percentage points"."""
+        number = f"{abs(value) * 100:.1f}"
+        if number == "1.0":
+            return "1 percentage point"
+        return f"{number} percentage point{'' if float(number) < 1 else 's'}"
 
     @_claim()
     def points(self, fact: Any) -> Printed:

@@ -58,6 +58,8 @@ def test_percent_has_one_decimal_and_the_word_percent() -> None:
     assert w.percent(change(0.0243)) == "2.4 percent"
     assert w.percent(change(-0.0865)) == "8.6 percent"  # 0.0865 * 100 is 8.6499999... in binary: it rounds down
     assert w.points(figure(-0.02208)) == "2.2 percentage points"
+    assert w.points(figure(0.0104)) == "1 percentage point", "AP: one point, not 1.0 points"
+    assert w.points(figure(-0.003)) == "0.3 percentage point", "AP: a fraction of a point is singular"
     assert w.table_percent(change(-0.0162)) == "-1.6%"
 
 

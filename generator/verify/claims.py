@@ -49,6 +49,14 @@ def _pct(value: float, ctx: Context) -> str:
     return f"{number}%" if ctx.settings.style.percent_style == "ap" else f"{number} percent"
 
 
+def _points(value: float) -> str:
+    """A gap as AP writes it: one point and fractions of one are singular ("0.3 percentage point")."""
+    number = f"{abs(value) * 100:.1f}"
+    if number == "1.0":
+        return "1 percentage point"
+    return number + (" percentage point" if number.startswith("0.") else " percentage points")
+
+
 def _direction(value: float, ctx: Context) -> str:
     return "flat" if abs(value) < ctx.flat else "up" if value > 0 else "down"
 
@@ -322,7 +330,7 @@ def _check_word(claim: dict[str, Any], value: float, ctx: Context) -> list[str]:
     direction = _direction(value, ctx)
     if direction == "flat" and "flat" not in entry:
         direction = "up" if value > 0 else "down"
-    expected = str(entry[direction]).format(points=f"{abs(value) * 100:.1f} percentage points", percent=_pct(value, ctx))
+    expected = str(entry[direction]).format(points=_points(value), percent=_pct(value, ctx))
     problems = [] if _same(claim["text"], expected) else [f'"{claim["text"]}": recomputed ({value * 100:+.3f}), it reads "{expected}"']
     if "span" in entry and about.get("span") != entry["span"]:
         problems.append(f'"{claim["text"]}" is said of the {entry["span"]}, but the figure is of the {about.get("span")}')
@@ -347,7 +355,7 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind == "percent":
         return [] if text == _pct(value, ctx) else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
     if kind == "points":
-        expected = f"{abs(value) * 100:.1f} percentage points"
+        expected = _points(value)
         return [] if text == expected else [f'"{text}": the recomputed value is {value * 100:+.3f} points']
     if kind == "table_percent":
         return [] if text == f"{value * 100:+.1f}%" else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
