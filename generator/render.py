@@ -327,6 +327,14 @@ class Writer:
         return f"{verb} its {crossing.average}-day moving average", {**about(crossing), "key": key}
 
     @_claim()
+    def crossed_times(self, crossings: Sequence[Crossing]) -> Printed:
+        """Three or more crossings of one average in a week, rolled up: "crossed its 200-day moving average four times
+        this week, ending below it"."""
+        last = crossings[-1]
+        text = f"crossed its {last.average}-day moving average {self._count(len(crossings))} times this week, ending {last.direction} it"
+        return text, {"measure": "crossings", "subject": last.subject, "average": last.average, "count": len(crossings)}
+
+    @_claim()
     def superlative(self, move: BigMove) -> Printed:
         """ "its biggest one-day gain since mid-May", or "... since at least April 2016" when the data starts there."""
         noun = "gain" if move.value > 0 else "drop"
@@ -415,10 +423,16 @@ class Writer:
         raise TemplateError(f"{PHRASEBOOK_FILE}: no ratio phrase covers {fact.value:.2f}")
 
     @_claim()
-    def rank(self, story: Any, key: str) -> Printed:
-        """Words for a fund's place in its group (`ranks.<key>`, by angle where the entry is a mapping)."""
+    def rank(self, story: Any, key: str, week: Change | None = None) -> Printed:
+        """Words for a fund's place in its group (`ranks.<key>`): by angle where the entry is a mapping, or by the
+        direction of the fund's `week` where it has `up` and `down` ("held up best, though it still" fell)."""
         words = self.phrasebook["ranks"][key]
-        text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
+        if isinstance(words, dict) and {"up", "down"} <= set(words):
+            if week is None:
+                raise TemplateError(f'{PHRASEBOOK_FILE}: `ranks.{key}` words go by the fund\'s week: pass it, rank("{key}", fund.week)')
+            text = str(words["up" if week.value > 0 else "down"])
+        else:
+            text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
         subject = story.ytd_leader if key == "ytd_leader" else story.ranked[-1 if key in LAST_PLACE else 0]
         return text, {"measure": "rank", "key": key, "subject": subject, "story": story.name, "angle": story.angle}
 
@@ -547,6 +561,7 @@ WRITER_FILTERS = (
     "off_high",
     "side",
     "crossed",
+    "crossed_times",
     "superlative",
     "streak",
     "ratio",

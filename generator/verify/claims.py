@@ -317,7 +317,9 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
         truth = (max if key in {"leader", "best_sector"} else min)(weeks, key=lambda s: weeks[s])
     problems = [] if truth == subject else [f'"{claim["text"]}" is said of {subject}, but it is true of {truth}']
     words = ctx.phrasebook["ranks"][key]
-    if isinstance(words, dict):
+    if isinstance(words, dict) and {"up", "down"} <= set(words):
+        words = words["up" if ctx.change(subject, "week") > 0 else "down"]
+    elif isinstance(words, dict):
         angle = about["angle"]
         problems += angle_problems(about["story"], angle, about, ctx)
         words = words.get(angle, words["other"])
@@ -536,6 +538,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
     "superlative": _check_superlative,
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
+    "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
     "pair": _check_pair,
     "rank": _check_rank,
     **dict.fromkeys(("event", "upcoming"), _check_event),
@@ -546,6 +549,28 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "gate_reason": lambda claim, ctx: [],
 }
 """How each kind of claim is read against the prices (or, for an editor's words, against the editor's file)."""
+
+
+def _check_crossings(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """A roll-up of a week's crossings of one average: how many, counted again, and the side the week ended on."""
+    about = claim["about"]
+    symbol, average = about["subject"], int(about["average"])
+    start, end = ctx.span("week")
+    count = 0
+    for day in ctx.closes.sessions[ctx.closes.position[start] + 1 : ctx.closes.position[end] + 1]:
+        sides = []
+        for d in (ctx.closes.previous(day), day):
+            mean = ctx.closes.average(symbol, d, average)
+            sides.append(None if mean is None else ctx.closes.close(symbol, d) > mean)
+        count += sides[0] is not None and sides[1] is not None and sides[0] != sides[1]
+    mean = ctx.closes.average(symbol, end, average)
+    if mean is None:
+        return [f"{symbol} has no {average}-session average on {end}"]
+    words = ctx.phrasebook["numbers"]
+    spelled = str(words[count]) if count < len(words) else str(count)
+    side = "above" if ctx.closes.close(symbol, end) > mean else "below"
+    expected = f"crossed its {average}-day moving average {spelled} times this week, ending {side} it"
+    return [] if claim["text"] == expected and count == about.get("count") else [f'"{claim["text"]}": recounted, it is "{expected}"']
 
 
 def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -589,6 +614,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "standing": "standing",
         "superlative": "day_move",
         "crossed": "crossing",
+        "crossed_times": "crossings",
         "editor": "editor",
         "related": "post",
         "flow": "supplied",
