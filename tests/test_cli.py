@@ -16,7 +16,7 @@ def test_article_writes_markdown_to_a_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["article", "--as-of", "2018-10-24", "--story", "small-caps", "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("---\n") and "[The iShares Russell 2000 ETF (NYSE:IWM)](../funds/iwm.md) tumbled 7.6 percent" in text
+    assert text.startswith("---\n") and "[The iShares Russell 2000 ETF (NYSE:IWM)](../funds/iwm.md) plunged 7.6 percent" in text
     assert "Prices through the close of October 24, 2018" in text
 
 

@@ -84,14 +84,14 @@ def _is_prose(text: str, position: int) -> bool:
 
 MUTATIONS = {
     "direction word": ("are down 7.6 percent and 5.4 percent", "are up 7.6 percent and 5.4 percent"),
-    "size verb": ("tumbled 7.6 percent", "slipped 7.6 percent"),
+    "size verb": ("plunged 7.6 percent", "slipped 7.6 percent"),
     "since date": ("since early February", "since mid-February"),
     "stray number": ("\n\n## Data Behind This Article", " IWM holds about 2,000 stocks.\n\n## Data Behind This Article"),
     "stray sentence": ("\n\n## Data Behind This Article", " IWM hit a record high.\n\n## Data Behind This Article"),
-    "subject swapped": ("IWM plunged", "IJR plunged"),
+    "subject swapped": ("IWM sank", "IJR sank"),
     "average swapped": ("below its 200-day moving average", "below its 50-day moving average"),
     "above or below": ("ends the week below its 200-day", "ends the week above its 200-day"),
-    "weekday": ("On Wednesday, IWM plunged", "On Tuesday, IWM plunged"),
+    "weekday": ("On Wednesday, IWM sank", "On Tuesday, IWM sank"),
     "flat": ("down 0.6 percent", "basically flat"),
 }
 
