@@ -229,6 +229,8 @@ def test_search_finds_the_article(urls: dict[str, str], base: str, context: Any,
     query.press_sequentially(title)  # Material searches on keyup: fill() alone would not trigger it
     results = page.locator(".md-search-result__item a")
     results.first.wait_for()
-    found = {urljoin(page.url, link.get_attribute("href") or "").split("#")[0] for link in results.all()}
+    # read every link in one go: Material re-renders the list as results arrive, so a link held across calls can go stale
+    hrefs = results.evaluate_all("links => links.map(link => link.getAttribute('href') || '')")
+    found = {urljoin(page.url, href).split("#")[0] for href in hrefs}
     assert urls["article"] in found, "headlines repeat across weeks, so the article is among the results"
     assert_clean(recorder)
