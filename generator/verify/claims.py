@@ -494,23 +494,22 @@ def _check_event(claim: dict[str, Any], ctx: Context) -> list[str]:
     """An event named as context or ahead: a row of the events file, in the week (or, ahead, scheduled in the next days),
     in that row's own words."""
     about, text = claim["about"], claim["text"]
-    row = ctx.events.get((about.get("session", ""), about.get("title", "")))
-    if row is None:
+    event = ctx.events.get((about.get("session", ""), about.get("title", "")))
+    if event is None:
         return [f'"{text}": no event of the events file is dated {about.get("session")} and titled {about.get("title")!r}']
-    day = date.fromisoformat(row["date"])
+    day = event.date
     if about.get("role") not in {"week", "ahead"}:
         return [f'"{text}": an event is named as the week\'s context or as ahead, not as {about.get("role")!r}']
     if about.get("role") == "ahead":
-        scheduled = row["kind"] in {"fomc", "jobs"} and "unscheduled" not in row["title"].lower()
-        if not (scheduled and ctx.as_of < day <= ctx.as_of + timedelta(days=UPCOMING_DAYS)):
-            return [f'"{text}": {row["title"]} on {day} is not a scheduled event of the {UPCOMING_DAYS} days after {ctx.as_of}']
+        if not (event.scheduled and ctx.as_of < day <= ctx.as_of + timedelta(days=UPCOMING_DAYS)):
+            return [f'"{text}": {event.title} on {day} is not a scheduled event of the {UPCOMING_DAYS} days after {ctx.as_of}']
         when = f"{day:%A}, {day:%B} {day.day}"
-        expected = str(ctx.phrasebook["upcoming"][row["kind"]]).format(day=when)
-        return [] if text == expected else [f'"{text}": the forward look for {row["title"]} on {day} reads "{expected}"']
+        expected = str(ctx.phrasebook["upcoming"][event.kind]).format(day=when)
+        return [] if text == expected else [f'"{text}": the forward look for {event.title} on {day} reads "{expected}"']
     start, end = ctx.span("week")
     if not start < day <= end:
-        return [f'"{text}": {row["title"]} on {day} is not in the week from the close of {start} to the close of {end}']
-    return [] if _same(text, row.get("phrase", "")) else [f'"{text}" is not the events file\'s phrase for {row["title"]} on {day}']
+        return [f'"{text}": {event.title} on {day} is not in the week from the close of {start} to the close of {end}']
+    return [] if _same(text, event.phrase) else [f'"{text}" is not the events file\'s phrase for {event.title} on {day}']
 
 
 def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:

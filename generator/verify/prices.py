@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import csv
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from ..config import (
     SECTORS,
     Settings,
 )
+from ..events import Event, read_events
 from ..universe import Universe
 
 
@@ -104,12 +104,9 @@ class Closes:
         return self._highs[symbol, days][day]
 
 
-def read_events_file(path: Path) -> dict[tuple[str, str], dict[str, str]]:
-    """The events file's rows by (date, title), read plainly with the csv module (an absent file has none)."""
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {(row["date"].strip(), row["title"].strip()): row for row in csv.DictReader(handle)}
+def read_events_file(path: Path) -> dict[tuple[str, str], Event]:
+    """The editors' events by (ISO date, title), as `events.read_events` reads and validates them (no file: none)."""
+    return {(event.date.isoformat(), event.title): event for event in read_events(path)}
 
 
 WEEK_ONLY = frozenset({"beat", "members", "breadth"})
@@ -132,7 +129,7 @@ class Context:
     window: str = "calendar"
     """How the article's week was chosen: the calendar week (posts) or the trailing seven days (`article`)."""
     docs: Path | None = None
-    events: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    events: dict[tuple[str, str], Event] = field(default_factory=dict)
     """The editors' events file, by (date, title), as `read_events_file` reads it."""
     _spans: dict[str, tuple[date, date]] = field(default_factory=dict)
 

@@ -22,6 +22,8 @@ MEANING_WORDS = frozenset(
 """Words whose truth depends on the data: outside a claim they fail the check (the phrasebook's verbs are added)."""
 PLAIN_CAPITALS = frozenset({"ETF", "ETFS", "NYSE", "NASDAQ", "JSON", "CSV", "SVG", "US", "U.S", "AP"})
 """Capitalised words that are not tickers."""
+NAMING = frozenset({"name", "pair"})
+"""Claims that name funds: the others are bound to the funds they name."""
 SUBJECTLESS = frozenset(
     {"name", "opening", "headline", "standing", "editor", "related", "flow", "money", "pair", "subhead", "gate_reason", "breadth"}
 )
@@ -123,30 +125,37 @@ def _check_subjects(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> 
     """A claim about a fund sits with that fund: the last fund named before it in its sentence, or (naming none) one named
     later in the sentence or the last one named before it ("It closed the week ...")."""
     ids = _sentence_ids(body, spans)
+    naming_in: dict[int, list[int]] = {}
+    """Per sentence, the positions of the claims that name funds."""
+    for position, (_, _, claim) in enumerate(spans):
+        if claim.get("kind") in NAMING:
+            naming_in.setdefault(ids[position], []).append(position)
     problems = []
     last_named: list[str] = []
+    last_sentence: int | None = None
     for position, (_, _, claim) in enumerate(spans):
-        kind = claim.get("kind")
-        if kind in {"name", "pair"}:
-            last_named = _subjects(claim)
+        kind, sentence = claim.get("kind"), ids[position]
+        if kind in NAMING:
+            last_named, last_sentence = _subjects(claim), sentence
             continue
         subjects = _subjects(claim)
         about = claim["about"]
         if kind in SUBJECTLESS or not subjects or about.get("measure") in {"date", "editor"} or about.get("key") == "spread":
             continue
-        sentence = [spans[i][2] for i in range(len(spans)) if ids[i] == ids[position]]
-        before = [c for i, c in enumerate(spans[:position]) if ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
-        named_in_sentence = {s for c in sentence if c.get("kind") in {"name", "pair"} for s in _subjects(c)}
-        holds = subjects[0] in (_subjects(before[-1][2]) if before else named_in_sentence or set(last_named))
+        here = naming_in.get(sentence, [])
+        if last_sentence == sentence:
+            holds = subjects[0] in last_named
+        else:
+            in_sentence = {symbol for i in here for symbol in _subjects(spans[i][2])}
+            holds = subjects[0] in (in_sentence or set(last_named))
         reference = about.get("reference")
-        after = [c for i, c in enumerate(spans) if i > position and ids[i] == ids[position] and c[2].get("kind") in {"name", "pair"}]
-        if isinstance(reference, str) and after and reference not in _subjects(after[0][2]):
+        after = next((i for i in here if i > position), None)
+        if isinstance(reference, str) and after is not None and reference not in _subjects(spans[after][2]):
             problems.append(
-                f'"{claim["text"]}" is measured against {reference}, but the fund named after it is {_subjects(after[0][2])[0]}'
+                f'"{claim["text"]}" is measured against {reference}, but the fund named after it is {_subjects(spans[after][2])[0]}'
             )
         if not holds:
-            named = _subjects(before[-1][2]) if before else last_named
-            problems.append(f'"{claim["text"]}" is about {subjects[0]}, but it stands with {", ".join(named) or "no fund"}')
+            problems.append(f'"{claim["text"]}" is about {subjects[0]}, but it stands with {", ".join(last_named) or "no fund"}')
     return problems
 
 
