@@ -37,6 +37,7 @@ REQUIRED_LISTS = (
     "subheads_happened",
     "subheads_happened_good",
     "subheads_trader",
+    "subheads_ahead",
 )
 PICKED_PREFIXES = ("headlines_", "subheads_", "verbs_")
 """Phrasebook lists the writer picks one phrase from (`Writer.pick`): an empty one would leave it nothing to pick."""

@@ -27,6 +27,8 @@ class Panel:
     """Highest close over the 52-week window; NaN until the fund has a full window of history."""
     volatility: pd.DataFrame
     """Annualised realised volatility of daily log returns, as a fraction."""
+    volume: pd.DataFrame
+    """Shares traded per session (split-adjusted like the close, so close times volume is the dollars traded)."""
     first_close: dict[str, pd.Timestamp]
     """Each symbol's first session with a close."""
 
@@ -58,9 +60,10 @@ def realised_volatility(close: pd.DataFrame, sessions: int, per_year: int) -> pd
     return log_returns.rolling(sessions, min_periods=sessions).std() * np.sqrt(per_year)
 
 
-def build_panel(close: pd.DataFrame, definitions: Definitions) -> Panel:
+def build_panel(close: pd.DataFrame, volume: pd.DataFrame, definitions: Definitions) -> Panel:
     return Panel(
         close=close,
+        volume=volume,
         day_change=day_changes(close),
         sma_short=simple_moving_average(close, definitions.short_average_sessions),
         sma_long=simple_moving_average(close, definitions.long_average_sessions),
@@ -136,6 +139,29 @@ def biggest_moves(
         matches = np.flatnonzero(earlier <= value) if value < 0 else np.flatnonzero(earlier >= value)
         found[str(symbol)] = (pd.Timestamp(sessions[row]), float(value), pd.Timestamp(sessions[int(matches[-1])]) if len(matches) else None)
     return found
+
+
+def dollar_volume(close: pd.DataFrame, volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Dollars traded per symbol in the sessions after `start` up to `end`: the sum of close times volume.
+
+    Splits cancel out (the adjusted close is divided by the factor the volume is multiplied by); NaN
+    where a session of the window has no price or no volume.
+    """
+    window = (close * volume).loc[start:end].iloc[1:]
+    traded = window.sum(min_count=len(window))
+    return traded.where((volume.loc[start:end].iloc[1:] > 0).all())
+
+
+def volume_ratio(volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, sessions: int) -> pd.Series:
+    """The average daily volume of the sessions after `start` up to `end`, over that of the `sessions` sessions up to `start`.
+
+    NaN without that much history or where a session reports no volume (the index, a fund not yet listed).
+    """
+    position = int(volume.index.searchsorted(start))
+    before = volume.iloc[max(position + 1 - sessions, 0) : position + 1]
+    week = volume.loc[start:end].iloc[1:]
+    usual = before.mean().where((before > 0).all() & (len(before) == sessions))
+    return week.mean().where((week > 0).all()) / usual
 
 
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:

@@ -51,6 +51,9 @@ class Definitions(Section):
     """The 52-week high: the highest close in the sessions after D minus this many days, up to D.
     Absent when the data starts later than that."""
 
+    volume_average_sessions: int = Field(default=50, ge=5, le=200)
+    """Trading activity: the week's average daily volume against the average of this many sessions before the week."""
+
 
 class Thresholds(Section):
     """When a move earns a word. Each field's docstring is shown on the methodology page."""
@@ -126,6 +129,12 @@ class Thresholds(Section):
 
     second_story_score: float = Field(default=2.0, ge=0.0, le=100.0)
     """A story other than the lead is published as a shorter piece when its score reaches this (at most two a week)."""
+
+    heavy_volume_ratio: float = Field(default=1.25, ge=1.0, le=5.0)
+    """A week whose average daily volume is at least this many times its usual (`volume_average_sessions`) is "heavy" trading."""
+
+    light_volume_ratio: float = Field(default=0.8, ge=0.1, le=1.0)
+    """...and at most this many times its usual is "light" trading; in between it is about usual."""
 
     event_bonus: float = Field(default=1.0, ge=0.0, le=10.0)
     """Added to a story's score for each event in its lead fund: a moving average crossed, a biggest-move-since of a year or more."""

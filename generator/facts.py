@@ -51,8 +51,11 @@ class Figure(Fact):
     return), `tracking` (`subject`'s `span` return minus `factor` times `reference`'s), `streak`
     (consecutive weekly gains, or losses when negative), `beat` (sector funds that beat
     `reference` for the week), `members` (sector funds with the week), `trailing` (a fund
-    page's return over `span` from the close of `start`) and `volatility` (annualised, over
-    `average` sessions).
+    page's return over `span` from the close of `start`), `volatility` (annualised, over
+    `average` sessions), `dollar_volume` (dollars traded in the week's sessions), `volume_ratio`
+    (the week's average daily volume over that of the `average` sessions before it) and
+    `distance` (how far the level named by `reference` lies from the close: the `average`-session
+    mean, the 52-week `high`, or the `correction` or `bear` line below that high).
     """
 
     value: float
@@ -157,6 +160,12 @@ class FundFacts(Fact):
     """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
     leverage: Leverage | None
+    dollar_volume: Figure | None = None
+    """Dollars traded in the week's sessions."""
+    volume_ratio: Figure | None = None
+    """The week's average daily volume against its usual (`volume_average_sessions`)."""
+    next_level: Figure | None = None
+    """The level a chart reader watches next, and how far it lies from the close (see `next_level`)."""
     flow: FlowFact | None = None
     assets: Assets | None = None
 
@@ -198,6 +207,8 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
         row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
     high_start = row(panel.high, start) or {}
+    traded = compute.dollar_volume(panel.close, panel.volume, start, end)
+    heavier = compute.volume_ratio(panel.volume, start, end, settings.definitions.volume_average_sessions)
     crossed = _crossings(panel, start, end, settings)
     biggest = _biggest_days(panel, start, end, settings.thresholds.since_min_sessions)
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
@@ -227,8 +238,39 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
             weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),
             leverage=None,
+            dollar_volume=_figure(traded[symbol], "dollar_volume", symbol, span="week"),
+            volume_ratio=_figure(
+                heavier[symbol], "volume_ratio", symbol, span="week", average=settings.definitions.volume_average_sessions
+            ),
+            next_level=next_level(close[symbol], high[symbol], {short: sma_short[symbol], long: sma_long[symbol]}, symbol, settings),
         )
     return {symbol: _with_leverage(facts, funds, universe) for symbol, facts in funds.items()}
+
+
+def next_level(
+    close: float, high: float, averages: dict[int, float], symbol: str, settings: Settings
+) -> Figure | None:
+    """The level a chart reader watches next, as a `distance` from the close.
+
+    Below a moving average, the nearest average overhead (the long one first: it is the trend line);
+    above both, in a correction or a bear market, the line that would end it; above both and out of
+    a correction, the 52-week high, or at the high the short average beneath as support.
+    """
+    short, long = sorted(averages)
+    lines = {"bear": settings.thresholds.bear_percent, "correction": settings.thresholds.correction_percent}
+
+    def distance(level: float, reference: str, average: int | None = None) -> Figure | None:
+        return _figure(level / close - 1, "distance", symbol, reference=reference, average=average)
+
+    overhead = [sessions for sessions in (long, short) if not pd.isna(averages[sessions]) and close < averages[sessions]]
+    if overhead:
+        return distance(averages[overhead[0]], "average", overhead[0])
+    if pd.isna(high) or pd.isna(averages[short]):
+        return None
+    for reference, percent in lines.items():
+        if close <= high * (1 - percent / 100):
+            return distance(high * (1 - percent / 100), reference)
+    return distance(averages[short], "average", short) if close >= high else distance(high, "high")
 
 
 def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, settings: Settings) -> dict[str, list[Crossing]]:

@@ -166,13 +166,15 @@ class Prices:
 
     close: pd.DataFrame
     adj_close: pd.DataFrame
+    volume: pd.DataFrame
 
     @classmethod
     def from_tidy(cls, frame: pd.DataFrame) -> Prices:
-        close = frame.pivot(index="session", columns="symbol", values="close").sort_index()
-        adj_close = frame.pivot(index="session", columns="symbol", values="adj_close").sort_index()
-        close.columns.name = adj_close.columns.name = None
-        return cls(close=close, adj_close=adj_close)
+        close, adj_close, volume = (
+            frame.pivot(index="session", columns="symbol", values=field).sort_index().rename_axis(columns=None)
+            for field in ("close", "adj_close", "volume")
+        )
+        return cls(close=close, adj_close=adj_close, volume=volume.astype("float64"))
 
     @property
     def sessions(self) -> pd.DatetimeIndex:

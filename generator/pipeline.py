@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from . import chart, facts, stories
-from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week
+from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
 from .compute import Panel, build_panel, weekly_changes
 from .config import CORE_SYMBOLS, EVENT_PRIORITY, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
 from .errors import MissingDataError, PriceDataError
@@ -46,7 +46,8 @@ class Dataset:
     calendar: pd.DatetimeIndex
     weeks: pd.DatetimeIndex
     weekly: pd.DataFrame
-    """Each complete week's change per symbol, for streaks."""
+    """Each calendar week's change per symbol, close of its last session against the week before's, for streaks
+    (the first, partial week of the data counts as a base)."""
     source: str
     settings: Settings
     excluded: dict[str, str]
@@ -94,11 +95,11 @@ def prepare_dataset(
     weeks = complete_weeks(sessions, calendar)
     return Dataset(
         prices=prices,
-        panel=build_panel(prices.close, settings.definitions),
+        panel=build_panel(prices.close, prices.volume, settings.definitions),
         universe=universe,
         calendar=calendar,
         weeks=weeks,
-        weekly=weekly_changes(prices.close, weeks),
+        weekly=weekly_changes(prices.close, week_closing_sessions(calendar).intersection(sessions)),
         source=source,
         settings=settings,
         excluded=excluded,

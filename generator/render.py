@@ -433,7 +433,7 @@ class Writer:
             text = str(words["up" if week.value > 0 else "down"])
         else:
             text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
-        subject = story.ytd_leader if key == "ytd_leader" else story.ranked[-1 if key in LAST_PLACE else 0]
+        subject = getattr(story, key) if key in NAMED_RANKS else story.ranked[-1 if key in LAST_PLACE else 0]
         return text, {"measure": "rank", "key": key, "subject": subject, "story": story.name, "angle": story.angle}
 
     @_claim()
@@ -480,6 +480,32 @@ class Writer:
         return f"${round(amount, -3):,.0f}"
 
     @_claim()
+    def traded(self, fact: Figure) -> Printed:
+        """Dollars that changed hands in the week (close times volume, session by session): "$182.4 billion"."""
+        return self.dollars(fact.value), about(fact)
+
+    @_claim()
+    def volume(self, fact: Figure) -> Printed:
+        """How heavy the week's trading was against its usual (`volume.<heavy|light|usual>` in the phrasebook)."""
+        thresholds = self.settings.thresholds
+        pace = "heavy" if fact.value >= thresholds.heavy_volume_ratio else "light" if fact.value <= thresholds.light_volume_ratio else "usual"
+        text = str(self.phrasebook["volume"][pace]).format(ratio=f"{fact.value:.1f}", average=fact.average)
+        return text, {**about(fact), "key": pace}
+
+    @_claim()
+    def level(self, fact: Figure) -> Printed:
+        """The next level on the chart and how far it is from the close (`levels.<reference>` in the phrasebook)."""
+        thresholds = self.settings.thresholds
+        line = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}.get(str(fact.reference), 0.0)
+        text = str(self.phrasebook["levels"][fact.reference]).format(
+            average=fact.average,
+            percent=self._percent(fact.value),
+            side="above" if fact.value > 0 else "below",
+            line=f"{line:g}",
+        )
+        return text, about(fact)
+
+    @_claim()
     def money(self, fact: Any) -> Printed:
         """A fund's assets, as a snapshot supplied them (not computed from prices)."""
         return self.dollars(fact.amount), {"measure": "supplied", "source": "snapshots"}
@@ -503,6 +529,8 @@ class Writer:
 
 LAST_PLACE = frozenset({"laggard", "leveraged_bottom", "worst_sector"})
 """Rank words about the last of a story's ranked funds (the others are about the first)."""
+NAMED_RANKS = frozenset({"ytd_leader", "most_traded"})
+"""Rank words about the fund a story field of the same name holds."""
 
 
 def angle_of(story: Any) -> dict[str, Any]:
@@ -570,6 +598,9 @@ WRITER_FILTERS = (
     "breadth",
     "table_percent",
     "money",
+    "traded",
+    "volume",
+    "level",
     "flow",
     "related",
     "event",

@@ -111,6 +111,12 @@ def versus(funds: dict[str, FundFacts], group: tuple[str, ...]) -> tuple[str, li
     return None if week is None else (group[0], present[1:], week)
 
 
+def most_traded(funds: dict[str, FundFacts]) -> str | None:
+    """The leveraged or inverse fund with the most dollars traded in the week (the desk's "most popular")."""
+    traded = {s: f.dollar_volume.value for s, f in funds.items() if f.leverage is not None and f.dollar_volume is not None}
+    return max(traded, key=lambda s: traded[s], default=None)
+
+
 def triple_pair(funds: dict[str, FundFacts], symbol: str) -> list[str]:
     """The 3x funds on the index `symbol` tracks, bull first (the S&P 500 funds multiply the index itself)."""
     index = "^GSPC" if symbol == MARKET_BENCHMARK else symbol

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ..config import Settings
 from ..facts import Fact, Figure, FundFacts
-from .base import Story, StoryType
+from .base import Story, StoryType, most_traded
 
 
 class Decay(Fact):
@@ -32,6 +32,8 @@ class LeveragedStory(Story):
     ranked: list[str]
     """Leveraged and inverse funds, best week first."""
     decay: Decay | None
+    most_traded: str | None
+    """The leveraged fund with the most dollars traded this week."""
     angle: Literal["extremes", "decay"]
 
     def chart_funds(self) -> tuple[list[str], str]:
@@ -54,6 +56,7 @@ def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> Leverage
     return LeveragedStory(
         ranked=ranked,
         decay=decay,
+        most_traded=most_traded(funds),
         angle=angle,
         events=0,
         score=settings.thresholds.leveraged_story_weight * extreme + settings.thresholds.decay_story_weight * decay_points,

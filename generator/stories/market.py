@@ -7,19 +7,17 @@ from typing import Literal
 
 from ..config import MARKET_BENCHMARK, SECTORS, Settings
 from ..facts import Figure, FundFacts
-from .base import Story, StoryType, events_of, triple_pair
+from .base import Story, StoryType, events_of, most_traded, triple_pair
 
 BROAD_MARKET = ("DIA", "QQQ", "IWM")
 """The other gauges of the market beside the S&P 500 fund: the Dow, the Nasdaq-100 and the Russell 2000."""
-SAFE_HAVENS = ("TLT", "GLD")
-"""Where money hides in a rout: long Treasurys and gold."""
 
 MarketAngle = Literal["bear", "correction", "recovery", "plunge", "surge"]
 
 
 class MarketStory(Story):
-    """The S&P 500 fund's week, the other broad gauges, breadth across the sector funds, the best and worst sector,
-    and the safe havens."""
+    """The S&P 500 fund's week, the other broad gauges, breadth across the sector funds, the best and worst sector
+    (the assets outside stocks follow in the article's wider view)."""
 
     name: Literal["market"] = "market"
     lead: str
@@ -29,9 +27,10 @@ class MarketStory(Story):
     """Sector funds, best week first."""
     breadth: Figure
     """How many sector funds moved the market's way over the week (`breadth`; its `reference` is up or down)."""
-    havens: list[str]
     leveraged: list[str]
     """The 3x bull and bear funds on the S&P 500, for the trader's angle."""
+    most_traded: str | None
+    """The leveraged fund with the most dollars traded this week."""
     angle: MarketAngle
 
     def chart_funds(self) -> tuple[list[str], str]:
@@ -72,8 +71,8 @@ def market_story(funds: dict[str, FundFacts], settings: Settings) -> MarketStory
         others=[s for s in BROAD_MARKET if s in funds],
         ranked=ranked,
         breadth=Figure(value=moved, measure="breadth", subject=MARKET_BENCHMARK, reference="down" if down else "up", span="week"),
-        havens=[s for s in SAFE_HAVENS if s in funds],
         leveraged=triple_pair(funds, MARKET_BENCHMARK),
+        most_traded=most_traded(funds),
         angle=angle,
         events=events,
         score=settings.thresholds.market_story_score + settings.thresholds.event_bonus * events,

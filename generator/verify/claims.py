@@ -309,6 +309,9 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
     if key in {"leveraged_top", "leveraged_bottom"}:
         ranked = sorted(_leveraged(ctx), key=lambda s: -ctx.change(s, "week"))
         truth = ranked[0] if key == "leveraged_top" else ranked[-1]
+    elif key == "most_traded":
+        traded = {s: figure({"measure": "dollar_volume", "subject": s}, ctx) for s in _leveraged(ctx)}
+        truth = max(traded, key=lambda s: traded[s])
     elif key == "ytd_leader":
         with_ytd = {s: ctx.change(s, "ytd") for s in sector_weeks(ctx)}
         truth = max(with_ytd, key=lambda s: with_ytd[s])
@@ -385,6 +388,9 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind == "volatility":
         expected = f"Realized volatility over the past {about['average']} sessions, annualized: {_pct(value, ctx)}"
         return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind in {"traded", "volume", "level"}:
+        expected = _trading_words(kind, value, about, ctx)
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
     if kind == "breadth":
         words = ctx.phrasebook["numbers"]
         members = int(figure({**about, "measure": "members"}, ctx))
@@ -403,6 +409,29 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
         expected = f"{spelled(int(value))} of the {spelled(members)} sector funds did better"
         return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
     return [f'"{text}": no check reads a {kind!r}']
+
+
+def _trading_words(kind: str, value: float, about: dict[str, Any], ctx: Context) -> str:
+    """What the dollars traded, the pace of volume, or the next level should read, from the recomputed value."""
+    thresholds = ctx.settings.thresholds
+    if kind == "traded":
+        return _dollars(value)
+    if kind == "volume":
+        pace = "heavy" if value >= thresholds.heavy_volume_ratio else "light" if value <= thresholds.light_volume_ratio else "usual"
+        return str(ctx.phrasebook["volume"][pace]).format(ratio=f"{value:.1f}", average=about["average"])
+    line = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}.get(about["reference"], 0.0)
+    return str(ctx.phrasebook["levels"][about["reference"]]).format(
+        average=about.get("average"), percent=_pct(value, ctx), side="above" if value > 0 else "below", line=f"{line:g}"
+    )
+
+
+def _dollars(amount: float) -> str:
+    """The desk's way with dollars, written out again: "$310 million", "$2.7 billion"."""
+    if amount >= 1e9:
+        return f"${amount / 1e9:,.1f} billion"
+    if amount >= 1e8:
+        return f"${amount / 1e6:,.0f} million"
+    return f"${amount / 1e6:,.1f} million" if amount >= 1e6 else f"${round(amount, -3):,.0f}"
 
 
 def _check_ratio(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
@@ -445,7 +474,7 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
     if about["measure"] == "standing":
         entry = ctx.phrasebook.get(about["key"])
         options = [" ".join(str(item).split()) for item in (entry if isinstance(entry, list) else [entry])]
-        neutral = about["key"] in {"subheads_trader", "leveraged_caution", "disclaimer", "data_heading", "sample_source"}
+        neutral = about["key"] in {"subheads_trader", "subheads_ahead", "leveraged_caution", "disclaimer", "data_heading", "sample_source"}
         return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
     story, angle = about["story"], about["angle"]
     prefix = "ledes" if claim["kind"] == "opening" else "headlines"
@@ -530,7 +559,7 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
-    **dict.fromkeys(("streak", "ratio", "members", "volatility"), _check_figure),
+    **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level"), _check_figure),
     **dict.fromkeys(("day", "on_day", "longdate"), _check_date),
     "breadth": _check_figure,
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
@@ -597,6 +626,9 @@ MEASURES: dict[str, frozenset[str]] = {
         "members": "beat",
         "breadth": "breadth",
         "volatility": "volatility",
+        "traded": "dollar_volume",
+        "volume": "volume_ratio",
+        "level": "distance",
         "pair": "change",
         "day": "date crossing day_move",
         "on_day": "date crossing day_move",

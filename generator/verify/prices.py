@@ -27,8 +27,11 @@ class Closes:
 
     def __init__(self, tidy: pd.DataFrame) -> None:
         self.by_symbol: dict[str, dict[date, float]] = {}
-        for symbol, session, close in zip(tidy["symbol"], tidy["session"], tidy["close"], strict=True):
-            self.by_symbol.setdefault(str(symbol), {})[pd.Timestamp(session).date()] = float(close)
+        self.volumes: dict[str, dict[date, float]] = {}
+        for symbol, session, close, volume in zip(tidy["symbol"], tidy["session"], tidy["close"], tidy["volume"], strict=True):
+            day = pd.Timestamp(session).date()
+            self.by_symbol.setdefault(str(symbol), {})[day] = float(close)
+            self.volumes.setdefault(str(symbol), {})[day] = float(volume)
         self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
         self.position = {day: number for number, day in enumerate(self.sessions)}
         self._sums: dict[str, list[tuple[float, int]]] = {}
@@ -102,6 +105,15 @@ class Closes:
                 highs[session] = closes[window[0]]
             self._highs[symbol, days] = highs
         return self._highs[symbol, days][day]
+
+
+    def traded_sessions(self, symbol: str, first: int, last: int) -> list[date]:
+        """The sessions at positions first..last (inclusive), each with a close and a reported volume, or an error."""
+        days = self.sessions[max(first, 0) : last + 1]
+        volumes = self.volumes.get(symbol, {})
+        if first < 0 or any(volumes.get(day, 0.0) <= 0 for day in days):
+            raise Unverifiable(f"{symbol} has no reported volume for every session from {days[0] if days else '?'} to {self.sessions[last]}")
+        return days
 
 
 def read_events_file(path: Path) -> dict[tuple[str, str], Event]:
@@ -229,6 +241,33 @@ def _volatility(symbol: str, sessions: int, ctx: Context) -> float:
     return math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)) * math.sqrt(ctx.settings.definitions.sessions_per_year)
 
 
+def _trading(symbol: str, measure: str, about: dict[str, Any], ctx: Context) -> float:
+    """Dollars traded in the week (close times volume, summed), or its average daily volume over the usual."""
+    start, end = ctx.span("week")
+    first, last = ctx.closes.position[start], ctx.closes.position[end]
+    week = ctx.closes.traded_sessions(symbol, first + 1, last)
+    volumes, closes = ctx.closes.volumes[symbol], ctx.closes.by_symbol[symbol]
+    if measure == "dollar_volume":
+        return sum(closes[day] * volumes[day] for day in week)
+    usual = ctx.closes.traded_sessions(symbol, first + 1 - int(about["average"]), first)
+    return (sum(volumes[day] for day in week) / len(week)) / (sum(volumes[day] for day in usual) / len(usual))
+
+
+def _distance(symbol: str, about: dict[str, Any], ctx: Context) -> float:
+    """How far a level lies from the week's close: a moving average, the 52-week high, or a line below that high."""
+    close, reference = ctx.closes.close(symbol, ctx.as_of), about.get("reference")
+    if reference == "average":
+        level = ctx.closes.average(symbol, ctx.as_of, int(about["average"]))
+        if level is None:
+            raise Unverifiable(f"{symbol} has no {about['average']}-session average on {ctx.as_of}")
+    else:
+        lines = {"high": 0.0, "correction": ctx.settings.thresholds.correction_percent, "bear": ctx.settings.thresholds.bear_percent}
+        if reference not in lines:
+            raise Unverifiable(f"no level is called {reference!r}")
+        level = ctx.closes.high(symbol, ctx.as_of, ctx.settings.definitions.high_window_days) * (1 - lines[reference] / 100)
+    return level / close - 1
+
+
 def sector_weeks(ctx: Context) -> dict[str, float]:
     return {s: ctx.change(s, "week") for s in SECTORS if ctx.has_week(s)}
 
@@ -269,6 +308,10 @@ def figure(about: dict[str, Any], ctx: Context) -> float:
         return ctx.closes.change(subject, base, ctx.as_of)
     if measure == "volatility":
         return _volatility(subject, int(about["average"]), ctx)
+    if measure in {"dollar_volume", "volume_ratio"}:
+        return _trading(subject, measure, about, ctx)
+    if measure == "distance":
+        return _distance(subject, about, ctx)
     if measure == "streak":
         return _streak(subject, ctx)
     if measure in WEEK_ONLY and span != "week":
