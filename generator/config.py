@@ -85,10 +85,11 @@ class Thresholds(Section):
     """Newsworthiness of the small-caps story: this weight times the gap, in percentage points,
     between the Russell 2000 (IWM) and the S&P 500 (SPY) for the week."""
 
-    leveraged_story_weight: float = Field(default=0.15, ge=0.0, le=10.0)
-    """Newsworthiness of the leveraged-funds story: this weight times the largest weekly move of a
-    leveraged or inverse fund, in percent, plus `decay_story_weight` times the month's decay of a
-    3x fund, in points."""
+    leveraged_story_weight: float = Field(default=0.5, ge=0.0, le=10.0)
+    """Newsworthiness of the leveraged-funds story: this weight times the widest gap, in points, between a
+    leveraged or inverse fund's week and its multiple of its index's week, plus `decay_story_weight` times
+    the month's drift of a 3x fund, in points. A fund moving its multiple of its index is arithmetic, not
+    news; its drift from the multiple is."""
 
     decay_story_weight: float = Field(default=0.25, ge=0.0, le=10.0)
     """See `leveraged_story_weight`."""
@@ -123,6 +124,9 @@ class Thresholds(Section):
 
     market_move_percent: float = Field(default=3.0, ge=1.0, le=20.0)
     """A week in which SPY moves this much, in percent, makes the market itself the story."""
+
+    market_day_move_percent: float = Field(default=3.0, ge=1.0, le=20.0)
+    """A session in which SPY moves this much, in percent, makes the market the story of its week too (a one-day shock or rally)."""
 
     market_story_score: float = Field(default=50.0, ge=0.0, le=100.0)
     """Newsworthiness of the market story when its week comes: above any other story's, so it leads."""

@@ -156,6 +156,8 @@ class FundFacts(Fact):
     """Moving-average crossings during the week, oldest first."""
     biggest_day: BigMove | None
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
+    largest_day: BigMove | None = None
+    """The week's largest one-day move, however recent a larger one (a one-day shock can make the market the story)."""
     weekly_streak: Figure
     """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
@@ -210,7 +212,8 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     traded = compute.dollar_volume(panel.close, panel.volume, start, end)
     heavier = compute.volume_ratio(panel.volume, start, end, settings.definitions.volume_average_sessions)
     crossed = _crossings(panel, start, end, settings)
-    biggest = _biggest_days(panel, start, end, settings.thresholds.since_min_sessions)
+    largest = _biggest_days(panel, start, end, 0)
+    biggest = {symbol: move for symbol, move in largest.items() if move.sessions_since >= settings.thresholds.since_min_sessions}
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
     funds: dict[str, FundFacts] = {}
     for symbol in panel.close.columns:
@@ -235,6 +238,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
             versus_long=_figure(close[symbol] / sma_long[symbol] - 1, "versus_average", symbol, average=long),
             crossings=crossed[symbol],
             biggest_day=biggest.get(symbol),
+            largest_day=largest.get(symbol),
             weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),
             leverage=None,

@@ -430,7 +430,8 @@ class Writer:
         if isinstance(words, dict) and {"up", "down"} <= set(words):
             if week is None:
                 raise TemplateError(f'{PHRASEBOOK_FILE}: `ranks.{key}` words go by the fund\'s week: pass it, rank("{key}", fund.week)')
-            text = str(words["up" if week.value > 0 else "down"])
+            direction = self._direction(week)
+            text = str(words[direction] if direction in words else words["up" if week.value > 0 else "down"])
         else:
             text = str(words.get(story.angle, words["other"]) if isinstance(words, dict) else words)
         subject = getattr(story, key) if key in NAMED_RANKS else story.ranked[-1 if key in LAST_PLACE else 0]

@@ -88,10 +88,10 @@ MUTATIONS = {
     "since date": ("since early February", "since mid-February"),
     "stray number": ("\n\n## Data Behind This Article", " IWM holds about 2,000 stocks.\n\n## Data Behind This Article"),
     "stray sentence": ("\n\n## Data Behind This Article", " IWM hit a record high.\n\n## Data Behind This Article"),
-    "subject swapped": ("IWM sank", "IJR sank"),
+    "subject swapped": ("IWM ends the week", "IJR ends the week"),
     "average swapped": ("below its 200-day moving average", "below its 50-day moving average"),
     "above or below": ("ends the week below its 200-day", "ends the week above its 200-day"),
-    "weekday": ("On Wednesday, IWM sank", "On Tuesday, IWM sank"),
+    "weekday": ("On Wednesday, IWM", "On Tuesday, IWM"),
     "flat": ("down 0.6 percent", "basically flat"),
 }
 

@@ -46,7 +46,7 @@ def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> Leverage
         return None
     ranked = sorted(levered, key=lambda s: -funds[s].week.value)
     decay = _decay(funds, [s for s in ranked if abs(funds[s].leverage.factor) == 3])  # type: ignore[union-attr]
-    extreme = max(abs(funds[s].week.value) for s in ranked) * 100
+    extreme = max(abs(funds[s].leverage.gap.value) for s in ranked) * 100  # type: ignore[union-attr]
     decay_points = abs(decay.value.value) * 100 if decay else 0.0
     angle: Literal["extremes", "decay"] = (
         "decay"
@@ -96,6 +96,6 @@ STORY = StoryType(
     category="Leveraged And Inverse",
     model=LeveragedStory,
     build=leveraged_story,
-    scoring="scores `leveraged_story_weight` times the largest weekly move of a leveraged or inverse fund, in percent, "
-    "plus `decay_story_weight` times the past month's gap, in points, between a 3x fund and three times its index fund.",
+    scoring="scores `leveraged_story_weight` times the widest weekly gap, in points, between a leveraged or inverse fund "
+    "and its multiple of its index fund's week (the move itself is arithmetic, not news), plus `decay_story_weight` times the past month's gap, in points, between a 3x fund and three times its index fund.",
 )

@@ -12,7 +12,7 @@ from .base import Story, StoryType, events_of, most_traded, triple_pair
 BROAD_MARKET = ("DIA", "QQQ", "IWM")
 """The other gauges of the market beside the S&P 500 fund: the Dow, the Nasdaq-100 and the Russell 2000."""
 
-MarketAngle = Literal["bear", "correction", "recovery", "plunge", "surge"]
+MarketAngle = Literal["bear", "correction", "recovery", "plunge", "surge", "shock", "spike"]
 
 
 class MarketStory(Story):
@@ -38,7 +38,8 @@ class MarketStory(Story):
 
 
 def market_angle(lead: FundFacts, settings: Settings) -> MarketAngle | None:
-    """The most serious thing the S&P 500 fund's week was: a bear market or a correction entered, one left, a big move."""
+    """The most serious thing the S&P 500 fund's week was: a bear market or a correction entered, one left, a big
+    week, or a big day inside a smaller week (a one-day shock or rally)."""
     thresholds = settings.thresholds
     if lead.drawdown is not None and lead.drawdown_start is not None:
         end, start = lead.drawdown.value, lead.drawdown_start.value
@@ -49,6 +50,8 @@ def market_angle(lead: FundFacts, settings: Settings) -> MarketAngle | None:
             return "recovery"
     if abs(lead.week.value) * 100 >= thresholds.market_move_percent:
         return "surge" if lead.week.value > 0 else "plunge"
+    if lead.largest_day is not None and abs(lead.largest_day.value) * 100 >= thresholds.market_day_move_percent:
+        return "spike" if lead.largest_day.value > 0 else "shock"
     return None
 
 
@@ -85,6 +88,6 @@ STORY = StoryType(
     model=MarketStory,
     build=market_story,
     scoring="scores `market_story_score` (enough to lead any week) when SPY enters or leaves a correction or a bear "
-    "market (`correction_percent`, `bear_percent`) or moves `market_move_percent` or more in the week; otherwise the "
-    "data does not support it.",
+    "market (`correction_percent`, `bear_percent`), moves `market_move_percent` or more in the week, or "
+    "`market_day_move_percent` or more in one of its sessions; otherwise the data does not support it.",
 )

@@ -248,7 +248,7 @@ def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) 
 
 
 def _market_angle(ctx: Context) -> str:
-    """What the S&P 500 fund's week was: a bear market or a correction entered, one left, a big move up or down."""
+    """What the S&P 500 fund's week was: a bear market or a correction entered, one left, a big week, or a big day."""
     thresholds, lead = ctx.settings.thresholds, MARKET_BENCHMARK
     end, start = ctx.drawdown(lead, ctx.as_of), ctx.drawdown(lead, ctx.span("week")[0])
     for angle, line in (("bear", thresholds.bear_percent), ("correction", thresholds.correction_percent)):
@@ -259,6 +259,11 @@ def _market_angle(ctx: Context) -> str:
     week = ctx.change(lead, "week")
     if abs(week) * 100 >= thresholds.market_move_percent:
         return "surge" if week > 0 else "plunge"
+    start, end = ctx.span("week")
+    days = [move for day, move in ctx.closes.day_moves(lead) if start < day <= end]
+    largest = max(days, key=abs, default=0.0)
+    if abs(largest) * 100 >= thresholds.market_day_move_percent:
+        return "spike" if largest > 0 else "shock"
     return "none (not a market week)"
 
 
@@ -291,7 +296,7 @@ def _leveraged(ctx: Context) -> list[str]:
 def _leveraged_angle(ctx: Context) -> str:
     thresholds = ctx.settings.thresholds
     funds = _leveraged(ctx)
-    extreme = max(abs(ctx.change(s, "week")) for s in funds) * 100
+    extreme = max(abs(ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week")) for s in funds) * 100
     triple = [s for s in funds if abs(ctx.universe[s].leverage) == 3]
     stray = 0.0
     for s in triple:
@@ -321,7 +326,9 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
     problems = [] if truth == subject else [f'"{claim["text"]}" is said of {subject}, but it is true of {truth}']
     words = ctx.phrasebook["ranks"][key]
     if isinstance(words, dict) and {"up", "down"} <= set(words):
-        words = words["up" if ctx.change(subject, "week") > 0 else "down"]
+        week = ctx.change(subject, "week")
+        direction = "flat" if abs(week) < ctx.flat else "up" if week > 0 else "down"
+        words = words[direction] if direction in words else words["up" if week > 0 else "down"]
     elif isinstance(words, dict):
         angle = about["angle"]
         problems += angle_problems(about["story"], angle, about, ctx)
