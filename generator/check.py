@@ -34,6 +34,7 @@ REQUIRED_LISTS = (
     "verbs_down",
     "verbs_down_big",
     "flat",
+    "flat_both",
     "subheads_happened",
     "subheads_happened_good",
     "subheads_trader",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,13 +109,19 @@ def _claim(kind: str | None = None) -> Callable[[Callable[..., Printed]], Callab
     return decorate
 
 
+@lru_cache(maxsize=256)
+def _words(phrase: str) -> re.Pattern[str]:
+    """A phrase as whole words, in any case."""
+    return re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE)
+
+
 def _seed(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
 
 
 @dataclass
 class Writer:
-    """Per-article state behind the filters: first mentions, words already used, and the claims ledger.
+    """Per-article state behind the filters: first mentions and the claims ledger (which also says what words are used).
 
     Every filter that prints a figure, a fund, a date or a word whose truth depends on the data
     records a `Claim` with the fact's own reference, so the fact check can recompute it.
@@ -125,20 +132,17 @@ class Writer:
     phrasebook: dict[str, Any]
     settings: Settings
     mentioned: set[str] = field(default_factory=set)
-    used: set[str] = field(default_factory=set)
     claims: list[Claim] = field(default_factory=list)
     depth: int = 0
     fund_link: str | None = None
     """With it, a fund's first mention links to its page: the pattern takes the page's slug."""
 
     def _pick(self, key: str, options: Sequence[str]) -> str:
+        """The phrase of the list the article has printed least so far (in any claim: "fell" in an opening counts), the
+        week's seed breaking ties: synonyms rotate, no verb comes back before the others, and a rebuild picks the same."""
         start = _seed(self.as_of, key) % len(options)
-        for offset in range(len(options)):
-            choice = options[(start + offset) % len(options)]
-            if choice not in self.used:
-                self.used.add(choice)
-                return str(choice)
-        return str(options[start])
+        order = [str(options[(start + offset) % len(options)]) for offset in range(len(options))]
+        return min(order, key=lambda phrase: sum(len(_words(phrase).findall(claim.text)) for claim in self.claims))
 
     def record(self, text: str, kind: str, reference: dict[str, Any]) -> Said:
         """Add a claim the writer composed outside a filter (the headline)."""
@@ -270,16 +274,23 @@ class Writer:
     def points(self, fact: Any) -> Printed:
         return self._points(fact.value), about(fact)
 
+    def _verbs(self, fact: Any) -> str:
+        """The phrasebook list of verbs sized to a move: `verbs_down_big` past the day's or the week's threshold."""
+        reference = about(fact)
+        day = reference.get("span") == "day" or reference["measure"] == "day_move"
+        big = self.settings.thresholds.big_day_percent if day else self.settings.thresholds.big_week_percent
+        return "verbs_" + ("up" if fact.value > 0 else "down") + ("_big" if abs(fact.value) * 100 > big else "")
+
+    def _move(self, fact: Any) -> str:
+        if self.is_flat(fact):
+            return self._pick("flat", self.phrasebook["flat"])
+        key = self._verbs(fact)
+        return f"{self._pick(key, self.phrasebook[key])} {self._percent(fact.value)}"
+
     @_claim()
     def move(self, fact: Any) -> Printed:
         """A verb phrase sized to the move: "gained 2.4 percent", "tumbled 6.1 percent", "was basically flat"."""
-        reference = about(fact)
-        if self.is_flat(fact):
-            return self._pick("flat", self.phrasebook["flat"]), reference
-        day = reference.get("span") == "day" or reference["measure"] == "day_move"
-        big = self.settings.thresholds.big_day_percent if day else self.settings.thresholds.big_week_percent
-        key = "verbs_" + ("up" if fact.value > 0 else "down") + ("_big" if abs(fact.value) * 100 > big else "")
-        return f"{self._pick(key, self.phrasebook[key])} {self._percent(fact.value)}", reference
+        return self._move(fact), about(fact)
 
     def _signed(self, fact: Any) -> str:
         if self.is_flat(fact):
@@ -322,16 +333,19 @@ class Writer:
 
     @_claim()
     def crossed(self, crossing: Crossing, key: str = "crossed") -> Printed:
-        """ "clipped its 50-day moving average", "climbed back above its 200-day moving average" (`directions.<key>`)."""
-        verb = self.phrasebook["directions"][key]["down" if crossing.direction == "below" else "up"]
+        """ "clipped its 50-day moving average", "climbed back above its 200-day moving average" (`directions.<key>`; a list
+        of verbs rotates like the move verbs)."""
+        words = self.phrasebook["directions"][key]["down" if crossing.direction == "below" else "up"]
+        verb = self._pick(f"{key}_{crossing.direction}", words) if isinstance(words, list) else words
         return f"{verb} its {crossing.average}-day moving average", {**about(crossing), "key": key}
 
     @_claim()
     def crossed_times(self, crossings: Sequence[Crossing]) -> Printed:
-        """Three or more crossings of one average in a week, rolled up: "crossed its 200-day moving average four times
-        this week, ending below it"."""
+        """A fund's crossings of one average in a week, rolled up: "crossed its 200-day moving average four times this
+        week, ending below it" ("twice" for two)."""
         last = crossings[-1]
-        text = f"crossed its {last.average}-day moving average {self._count(len(crossings))} times this week, ending {last.direction} it"
+        times = "twice" if len(crossings) == 2 else f"{self._count(len(crossings))} times"
+        text = f"crossed its {last.average}-day moving average {times} this week, ending {last.direction} it"
         return text, {"measure": "crossings", "subject": last.subject, "average": last.average, "count": len(crossings)}
 
     @_claim()
@@ -352,23 +366,29 @@ class Writer:
 
     @_claim()
     def pair(self, facts: Sequence[Change]) -> Printed:
-        """Two funds' moves over the same window in one phrase.
+        """Two funds' moves over the same window in one phrase, in the tense of the window.
 
-        "VB and SCHA are up 2.4 percent and 2.1 percent, respectively" when they share a direction
-        ("are both up 2.4 percent" when the figures print alike), "are both basically flat", else each
-        on its own: "IWM is up 1.2 percent and SPY is basically flat".
+        A week (a day, a month) is told in the past: "VB and SCHA gained 2.4 percent and 2.1 percent,
+        respectively", "both fell 7.1 percent" when the figures print alike, "were both little changed",
+        else each on its own: "IWM rose 1.2 percent and SPY was basically flat". The year so far is a
+        standing, told in the present: "are up 2.4 percent and 2.1 percent, respectively", "are both up
+        7.1 percent", "are both basically flat", "IWM is up 1.2 percent and SPY is basically flat".
         """
         directions = [self._direction(f) for f in facts]
-        names = [self.fund(f.subject) for f in facts]
+        named = [self.fund(f.subject) for f in facts]
+        names = self.series(named)
         reference = {**about(facts[0]), "subject": [f.subject for f in facts]}
+        past = facts[0].span in PAST_SPANS
         if len(set(directions)) == 1 and directions[0] != "flat":
             amounts = [self._percent(f.value) for f in facts]
+            key = self._verbs(min(facts, key=lambda f: abs(f.value)))
+            verb = self._pick(key, self.phrasebook[key]) if past else f"are {directions[0]}"
             if len(set(amounts)) == 1:
-                return f"{self.series(names)} are both {directions[0]} {amounts[0]}", reference
-            return f"{self.series(names)} are {directions[0]} {self.series(amounts)}, respectively", reference
+                return f"{names} {'both ' + verb if past else f'are both {directions[0]}'} {amounts[0]}", reference
+            return f"{names} {verb} {self.series(amounts)}, respectively", reference
         if set(directions) == {"flat"}:
-            return f"{self.series(names)} are both basically flat", reference
-        first, second = (f"{n} is {self._signed(f)}" for n, f in zip(names, facts, strict=True))
+            return f"{names} {self._pick('flat_both', self.phrasebook['flat_both']) if past else 'are both basically flat'}", reference
+        first, second = (f"{n} {self._move(f) if past else 'is ' + self._signed(f)}" for n, f in zip(named, facts, strict=True))
         return f"{first} and {second}", reference
 
     @staticmethod
@@ -528,6 +548,8 @@ class Writer:
         return f"{fact.value * 100:+.1f}%", about(fact)
 
 
+PAST_SPANS = frozenset({"day", "week", "month"})
+"""Windows that have ended: their moves are told in the past tense; the year so far, a standing, in the present."""
 LAST_PLACE = frozenset({"laggard", "leveraged_bottom", "worst_sector"})
 """Rank words about the last of a story's ranked funds (the others are about the first)."""
 NAMED_RANKS = frozenset({"ytd_leader", "most_traded"})

@@ -92,22 +92,53 @@ def test_consecutive_weeks_never_share_an_opening_variant() -> None:
     assert all(a != b for a, b in itertools.pairwise(variants))
 
 
-def pair(a: float, b: float) -> str:
-    return writer().pair([change(a, "VB"), change(b, "SCHA")])
+def pair(a: float, b: float, span: str = "week") -> str:
+    return writer().pair([change(a, "VB", span), change(b, "SCHA", span)])
 
 
-def test_respectively_only_when_both_move_the_same_way() -> None:
-    assert pair(0.024, 0.021).endswith("are up 2.4 percent and 2.1 percent, respectively")
-    mixed = pair(0.024, -0.021)
-    assert (
-        mixed == "the Vanguard Small-Cap ETF (NYSE:VB) is up 2.4 percent and the Schwab U.S. Small-Cap ETF (NYSE:SCHA) is down 2.1 percent"
+VB, SCHA = "the Vanguard Small-Cap ETF (NYSE:VB)", "the Schwab U.S. Small-Cap ETF (NYSE:SCHA)"
+UP, DOWN, FLAT = PHRASEBOOK["verbs_up"], PHRASEBOOK["verbs_down"], PHRASEBOOK["flat"]
+PAIRS = [
+    # (VB, SCHA, span, the phrase once the names are "{}" and each verb "<verb>", the verb lists in order)
+    (0.024, 0.021, "week", "{} and {} <verb> 2.4 percent and 2.1 percent, respectively", [UP]),
+    (0.0312, 0.0309, "week", "{} and {} both <verb> 3.1 percent", [UP]),
+    (-0.0712, -0.0709, "week", "{} and {} both <verb> 7.1 percent", [PHRASEBOOK["verbs_down_big"]]),
+    (-0.071, -0.02, "week", "{} and {} <verb> 7.1 percent and 2.0 percent, respectively", [DOWN]),
+    (-0.071, -0.062, "week", "{} and {} <verb> 7.1 percent and 6.2 percent, respectively", [PHRASEBOOK["verbs_down_big"]]),
+    (0.024, -0.021, "week", "{} <verb> 2.4 percent and {} <verb> 2.1 percent", [UP, DOWN]),
+    (0.012, 0.002, "week", "{} <verb> 1.2 percent and {} <verb>", [UP, FLAT]),
+    (0.001, -0.002, "week", "{} and {} <verb>", [PHRASEBOOK["flat_both"]]),
+    (0.024, 0.021, "ytd", "{} and {} are up 2.4 percent and 2.1 percent, respectively", []),
+    (0.0712, 0.0709, "ytd", "{} and {} are both up 7.1 percent", []),
+    (0.024, -0.021, "ytd", "{} is up 2.4 percent and {} is down 2.1 percent", []),
+    (0.012, 0.002, "ytd", "{} is up 1.2 percent and {} is basically flat", []),
+    (0.001, -0.002, "ytd", "{} and {} are both basically flat", []),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "span", "expected", "verbs"), PAIRS)
+def test_a_pair_of_moves_is_past_for_the_week_and_present_for_the_year(a: float, b: float, span: str, expected: str, verbs: list) -> None:
+    text = pair(a, b, span).replace(VB, "{}", 1).replace(SCHA, "{}", 1)
+    pattern = re.escape(expected).replace(re.escape("<verb>"), "(.+?)")
+    found = re.fullmatch(pattern, text)
+    assert found, text
+    assert all(verb in options for verb, options in zip(found.groups(), verbs, strict=True)), text
+
+
+def test_identical_figures_are_never_joined_by_respectively() -> None:
+    for span in ("week", "ytd"):
+        assert "respectively" not in pair(0.0712, 0.0709, span)
+
+
+def test_ap_style_pairs_print_the_percent_sign() -> None:
+    ap = Writer(
+        as_of=FRIDAY,
+        universe=UNIVERSE,
+        phrasebook=PHRASEBOOK,
+        settings=DEFAULTS.model_copy(update={"style": DEFAULTS.style.model_copy(update={"percent_style": "ap"})}),
     )
-    assert pair(0.001, -0.002).endswith("are both basically flat")
-
-
-def test_two_figures_that_print_alike_are_not_joined_by_respectively() -> None:
-    text = pair(0.0712, 0.0709)
-    assert text.endswith("(NYSE:SCHA) are both up 7.1 percent") and "respectively" not in text
+    text = ap.pair([change(-0.0712, "VB"), change(-0.0709, "SCHA")])
+    assert re.search(r"\) both \w+(?: up)? 7\.1%$", text), text
 
 
 def test_dates_are_named_as_the_desk_names_them() -> None:

@@ -83,14 +83,17 @@ def _is_prose(text: str, position: int) -> bool:
 
 
 MUTATIONS = {
-    "direction word": ("are down 7.6 percent and 5.4 percent", "are up 7.6 percent and 5.4 percent"),
+    "direction word": ("sank 7.6 percent and 5.4 percent", "jumped 7.6 percent and 5.4 percent"),
+    "tense": ("sank 7.6 percent and 5.4 percent", "are down 7.6 percent and 5.4 percent"),
+    "strong verb for a pair": ("both slumped 7.1 percent", "both slipped 7.1 percent"),
     "size verb": ("plunged 7.6 percent", "slipped 7.6 percent"),
     "since date": ("since early February", "since mid-February"),
     "stray number": ("\n\n## Data Behind This Article", " IWM holds about 2,000 stocks.\n\n## Data Behind This Article"),
     "stray sentence": ("\n\n## Data Behind This Article", " IWM hit a record high.\n\n## Data Behind This Article"),
-    "subject swapped": ("IWM ends the week", "IJR ends the week"),
+    "subject swapped": ("IWM ended the week", "IJR ended the week"),
     "average swapped": ("below its 200-day moving average", "below its 50-day moving average"),
-    "above or below": ("ends the week below its 200-day", "ends the week above its 200-day"),
+    "copy-editing: the week in the present": ("IWM ended the week below", "IWM ends the week below"),
+    "above or below": ("ended the week below its 200-day", "ended the week above its 200-day"),
     "weekday": ("On Wednesday, IWM", "On Tuesday, IWM"),
     "flat": ("down 0.6 percent", "basically flat"),
 }

@@ -12,7 +12,8 @@ printed words against it. An article passes when
   named later in the sentence or last named before it: "It closed ...");
 - nothing outside the claims carries meaning: no digit, ticker, fund name or data-bound word
   (`MEANING_WORDS`, the phrasebook's verbs) is left unaccounted for;
-- the chart descriptions, specs and data files say what the prices say.
+- the chart descriptions, specs and data files say what the prices say;
+- the prose keeps the desk's copy-editing rules (`style.py`: tenses, figures, points, verbs, crossings).
 """
 
 from __future__ import annotations

@@ -61,14 +61,25 @@ def _direction(value: float, ctx: Context) -> str:
     return "flat" if abs(value) < ctx.flat else "up" if value > 0 else "down"
 
 
-def _move_words(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
-    book, thresholds = ctx.phrasebook, ctx.settings.thresholds
-    if abs(value) < ctx.flat:
-        return [] if text in book["flat"] else [f'"{text}": the move is {value * 100:+.3f} percent, under the flat line']
+def _verbs(value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    """The verbs a move may take: the strong ones only past the day's or the week's threshold."""
+    thresholds = ctx.settings.thresholds
     day = about.get("span") == "day" or about.get("measure") == "day_move"
     big = abs(value) * 100 > (thresholds.big_day_percent if day else thresholds.big_week_percent)
-    verbs = book[("verbs_up" if value > 0 else "verbs_down") + ("_big" if big else "")]
-    expected = [f"{verb} {_pct(value, ctx)}" for verb in verbs]
+    return [str(verb) for verb in ctx.phrasebook[("verbs_up" if value > 0 else "verbs_down") + ("_big" if big else "")]]
+
+
+def _moves(value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    """Every way the move may be written: "fell 2.4 percent", or under the flat line one of the flat phrases."""
+    if abs(value) < ctx.flat:
+        return [str(phrase) for phrase in ctx.phrasebook["flat"]]
+    return [f"{verb} {_pct(value, ctx)}" for verb in _verbs(value, about, ctx)]
+
+
+def _move_words(text: str, value: float, about: dict[str, Any], ctx: Context) -> list[str]:
+    if abs(value) < ctx.flat:
+        return [] if text in _moves(value, about, ctx) else [f'"{text}": the move is {value * 100:+.3f} percent, under the flat line']
+    expected = _moves(value, about, ctx)
     return [] if text in expected else [f'"{text}": the recomputed move is {value * 100:+.3f} percent, so one of: {"; ".join(expected)}']
 
 
@@ -184,15 +195,30 @@ def _check_pair(claim: dict[str, Any], ctx: Context) -> list[str]:
             return [f'"{text}": {symbol} is not named in it']
         text = text.replace(found, "{}", 1).replace(found[:1].upper() + found[1:], "{}", 1)
     directions = [_direction(v, ctx) for v in values]
-    if len(set(directions)) == 1 and directions[0] != "flat":
-        amounts = [_pct(v, ctx) for v in values]
+    amounts = [_pct(v, ctx) for v in values]
+    if about.get("span") in {"day", "week", "month"}:
+        expected = _past_pairs(values, directions, amounts, about, ctx)
+    elif len(set(directions)) == 1 and directions[0] != "flat":
         both = f"{{}} and {{}} are both {directions[0]} {amounts[0]}"
-        expected = both if amounts[0] == amounts[1] else f"{{}} and {{}} are {directions[0]} {amounts[0]} and {amounts[1]}, respectively"
+        expected = [both if amounts[0] == amounts[1] else f"{{}} and {{}} are {directions[0]} {amounts[0]} and {amounts[1]}, respectively"]
     elif set(directions) == {"flat"}:
-        expected = "{} and {} are both basically flat"
+        expected = ["{} and {} are both basically flat"]
     else:
-        expected = f"{{}} is {_signed(values[0], ctx)} and {{}} is {_signed(values[1], ctx)}"
-    return [] if text == expected else [f'"{claim["text"]}": recomputed, it reads "{expected.format(*symbols)}"']
+        expected = [f"{{}} is {_signed(values[0], ctx)} and {{}} is {_signed(values[1], ctx)}"]
+    return [] if text in expected else [f'"{claim["text"]}": recomputed, it reads "{expected[0].format(*symbols)}"']
+
+
+def _past_pairs(values: list[float], directions: list[str], amounts: list[str], about: dict[str, Any], ctx: Context) -> list[str]:
+    """Two moves of a window that has ended, in the past tense: one verb for both ("both fell 7.1 percent" when the
+    figures print alike; a strong verb only if the smaller move is strong), or each its own move."""
+    if len(set(directions)) == 1 and directions[0] != "flat":
+        verbs = _verbs(min(values, key=abs), about, ctx)
+        if amounts[0] == amounts[1]:
+            return [f"{{}} and {{}} both {verb} {amounts[0]}" for verb in verbs]
+        return [f"{{}} and {{}} {verb} {amounts[0]} and {amounts[1]}, respectively" for verb in verbs]
+    if set(directions) == {"flat"}:
+        return [f"{{}} and {{}} {phrase}" for phrase in ctx.phrasebook["flat_both"]]
+    return [f"{{}} {first} and {{}} {second}" for first in _moves(values[0], about, ctx) for second in _moves(values[1], about, ctx)]
 
 
 def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) -> list[str]:
@@ -602,17 +628,17 @@ def _check_crossings(claim: dict[str, Any], ctx: Context) -> list[str]:
     if mean is None:
         return [f"{symbol} has no {average}-session average on {end}"]
     words = ctx.phrasebook["numbers"]
-    spelled = str(words[count]) if count < len(words) else str(count)
+    spelled = "twice" if count == 2 else f"{words[count] if count < len(words) else count} times"
     side = "above" if ctx.closes.close(symbol, end) > mean else "below"
-    expected = f"crossed its {average}-day moving average {spelled} times this week, ending {side} it"
+    expected = f"crossed its {average}-day moving average {spelled} this week, ending {side} it"
     return [] if claim["text"] == expected and count == about.get("count") else [f'"{claim["text"]}": recounted, it is "{expected}"']
 
 
 def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     about = claim["about"]
-    verb = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
-    expected = f"{verb} its {about['average']}-day moving average"
-    problems = [] if claim["text"] == expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected}"']
+    words = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
+    expected = [f"{verb} its {about['average']}-day moving average" for verb in (words if isinstance(words, list) else [words])]
+    problems = [] if claim["text"] in expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected[0]}"']
     return problems + _crossing_truth(about, ctx)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from ..universe import Universe
 from .claims import FRONT, check_claim, front_title
 from .prices import Context
+from .style import copyedit
 
 MEANING_WORDS = frozenset(
     """
@@ -97,6 +98,7 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
         problems += [f"claim {number}: {problem}" for problem in check_claim(claim, ctx)]
     problems += _check_subjects(body, spans)
     problems += _unaccounted(body, spans, ctx)
+    problems += copyedit(markdown, ctx.phrasebook)
     return len(claims), [" ".join(problem.split()) for problem in problems]
 
 
