@@ -26,6 +26,8 @@ CASES = [
     ("2020-03-27-havens.md", date(2020, 3, 27), "calendar", "havens"),
     ("2018-02-09-international.md", date(2018, 2, 9), "calendar", "international"),
     ("2016-06-24-brexit-havens.md", date(2016, 6, 24), "calendar", "havens"),
+    ("2016-06-24-brexit-market-shock.md", date(2016, 6, 24), "calendar", "market"),
+    ("2020-03-13-crash-market-bear.md", date(2020, 3, 13), "calendar", "market"),
     ("2018-10-12-drawdown.md", date(2018, 10, 12), "calendar", "drawdown"),
 ]
 
