@@ -122,7 +122,12 @@ def rules(phrasebook: dict[str, Any]) -> dict[str, Callable[[Sequence[str]], lis
     }
 
 
-def copyedit(markdown: str, phrasebook: dict[str, Any]) -> list[str]:
-    """Every fault of an article, one line each with its rule and sentence."""
-    sentences = prose(markdown)
+def copyedit(markdown: str, phrasebook: dict[str, Any], editors: Sequence[str] = ()) -> list[str]:
+    """Every fault of an article, one line each with its rule and sentence.
+
+    Sentences holding an editor's words (`editors`: a note's quotes and paragraphs) are the editor's
+    to write: the rules do not read them.
+    """
+    quoted = [" ".join(text.split()) for text in editors if text.strip()]
+    sentences = [s for s in prose(markdown) if not any(text in s or s in text for text in quoted)]
     return [f'copy-editing ({name}): "{sentence}"' for name, rule in rules(phrasebook).items() for sentence in rule(sentences)]

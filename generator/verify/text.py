@@ -98,7 +98,7 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
         problems += [f"claim {number}: {problem}" for problem in check_claim(claim, ctx)]
     problems += _check_subjects(body, spans)
     problems += _unaccounted(body, spans, ctx)
-    problems += copyedit(markdown, ctx.phrasebook)
+    problems += copyedit(markdown, ctx.phrasebook, [str(claim["text"]) for claim in claims if claim.get("kind") == "editor"])
     return len(claims), [" ".join(problem.split()) for problem in problems]
 
 
