@@ -27,6 +27,8 @@ class Panel:
     """Highest close over the 52-week window; NaN until the fund has a full window of history."""
     volatility: pd.DataFrame
     """Annualised realised volatility of daily log returns, as a fraction."""
+    record_days: pd.DataFrame
+    """`day_change` as a record search reads it: NaN on a distribution day (see `record_changes`)."""
     first_close: dict[str, pd.Timestamp]
     """Each symbol's first session with a close."""
 
@@ -58,10 +60,18 @@ def realised_volatility(close: pd.DataFrame, sessions: int, per_year: int) -> pd
     return log_returns.rolling(sessions, min_periods=sessions).std() * np.sqrt(per_year)
 
 
-def build_panel(close: pd.DataFrame, definitions: Definitions) -> Panel:
+def record_changes(close: pd.DataFrame, adjusted: pd.DataFrame, points: float) -> pd.DataFrame:
+    """Row-to-row close changes for a record search, NaN where the close and the total return (Adj Close) part by more
+    than `points` percentage points: a distribution, not a market move, neither sets a record nor stands in its way."""
+    price, total = day_changes(close), day_changes(adjusted)
+    return price.where((price - total).abs() * 100 <= points)
+
+
+def build_panel(close: pd.DataFrame, adjusted: pd.DataFrame, definitions: Definitions, distribution_points: float) -> Panel:
     return Panel(
         close=close,
         day_change=day_changes(close),
+        record_days=record_changes(close, adjusted, distribution_points),
         sma_short=simple_moving_average(close, definitions.short_average_sessions),
         sma_long=simple_moving_average(close, definitions.long_average_sessions),
         high=rolling_high(close, definitions.high_window_days),
@@ -118,10 +128,11 @@ def crossings(
 def biggest_moves(
     moves: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
 ) -> dict[str, tuple[pd.Timestamp, float, pd.Timestamp | None]]:
-    """Per symbol, the largest one-day move in (start, end], and the last earlier session with one at least as large.
+    """Per symbol, the largest move in (start, end], and the last earlier row with one at least as large.
 
-    Each value is (session, move, since); `since` is None when no earlier move in the data is as
-    large in the same direction: the move is the largest the data holds.
+    `moves` has a row per session (one-day moves) or per week (weekly changes). Each value is
+    (row, move, since); `since` is None when no earlier move in the data is as large in the same
+    direction: the move is the largest the data holds.
     """
     values = moves.to_numpy()
     sessions = pd.DatetimeIndex(moves.index)
