@@ -137,16 +137,23 @@ def biggest_moves(
     values = moves.to_numpy()
     sessions = pd.DatetimeIndex(moves.index)
     first, last = int(sessions.searchsorted(start, side="right")), int(sessions.searchsorted(end, side="right"))
-    found = {}
-    for column, symbol in enumerate(moves.columns):
-        window = values[first:last, column]
-        if np.isnan(window).all():
-            continue
-        row = first + int(np.nanargmax(np.abs(window)))
-        value, earlier = values[row, column], values[:row, column]
-        matches = np.flatnonzero(earlier <= value) if value < 0 else np.flatnonzero(earlier >= value)
-        found[str(symbol)] = (pd.Timestamp(sessions[row]), float(value), pd.Timestamp(sessions[int(matches[-1])]) if len(matches) else None)
-    return found
+    window = values[first:last]
+    present = ~np.isnan(window).all(axis=0)
+    if not len(window) or not present.any():
+        return {}
+    rows = first + np.argmax(np.where(np.isnan(window), -1.0, np.abs(window)), axis=0)
+    columns = np.arange(values.shape[1])
+    value = values[rows, columns]
+    history = values[:last]
+    with np.errstate(invalid="ignore"):
+        as_large = np.where(value < 0, history <= value, history >= value) & (np.arange(last)[:, None] < rows)
+    matched = as_large.any(axis=0)
+    since = last - 1 - np.argmax(as_large[::-1], axis=0)
+    return {
+        str(symbol): (pd.Timestamp(sessions[rows[c]]), float(value[c]), pd.Timestamp(sessions[since[c]]) if matched[c] else None)
+        for c, symbol in enumerate(moves.columns)
+        if present[c]
+    }
 
 
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:
