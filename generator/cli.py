@@ -430,7 +430,9 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
     return verify_article(
         rendered.markdown,
         json.loads(claims_json(rendered)),
-        Closes(with_history(read_store(project / SAMPLE_STORE), project, data.settings.gates.max_day_move_percent), data.store_start.date()),
+        Closes(
+            with_history(read_store(project / SAMPLE_STORE), project, data.settings.gates.max_day_move_percent), data.store_start.date()
+        ),
         data.universe,
         load_phrasebook(project / PHRASEBOOK_FILE),
         data.settings,

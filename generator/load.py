@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .calendar import nyse_sessions
 from .errors import MissingDataError, PriceDataError
 from .write import remove_stale_temporaries, write_atomic
 
@@ -174,9 +175,7 @@ def write_store(frame: pd.DataFrame, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def join_history(
-    store: pd.DataFrame, history: pd.DataFrame, max_step_percent: float, report: LoadReport | None = None
-) -> pd.DataFrame:
+def join_history(store: pd.DataFrame, history: pd.DataFrame, max_step_percent: float, report: LoadReport | None = None) -> pd.DataFrame:
     """The store with each symbol's history in front of it, where the two meet exactly.
 
     A symbol's history joins only when its last session is the NYSE session right before the
@@ -185,8 +184,6 @@ def join_history(
     history); otherwise it is left out, with the reason in `report`. History of a symbol the
     store lacks is ignored.
     """
-    from .calendar import nyse_sessions
-
     firsts = store.groupby("symbol")["session"].min()
     firsts_close = store.loc[store.groupby("symbol")["session"].idxmin()].set_index("symbol")["close"]
     kept = []
@@ -197,7 +194,7 @@ def join_history(
         before = nyse_sessions((first - pd.Timedelta(days=10)).date(), first.date())
         wanted = before[before < first][-1]
         last = pd.Timestamp(rows["session"].max())
-        step = abs(float(firsts_close[symbol]) / float(rows.loc[rows["session"].idxmax(), "close"]) - 1) * 100
+        step = abs(float(firsts_close[symbol]) / float(rows.sort_values("session")["close"].iloc[-1]) - 1) * 100
         reason = (
             f"it overlaps the prices (it runs to {last.date()}, the prices start on {first.date()})"
             if last >= first

@@ -149,8 +149,10 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
 
 
 def window_for(data: Dataset, as_of: date, kind: str) -> Window:
-    """The week an article covers: `calendar` (the weekly run) or `trailing` ("the past week" to any session)."""
-    session = pd.Timestamp(as_of)
+    """The week an article covers: `calendar` (the weekly run) or `trailing` ("the past week" to any session of the store)."""
+    session, first, last = pd.Timestamp(as_of), data.store_start, data.prices.sessions[-1]
+    if not first <= session <= last:
+        raise MissingDataError(f"{as_of} is outside the price data ({first.date()} to {last.date()})")
     if session not in data.prices.sessions:
         data.prices.require([], session)
     window = (
@@ -158,8 +160,8 @@ def window_for(data: Dataset, as_of: date, kind: str) -> Window:
         if kind == "calendar"
         else trailing_week(data.calendar, session, data.settings.definitions.week_lookback_days)
     )
-    if window is None or pd.Timestamp(window.start) < data.prices.sessions[0]:
-        raise MissingDataError(f"{as_of}: the data starts on {data.prices.sessions[0].date()}, too late for a week ending then")
+    if window is None or pd.Timestamp(window.start) < first:
+        raise MissingDataError(f"{as_of}: the data starts on {first.date()}, too late for a week ending then")
     return window
 
 

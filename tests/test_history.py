@@ -28,7 +28,16 @@ STEP = DEFAULTS.gates.max_day_move_percent
 def tidy(symbol: str, sessions: list[str], closes: list[float]) -> pd.DataFrame:
     days = pd.to_datetime(sessions)
     return pd.DataFrame(
-        {"session": days, "symbol": symbol, "open": closes, "high": closes, "low": closes, "close": closes, "adj_close": closes, "volume": 0}
+        {
+            "session": days,
+            "symbol": symbol,
+            "open": closes,
+            "high": closes,
+            "low": closes,
+            "close": closes,
+            "adj_close": closes,
+            "volume": 0,
+        }
     )
 
 
@@ -50,7 +59,11 @@ def test_history_that_ends_on_the_session_before_the_store_is_put_in_front() -> 
     [
         (["2016-04-25", "2016-04-26"], [98.0, 99.0], "a gap: it ends on 2016-04-26, the session before the prices is 2016-04-27"),
         (["2016-04-27", "2016-04-28"], [99.0, 100.0], "it overlaps the prices (it runs to 2016-04-28, the prices start on 2016-04-28)"),
-        (["2016-04-26", "2016-04-27"], [196.0, 198.0], "the close steps 49.5 percent across the join on 2016-04-28: a different split basis"),
+        (
+            ["2016-04-26", "2016-04-27"],
+            [196.0, 198.0],
+            "the close steps 49.5 percent across the join on 2016-04-28: a different split basis",
+        ),
     ],
 )
 def test_history_with_a_gap_an_overlap_or_another_split_basis_is_left_out(sessions: list[str], closes: list[float], reason: str) -> None:
@@ -71,7 +84,11 @@ def test_the_bundled_history_joins_the_sample_for_every_fund_it_holds() -> None:
     joined = with_history(sample, ROOT, STEP, report)
     firsts = joined.groupby("symbol")["session"].min()
     assert report.history == {}
-    assert (firsts["^GSPC"], firsts["SPY"], firsts["TNA"]) == (pd.Timestamp("1927-12-30"), pd.Timestamp("1993-01-29"), pd.Timestamp("2008-11-19"))
+    assert (firsts["^GSPC"], firsts["SPY"], firsts["TNA"]) == (
+        pd.Timestamp("1927-12-30"),
+        pd.Timestamp("1993-01-29"),
+        pd.Timestamp("2008-11-19"),
+    )
     assert (firsts == pd.Timestamp("2016-04-28")).sum() == 26, "the other 26 funds start with the sample"
     assert len(joined) == len(sample) + 110_143
 
@@ -140,7 +157,12 @@ def closes() -> Closes:
 
 def _verify(sample: Dataset, closes: Closes, as_of: date, markdown: str, ledger: dict[str, object]) -> list[str]:
     context = Context(
-        closes, sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE), sample.settings, as_of, events=read_events_file(ROOT / EVENTS_FILE)
+        closes,
+        sample.universe,
+        load_phrasebook(ROOT / PHRASEBOOK_FILE),
+        sample.settings,
+        as_of,
+        events=read_events_file(ROOT / EVENTS_FILE),
     )
     return verify(markdown, ledger, context)[1]
 

@@ -151,8 +151,6 @@ def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sa
     root, _ = built
     prices = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
     phrasebook = load_phrasebook(ROOT / PHRASEBOOK_FILE)
-    report = verify_folder(
-        root / DOCS_DIR, prices, sample.universe, phrasebook, sample.settings, store_start=sample.store_start.date()
-    )
+    report = verify_folder(root / DOCS_DIR, prices, sample.universe, phrasebook, sample.settings, store_start=sample.store_start.date())
     assert report.articles == len(list((root / DOCS_DIR / "posts").glob("*.md"))) and report.claims > 300
     assert report.problems == []

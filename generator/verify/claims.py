@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -181,7 +182,7 @@ def _check_record_week(claim: dict[str, Any], ctx: Context) -> list[str]:
     closes, points = ctx.closes.by_symbol[symbol], thresholds.distribution_points
     weeks = [
         (later, closes[later] / closes[earlier] - 1)
-        for earlier, later in zip(ends, ends[1:], strict=False)
+        for earlier, later in itertools.pairwise(ends)
         if earlier in closes and later in closes and not ctx.closes.distribution(symbol, earlier, later, points)
     ]
     if not weeks or weeks[-1][0] != end:
