@@ -604,7 +604,7 @@ def universe_worker(directory: Path, work: Path) -> None:
     prices = Prices.from_tidy(tidy)
     pivoted = time.perf_counter() - began
     began = time.perf_counter()
-    panel = build_panel(prices.close, prices.volume, DEFAULTS.definitions)
+    panel = build_panel(prices.close, prices.adj_close, prices.volume, DEFAULTS.definitions, DEFAULTS.thresholds.distribution_points)
     computed = time.perf_counter() - began
     after_panel = tree.now()
     frames = [value for value in vars(panel).values() if isinstance(value, pd.DataFrame)]

@@ -170,9 +170,10 @@ RANGES = {"One year": 365, "Three years": 3 * 365, "All": 100 * 365}
 """The fund page's range selector: label and calendar days back from the newest close."""
 
 
-def fund_history(panel: Panel, symbol: str, universe: Universe, validate: bool = False) -> Chart:
-    """A fund's whole price history with its averages, and a range selector (one year, three years, all)."""
-    history = panel.close[symbol].dropna().index
+def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timestamp, validate: bool = False) -> Chart:
+    """A fund's price history from `start` (the price store's first session: page weight) with its averages, and a range
+    selector (one year, three years, all)."""
+    history = panel.close[symbol].loc[start:].dropna().index
     data, series, wide = _price_lines(panel, symbol, history)
     last_day = pd.Timestamp(history[-1])
     span = alt.param(

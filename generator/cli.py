@@ -20,7 +20,7 @@ from .config import ROOT, Settings, load_settings
 from .errors import GeneratorError
 from .events import EVENTS_FILE
 from .gates import GateReport
-from .load import SAMPLE_STORE, read_store
+from .load import SAMPLE_STORE, read_store, with_history
 from .lock import project_lock
 from .pipeline import Article, Dataset
 from .store import STORE
@@ -197,6 +197,8 @@ def _generate(
         tidy, report = _run_gates(project / store, now, settings)
         data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", settings, report.excluded, root=project)
     _check_or_exit(data)
+    for line in data.load_notes:
+        console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
     weeks = [w for w in data.weeks if (first is None or w >= first) and (last is None or w <= last)]
     if not weeks:
         span = " ".join(f"{word} {day:%Y-%m-%d}" for word, day in (("from", first), ("to", last)) if day)
@@ -267,10 +269,11 @@ def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path,
     from .verify import verify_folder
 
     try:
-        tidy = read_store(project / (store or SAMPLE_STORE))
+        stored = read_store(project / (store or SAMPLE_STORE))
+        tidy = with_history(stored, project, settings.gates.max_day_move_percent)
         universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
-        events = project / EVENTS_FILE
-        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks, events) for folder, weeks in checks]
+        events, start = project / EVENTS_FILE, pd.Timestamp(stored["session"].min()).date()
+        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks, events, start) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
     return Verified(
@@ -427,7 +430,9 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
     return verify_article(
         rendered.markdown,
         json.loads(claims_json(rendered)),
-        Closes(read_store(project / SAMPLE_STORE)),
+        Closes(
+            with_history(read_store(project / SAMPLE_STORE), project, data.settings.gates.max_day_move_percent), data.store_start.date()
+        ),
         data.universe,
         load_phrasebook(project / PHRASEBOOK_FILE),
         data.settings,
@@ -457,6 +462,30 @@ def make_sample(
     for line in report.lines():
         console.print(line)
     console.print(f"wrote {SAMPLE_STORE}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
+
+
+@app.command("make-history")
+def make_history(
+    source: Annotated[Path, typer.Option(help="A folder of yfinance CSVs ending the session before the sample starts.")] = ROOT.parent
+    / "shared"
+    / "data"
+    / "etf-daily-history-to-2016",
+) -> None:
+    """Rebuild data/history/prices.parquet (the back-history put in front of the prices) from the CSVs of the funds in data/funds.yaml."""
+    from .load import HISTORY_OPTIONAL, HISTORY_STORE, LoadReport, read_csv_dir, write_store
+    from .universe import FUNDS_FILE, load_universe
+
+    try:
+        universe = load_universe(project / FUNDS_FILE)
+        report = LoadReport()
+        present = [s for s in universe.symbols() if (source / f"{s}.csv").exists()]
+        frame = read_csv_dir(source, present, report, HISTORY_OPTIONAL)
+        write_store(frame, project / HISTORY_STORE)
+    except GeneratorError as error:
+        _fail(error)
+    for line in report.lines():
+        console.print(line)
+    console.print(f"wrote {HISTORY_STORE}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ class Panel:
     """Annualised realised volatility of daily log returns, as a fraction."""
     volume: pd.DataFrame
     """Shares traded per session (split-adjusted like the close, so close times volume is the dollars traded)."""
+    record_days: pd.DataFrame
+    """`day_change` as a record search reads it: NaN on a distribution day (see `record_changes`)."""
     first_close: dict[str, pd.Timestamp]
     """Each symbol's first session with a close."""
 
@@ -60,11 +62,21 @@ def realised_volatility(close: pd.DataFrame, sessions: int, per_year: int) -> pd
     return log_returns.rolling(sessions, min_periods=sessions).std() * np.sqrt(per_year)
 
 
-def build_panel(close: pd.DataFrame, volume: pd.DataFrame, definitions: Definitions) -> Panel:
+def record_changes(close: pd.DataFrame, adjusted: pd.DataFrame, points: float) -> pd.DataFrame:
+    """Row-to-row close changes for a record search, NaN where the close and the total return (Adj Close) part by more
+    than `points` percentage points: a distribution, not a market move, neither sets a record nor stands in its way."""
+    price, total = day_changes(close), day_changes(adjusted)
+    return price.where((price - total).abs() * 100 <= points)
+
+
+def build_panel(
+    close: pd.DataFrame, adjusted: pd.DataFrame, volume: pd.DataFrame, definitions: Definitions, distribution_points: float
+) -> Panel:
     return Panel(
         close=close,
         volume=volume,
         day_change=day_changes(close),
+        record_days=record_changes(close, adjusted, distribution_points),
         sma_short=simple_moving_average(close, definitions.short_average_sessions),
         sma_long=simple_moving_average(close, definitions.long_average_sessions),
         high=rolling_high(close, definitions.high_window_days),
@@ -121,24 +133,32 @@ def crossings(
 def biggest_moves(
     moves: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
 ) -> dict[str, tuple[pd.Timestamp, float, pd.Timestamp | None]]:
-    """Per symbol, the largest one-day move in (start, end], and the last earlier session with one at least as large.
+    """Per symbol, the largest move in (start, end], and the last earlier row with one at least as large.
 
-    Each value is (session, move, since); `since` is None when no earlier move in the data is as
-    large in the same direction: the move is the largest the data holds.
+    `moves` has a row per session (one-day moves) or per week (weekly changes). Each value is
+    (row, move, since); `since` is None when no earlier move in the data is as large in the same
+    direction: the move is the largest the data holds.
     """
     values = moves.to_numpy()
     sessions = pd.DatetimeIndex(moves.index)
     first, last = int(sessions.searchsorted(start, side="right")), int(sessions.searchsorted(end, side="right"))
-    found = {}
-    for column, symbol in enumerate(moves.columns):
-        window = values[first:last, column]
-        if np.isnan(window).all():
-            continue
-        row = first + int(np.nanargmax(np.abs(window)))
-        value, earlier = values[row, column], values[:row, column]
-        matches = np.flatnonzero(earlier <= value) if value < 0 else np.flatnonzero(earlier >= value)
-        found[str(symbol)] = (pd.Timestamp(sessions[row]), float(value), pd.Timestamp(sessions[int(matches[-1])]) if len(matches) else None)
-    return found
+    window = values[first:last]
+    present = ~np.isnan(window).all(axis=0)
+    if not len(window) or not present.any():
+        return {}
+    rows = first + np.argmax(np.where(np.isnan(window), -1.0, np.abs(window)), axis=0)
+    columns = np.arange(values.shape[1])
+    value = values[rows, columns]
+    history = values[:last]
+    with np.errstate(invalid="ignore"):
+        as_large = np.where(value < 0, history <= value, history >= value) & (np.arange(last)[:, None] < rows)
+    matched = as_large.any(axis=0)
+    since = last - 1 - np.argmax(as_large[::-1], axis=0)
+    return {
+        str(symbol): (pd.Timestamp(sessions[rows[c]]), float(value[c]), pd.Timestamp(sessions[since[c]]) if matched[c] else None)
+        for c, symbol in enumerate(moves.columns)
+        if present[c]
+    }
 
 
 def dollar_volume(close: pd.DataFrame, volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:

@@ -70,6 +70,20 @@ class Thresholds(Section):
     since_min_sessions: int = Field(default=20, ge=1, le=252)
     """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
 
+    distribution_points: float = Field(default=2.0, ge=0.5, le=20.0)
+    """A day or week whose close change and total-return (Adj Close) change part by more than this, in percentage points,
+    is a distribution (a fund paying out), not a market move: a record search skips it, so it neither sets a
+    "biggest drop since ..." nor stands in the way of one."""
+
+    record_week_min_weeks: int = Field(default=52, ge=1, le=520)
+    """A "worst week since ..." or "best week since ..." is only reported when the last week with a change as large in
+    the same direction lies at least this many weeks back."""
+
+    launch_days: int = Field(default=31, ge=0, le=366)
+    """A record with nothing as large before it reads "since it began trading in" the fund's inception year when the
+    fund's first close in the data lies within this many days of its inception (data/funds.yaml); otherwise it reads
+    "in data going back to" the month of that first close."""
+
     ratio_min: float = Field(default=1.5, ge=1.1, le=10.0)
     """Ratio phrases ("more than double") are used only when both returns share a sign and the
     larger is at least this multiple of the smaller."""

@@ -90,6 +90,22 @@ class BigMove(Fact):
     data_start: date
 
 
+class RecordWeek(Fact):
+    """The week's change of `subject` (a calendar week), and how far back a week as large in the same direction lies."""
+
+    subject: str
+    week: Change
+    since: date | None
+    """The closing session of the most recent earlier week with a change at least as large; None: the largest since `data_start`."""
+    weeks_since: int
+    """Calendar weeks from `since` (or `data_start`) to this one."""
+    data_start: date
+
+    @property
+    def value(self) -> float:
+        return self.week.value
+
+
 class Leverage(Fact):
     """A leveraged or inverse fund against `factor` times its index over the week."""
 
@@ -158,6 +174,9 @@ class FundFacts(Fact):
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
     largest_day: BigMove | None = None
     """The week's largest one-day move, however recent a larger one (a one-day shock can make the market the story)."""
+    record_week: RecordWeek | None = None
+    """The week as the best or worst in at least `record_week_min_weeks` weeks; None otherwise, or when the window is not a
+    calendar week."""
     weekly_streak: Figure
     """Consecutive calendar-week gains (positive) or losses (negative) ending this week; 0 when the window is not a calendar week."""
     volatility: float | None
@@ -189,10 +208,13 @@ def _figure(value: float, measure: str, symbol: str, **about: object) -> Figure 
     return None if pd.isna(value) else Figure(value=float(value), measure=measure, subject=symbol, **about)  # type: ignore[arg-type]
 
 
-def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Universe, settings: Settings) -> dict[str, FundFacts]:
+def week_funds(
+    panel: Panel, window: Window, weekly: pd.DataFrame, record_weeks: pd.DataFrame, universe: Universe, settings: Settings
+) -> dict[str, FundFacts]:
     """Facts for every fund with a close at both ends of the week ending `window.end`.
 
-    `weekly` holds each calendar week's change (compute.weekly_changes), for streaks.
+    `weekly` holds each calendar week's change (compute.weekly_changes), for streaks; `record_weeks`
+    the same with distribution weeks left out (compute.record_changes), for record weeks.
     """
     sessions = pd.DatetimeIndex(panel.close.index)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
@@ -214,6 +236,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     crossed = _crossings(panel, start, end, settings)
     largest = _biggest_days(panel, start, end, 0)
     biggest = {symbol: move for symbol, move in largest.items() if move.sessions_since >= settings.thresholds.since_min_sessions}
+    records = _record_weeks(panel, record_weeks, start, end, settings.thresholds.record_week_min_weeks)
     streak = compute.streaks(weekly.loc[:end].iloc[1:]) if end in weekly.index else pd.Series(dtype="int64")
     funds: dict[str, FundFacts] = {}
     for symbol in panel.close.columns:
@@ -239,6 +262,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
             crossings=crossed[symbol],
             biggest_day=biggest.get(symbol),
             largest_day=largest.get(symbol),
+            record_week=records.get(symbol),
             weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),
             leverage=None,
@@ -251,9 +275,7 @@ def week_funds(panel: Panel, window: Window, weekly: pd.DataFrame, universe: Uni
     return {symbol: _with_leverage(facts, funds, universe) for symbol, facts in funds.items()}
 
 
-def next_level(
-    close: float, high: float, averages: dict[int, float], symbol: str, settings: Settings
-) -> Figure | None:
+def next_level(close: float, high: float, averages: dict[int, float], symbol: str, settings: Settings) -> Figure | None:
     """The level a chart reader watches next, as a `distance` from the close.
 
     Below a moving average, the nearest average overhead (the long one first: it is the trend line);
@@ -295,7 +317,7 @@ def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, min_sess
     """The week's largest daily move per fund, kept only when nothing as large happened for `since_min_sessions`."""
     sessions = pd.DatetimeIndex(panel.close.index)
     found = {}
-    for symbol, (session, value, since) in compute.biggest_moves(panel.day_change, start, end).items():
+    for symbol, (session, value, since) in compute.biggest_moves(panel.record_days, start, end).items():
         data_start = panel.first_close[symbol]
         count = compute.sessions_between(sessions, since if since is not None else data_start, session)
         if count >= min_sessions:
@@ -307,6 +329,26 @@ def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, min_sess
                 sessions_since=count,
                 data_start=data_start.date(),
             )
+    return found
+
+
+def _record_weeks(panel: Panel, weeks: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, min_weeks: int) -> dict[str, RecordWeek]:
+    """The week's change per fund where no week as large in the same direction came for `min_weeks` weeks.
+
+    Only for a calendar week (`start` the close of the week before).
+    """
+    closes = pd.DatetimeIndex(weeks.index)
+    position = int(closes.searchsorted(end))
+    if position == 0 or position >= len(closes) or closes[position] != end or closes[position - 1] != start:
+        return {}
+    found = {}
+    for symbol, (_, value, since) in compute.biggest_moves(weeks, start, end).items():
+        data_start = panel.first_close[symbol]
+        count = compute.sessions_between(closes, since if since is not None else data_start, end)
+        if count >= min_weeks:
+            week = Change(value=value, subject=symbol, span="week", start=start.date(), end=end.date())
+            since_day = None if since is None else since.date()
+            found[symbol] = RecordWeek(subject=symbol, week=week, since=since_day, weeks_since=count, data_start=data_start.date())
     return found
 
 

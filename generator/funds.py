@@ -50,10 +50,10 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
     pages = []
     for symbol in data.prices.close.columns:
         fund = data.universe[symbol]
-        close = data.prices.close[symbol]
+        close = data.prices.close[symbol].loc[data.store_start :]
         last = pd.Timestamp(close.dropna().index[-1])
         drawdowns = compute.drawdowns(close, data.settings.definitions.high_window_days)
-        charts = [chart.fund_history(data.panel, symbol, data.universe)]
+        charts = [chart.fund_history(data.panel, symbol, data.universe, data.store_start)]
         drawdown_chart = chart.fund_drawdown(drawdowns, symbol, data.universe)
         if drawdown_chart is not None:
             charts.append(drawdown_chart)

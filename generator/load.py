@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .calendar import nyse_sessions
 from .errors import MissingDataError, PriceDataError
 from .write import remove_stale_temporaries, write_atomic
 
@@ -30,15 +31,24 @@ TIDY_COLUMNS = ["session", "symbol", *PRICE_FIELDS, "volume"]
 SAMPLE_STORE = Path("data/sample/prices.parquet")
 """The bundled sample, relative to the project root."""
 
+HISTORY_STORE = Path("data/history/prices.parquet")
+"""The back-history put in front of the prices (data/history/README.md), relative to the project root."""
+HISTORY_OPTIONAL = ("open",)
+"""Fields the history may lack on a session: Yahoo has no S&P 500 open from 1962 to April 1982 (nothing here reads opens)."""
+
 
 @dataclass
 class LoadReport:
     """What the load dropped, per symbol, so the build log can say it."""
 
     empty_rows: dict[str, int] = field(default_factory=dict)
+    history: dict[str, str] = field(default_factory=dict)
+    """Symbols whose back-history was left out, with the reason."""
 
     def lines(self) -> list[str]:
-        return [f"{symbol}: {count} empty rows skipped" for symbol, count in sorted(self.empty_rows.items()) if count]
+        return [f"{symbol}: {count} empty rows skipped" for symbol, count in sorted(self.empty_rows.items()) if count] + [
+            f"{symbol}: history left out: {reason}" for symbol, reason in sorted(self.history.items())
+        ]
 
 
 def symbol_from_filename(path: Path) -> str:
@@ -46,7 +56,7 @@ def symbol_from_filename(path: Path) -> str:
     return path.name.removesuffix(".gz").removesuffix(".csv")
 
 
-def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFrame:
+def read_yfinance_csv(path: Path, report: LoadReport | None = None, optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """One symbol's yfinance CSV as tidy rows, validated."""
     symbol = symbol_from_filename(path)
     try:
@@ -64,15 +74,18 @@ def read_yfinance_csv(path: Path, report: LoadReport | None = None) -> pd.DataFr
         line = int(np.flatnonzero(bad_dates)[0]) + 2
         raise PriceDataError(f"{path}:{line}", f"unreadable date {raw['Date'].iloc[line - 2]!r}", symbol=symbol)
     frame["symbol"] = symbol
-    rows = validate(frame[TIDY_COLUMNS], source=str(path), report=report)
+    rows = validate(frame[TIDY_COLUMNS], source=str(path), report=report, optional=optional)
     if rows.empty:
         reason = f"no rows with prices (all {len(frame)} rows are empty)" if len(frame) else "no rows"
         raise PriceDataError(str(path), reason, symbol=symbol)
     return rows
 
 
-def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None) -> pd.DataFrame:
-    """Drop empty rows, then insist on complete, positive, sorted, unique prices and a volume that is not negative, per symbol."""
+def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None, optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Drop empty rows, then insist on complete, positive, sorted, unique prices and a volume that is not negative, per symbol.
+
+    `optional` names price fields a row may lack (the history's early S&P 500 opens); what is there must still be positive.
+    """
     frame = frame.copy()
     for column in [*PRICE_FIELDS, "volume"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -81,7 +94,7 @@ def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None)
         for symbol, count in frame.loc[empty, "symbol"].value_counts().items():
             report.empty_rows[str(symbol)] = report.empty_rows.get(str(symbol), 0) + int(count)
     frame = frame.loc[~empty]
-    partial = frame[PRICE_FIELDS].isna().any(axis=1)
+    partial = frame[[name for name in PRICE_FIELDS if name not in optional]].isna().any(axis=1)
     if partial.any():
         row = frame.loc[partial].iloc[0]
         raise PriceDataError(source, "row has some prices missing", symbol=row["symbol"], day=row["session"])
@@ -108,7 +121,9 @@ def validate(frame: pd.DataFrame, source: str, report: LoadReport | None = None)
     return frame.reset_index(drop=True)
 
 
-def read_csv_dir(directory: Path, symbols: Iterable[str] | None = None, report: LoadReport | None = None) -> pd.DataFrame:
+def read_csv_dir(
+    directory: Path, symbols: Iterable[str] | None = None, report: LoadReport | None = None, optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Every yfinance CSV in `directory` (or only `symbols`), as one tidy table."""
     if not directory.is_dir():
         raise MissingDataError(f"{directory}: no such folder of price CSVs")
@@ -123,10 +138,10 @@ def read_csv_dir(directory: Path, symbols: Iterable[str] | None = None, report: 
             paths.append(found[0])
     if not paths:
         raise MissingDataError(f"{directory}: no price CSVs in this folder")
-    return pd.concat([read_yfinance_csv(path, report) for path in paths], ignore_index=True)
+    return pd.concat([read_yfinance_csv(path, report, optional) for path in paths], ignore_index=True)
 
 
-def read_store(path: Path) -> pd.DataFrame:
+def read_store(path: Path, optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """The price store (parquet, tidy), validated like any other input; a file that is not one fails in one line."""
     if not path.exists():
         raise MissingDataError(f"{path}: price store not found")
@@ -139,7 +154,7 @@ def read_store(path: Path) -> pd.DataFrame:
         raise PriceDataError(str(path), f"not a price store: no column {', '.join(missing)}")
     if not pd.api.types.is_datetime64_any_dtype(frame["session"]):
         raise PriceDataError(str(path), f"not a price store: column session holds {frame['session'].dtype}, not dates")
-    return validate(frame[TIDY_COLUMNS], source=str(path))
+    return validate(frame[TIDY_COLUMNS], source=str(path), optional=optional)
 
 
 def _parquet_reason(error: Exception) -> str:
@@ -158,6 +173,49 @@ def write_store(frame: pd.DataFrame, path: Path) -> None:
     buffer = io.BytesIO()
     frame[TIDY_COLUMNS].sort_values(["symbol", "session"]).reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
     write_atomic(path, buffer.getvalue())
+
+
+def join_history(store: pd.DataFrame, history: pd.DataFrame, max_step_percent: float, report: LoadReport | None = None) -> pd.DataFrame:
+    """The store with each symbol's history in front of it, where the two meet exactly.
+
+    A symbol's history joins only when its last session is the NYSE session right before the
+    symbol's first stored session (no gap, no overlap) and the close steps across the join by
+    less than `max_step_percent` (a store re-based after a later split no longer matches the
+    history); otherwise it is left out, with the reason in `report`. History of a symbol the
+    store lacks is ignored.
+    """
+    firsts = store.groupby("symbol")["session"].min()
+    firsts_close = store.loc[store.groupby("symbol")["session"].idxmin()].set_index("symbol")["close"]
+    kept = []
+    for symbol, rows in history.groupby("symbol", sort=True):
+        if symbol not in firsts.index:
+            continue
+        first = pd.Timestamp(firsts[symbol])
+        before = nyse_sessions((first - pd.Timedelta(days=10)).date(), first.date())
+        wanted = before[before < first][-1]
+        last = pd.Timestamp(rows["session"].max())
+        step = abs(float(firsts_close[symbol]) / float(rows.sort_values("session")["close"].iloc[-1]) - 1) * 100
+        reason = (
+            f"it overlaps the prices (it runs to {last.date()}, the prices start on {first.date()})"
+            if last >= first
+            else f"a gap: it ends on {last.date()}, the session before the prices is {wanted.date()}"
+            if last != wanted
+            else f"the close steps {step:.1f} percent across the join on {first.date()}: a different split basis"
+            if step > max_step_percent
+            else None
+        )
+        if reason is None:
+            kept.append(rows)
+        elif report is not None:
+            report.history[str(symbol)] = reason
+    joined = pd.concat([*kept, store], ignore_index=True) if kept else store
+    return joined.sort_values(["symbol", "session"], kind="stable").reset_index(drop=True)
+
+
+def with_history(store: pd.DataFrame, root: Path, max_step_percent: float, report: LoadReport | None = None) -> pd.DataFrame:
+    """The prices every article is written and checked from: the project's bundled history (if any) joined in front of `store`."""
+    path = root / HISTORY_STORE
+    return join_history(store, read_store(path, HISTORY_OPTIONAL), max_step_percent, report) if path.exists() else store
 
 
 @dataclass(frozen=True)

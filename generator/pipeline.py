@@ -19,12 +19,12 @@ import pandas as pd
 
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
-from .compute import Panel, build_panel, weekly_changes
+from .compute import Panel, build_panel, record_changes, weekly_changes
 from .config import CORE_SYMBOLS, EVENT_PRIORITY, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
-from .load import SAMPLE_STORE, Prices, read_store
+from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, angle_of, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
@@ -46,8 +46,14 @@ class Dataset:
     calendar: pd.DatetimeIndex
     weeks: pd.DatetimeIndex
     weekly: pd.DataFrame
-    """Each calendar week's change per symbol, close of its last session against the week before's, for streaks
-    (the first, partial week of the data counts as a base)."""
+    """Each calendar week's change per symbol, back-history included, for streaks."""
+    record_weeks: pd.DataFrame
+    """The same as a record search reads it: NaN in a week with a distribution (compute.record_changes)."""
+    store_start: pd.Timestamp
+    """The first session of the price store: the history before it feeds the figures, but nothing is published about it
+    (weeks, fund pages and their charts start here)."""
+    load_notes: list[str]
+    """What the load left out (a fund's history that does not join the store), for the run's log."""
     source: str
     settings: Settings
     excluded: dict[str, str]
@@ -75,15 +81,21 @@ def prepare_dataset(
     excluded: dict[str, str] | None = None,
     root: Path = ROOT,
 ) -> Dataset:
-    """Check the prices against the NYSE calendar and compute the panel once for every session.
+    """Put the bundled history in front of the store, check the store's sessions against the NYSE calendar and compute
+    the panel once for every session.
 
     `excluded` (symbol -> reason) are funds the publication gates left out: their prices are
-    dropped here, so no article, chart or fund page can show them.
+    dropped here, so no article, chart or fund page can show them. The history's own sessions
+    were checked against a session list built from the calendar's holidays when it was bundled
+    (exchange_calendars ignores holidays before 1970), so the check here covers the store's span.
     """
     excluded = excluded or {}
-    prices = Prices.from_tidy(tidy.loc[~tidy["symbol"].isin(list(excluded))])
+    store = tidy.loc[~tidy["symbol"].isin(list(excluded))]
+    report = LoadReport()
+    prices = Prices.from_tidy(with_history(store, root, settings.gates.max_day_move_percent, report))
     universe.require(prices.close.columns)
-    sessions = prices.sessions
+    store_start = pd.Timestamp(store["session"].min())
+    sessions = prices.sessions[prices.sessions >= store_start]
     calendar = nyse_sessions(sessions[0].date(), (sessions[-1] + pd.Timedelta(days=7)).date())
     in_span = calendar[calendar <= sessions[-1]]
     stray = sessions.difference(in_span)
@@ -93,13 +105,18 @@ def prepare_dataset(
     if len(missing):
         raise PriceDataError("price data", "NYSE session with no prices for any fund", day=missing[0])
     weeks = complete_weeks(sessions, calendar)
+    week_closes = week_closing_sessions(prices.sessions)
+    points = settings.thresholds.distribution_points
     return Dataset(
         prices=prices,
-        panel=build_panel(prices.close, prices.volume, settings.definitions),
+        panel=build_panel(prices.close, prices.adj_close, prices.volume, settings.definitions, points),
         universe=universe,
         calendar=calendar,
         weeks=weeks,
-        weekly=weekly_changes(prices.close, week_closing_sessions(calendar).intersection(sessions)),
+        weekly=weekly_changes(prices.close, week_closes),
+        record_weeks=record_changes(prices.close.reindex(week_closes), prices.adj_close.reindex(week_closes), points),
+        store_start=store_start,
+        load_notes=report.lines(),
         source=source,
         settings=settings,
         excluded=excluded,
@@ -112,7 +129,7 @@ def prepare_dataset(
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support."""
-    funds = facts.week_funds(data.panel, window, data.weekly, data.universe, data.settings)
+    funds = facts.week_funds(data.panel, window, data.weekly, data.record_weeks, data.universe, data.settings)
     note = data.notes.get(window.end, EMPTY_NOTE)
     editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]
     funds = facts.with_flows(
@@ -132,8 +149,10 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
 
 
 def window_for(data: Dataset, as_of: date, kind: str) -> Window:
-    """The week an article covers: `calendar` (the weekly run) or `trailing` ("the past week" to any session)."""
-    session = pd.Timestamp(as_of)
+    """The week an article covers: `calendar` (the weekly run) or `trailing` ("the past week" to any session of the store)."""
+    session, first, last = pd.Timestamp(as_of), data.store_start, data.prices.sessions[-1]
+    if not first <= session <= last:
+        raise MissingDataError(f"{as_of} is outside the price data ({first.date()} to {last.date()})")
     if session not in data.prices.sessions:
         data.prices.require([], session)
     window = (
@@ -141,8 +160,8 @@ def window_for(data: Dataset, as_of: date, kind: str) -> Window:
         if kind == "calendar"
         else trailing_week(data.calendar, session, data.settings.definitions.week_lookback_days)
     )
-    if window is None or pd.Timestamp(window.start) < data.prices.sessions[0]:
-        raise MissingDataError(f"{as_of}: the data starts on {data.prices.sessions[0].date()}, too late for a week ending then")
+    if window is None or pd.Timestamp(window.start) < first:
+        raise MissingDataError(f"{as_of}: the data starts on {first.date()}, too late for a week ending then")
     return window
 
 
@@ -406,7 +425,7 @@ def methodology_page(
 
 
 def about_data_page(data: Dataset, root: Path = ROOT) -> str:
-    sessions = data.prices.sessions
+    sessions = data.prices.sessions[data.prices.sessions >= data.store_start]
     return render_template(
         root / TEMPLATES_DIR,
         "pages/about-data.md.j2",
@@ -418,5 +437,6 @@ def about_data_page(data: Dataset, root: Path = ROOT) -> str:
             "weeks": str(len(data.weeks)),
             "source": data.source,
             "first_close": {s: pd.DatetimeIndex(data.prices.close[s].dropna().index)[0].date() for s in data.prices.close.columns},
+            "history_from": data.prices.sessions[0].date(),
         },
     )

@@ -23,7 +23,7 @@ from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import Settings
 from .errors import GeneratorError
-from .facts import BigMove, Change, Crossing, EventFact, Figure
+from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordWeek
 from .universe import Universe
 
 TEMPLATES_DIR = Path("templates")
@@ -81,6 +81,8 @@ def about(fact: object) -> dict[str, Any]:
         return {"measure": "crossing", **fact.model_dump(mode="json")}
     if isinstance(fact, BigMove):
         return {"measure": "day_move", "subject": fact.subject, "session": fact.session.isoformat()}
+    if isinstance(fact, RecordWeek):
+        return {**about(fact.week), "measure": "record_week"}
     raise TemplateError(f"a template passed {type(fact).__name__} {fact!r} to a filter that needs a fact (a Change or a Figure)")
 
 
@@ -348,15 +350,27 @@ class Writer:
         text = f"crossed its {last.average}-day moving average {times} this week, ending {last.direction} it"
         return text, {"measure": "crossings", "subject": last.subject, "average": last.average, "count": len(crossings)}
 
+    def _record_window(self, since: date | None, data_start: date, subject: str) -> str:
+        """How far back a record reaches: "since October 2008"; with nothing as large before it, "since it began trading in
+        2008" when the data starts within `launch_days` of the fund's inception, else "in data going back to April 2016"."""
+        if since is not None:
+            return f"since {day_phrase_parts(since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
+        inception = self.universe[subject].inception
+        if abs((data_start - inception).days) <= self.settings.thresholds.launch_days:
+            return f"since it began trading in {inception.year}"
+        return f"in data going back to {data_start:%B %Y}"
+
     @_claim()
     def superlative(self, move: BigMove) -> Printed:
-        """ "its biggest one-day gain since mid-May", or "... since at least April 2016" when the data starts there."""
+        """ "its biggest one-day gain since mid-May", "its biggest one-day drop since it began trading in 2008"."""
         noun = "gain" if move.value > 0 else "drop"
-        if move.since is None:
-            window = f"since at least {move.data_start.strftime('%B %Y')}"
-        else:
-            window = f"since {day_phrase_parts(move.since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
-        return f"its biggest one-day {noun} {window}", about(move)
+        return f"its biggest one-day {noun} {self._record_window(move.since, move.data_start, move.subject)}", about(move)
+
+    @_claim()
+    def record_week(self, record: RecordWeek) -> Printed:
+        """ "its worst week since October 2008", "its best week in data going back to April 2016"."""
+        noun = "best" if record.week.value > 0 else "worst"
+        return f"its {noun} week {self._record_window(record.since, record.data_start, record.subject)}", about(record)
 
     @_claim()
     def streak(self, fact: Figure) -> Printed:
@@ -509,7 +523,8 @@ class Writer:
     def volume(self, fact: Figure) -> Printed:
         """How heavy the week's trading was against its usual (`volume.<heavy|light|usual>` in the phrasebook)."""
         thresholds = self.settings.thresholds
-        pace = "heavy" if fact.value >= thresholds.heavy_volume_ratio else "light" if fact.value <= thresholds.light_volume_ratio else "usual"
+        heavy, light = fact.value >= thresholds.heavy_volume_ratio, fact.value <= thresholds.light_volume_ratio
+        pace = "heavy" if heavy else "light" if light else "usual"
         text = str(self.phrasebook["volume"][pace]).format(ratio=f"{fact.value:.1f}", average=fact.average)
         return text, {**about(fact), "key": pace}
 
@@ -571,7 +586,7 @@ def _refuse_unrecorded(context: jinja2.runtime.Context, value: object) -> object
     """A number or a ticker reaches the text only through a recording filter, so the ledger holds it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         raise TemplateError(f"a template printed the bare number {value!r}: pass it through a filter (percent, move, ...)")
-    if isinstance(value, Change | Figure | Crossing | BigMove):
+    if isinstance(value, Change | Figure | Crossing | BigMove | RecordWeek):
         raise TemplateError(f"a template printed the bare fact {type(value).__name__}: pass it through a filter (percent, move, ...)")
     writer = context.get("w")
     if isinstance(value, str) and not isinstance(value, Said) and isinstance(writer, Writer) and value in writer.universe.funds:
@@ -614,6 +629,7 @@ WRITER_FILTERS = (
     "crossed",
     "crossed_times",
     "superlative",
+    "record_week",
     "streak",
     "ratio",
     "rank",

@@ -245,6 +245,7 @@ MANIFEST = CACHE_DIR / "site-manifest.json"
 """The inputs' digest and every generated file's digest, from the last complete run."""
 INPUTS = (
     "mkdocs.yml",
+    "data/history/prices.parquet",
     "data/funds.yaml",
     "data/flows.csv",
     "data/events.csv",

@@ -14,7 +14,7 @@ import pytest
 from mutations import NEGATIVE_CONTROLS, OPERATORS, Archive, FactCheck, Measured, PriceTruth, Tally, combined, load_articles, measure
 
 from generator.config import ROOT
-from generator.load import SAMPLE_STORE, read_store
+from generator.load import SAMPLE_STORE, read_store, with_history
 from generator.pipeline import Dataset
 from generator.render import PHRASEBOOK_FILE, TEMPLATES_DIR, load_phrasebook
 from generator.site import DOCS_DIR, write_site
@@ -41,7 +41,7 @@ def measured(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[
     (ROOT / ".cache").mkdir(exist_ok=True)
     (root / ".cache").symlink_to(ROOT / ".cache")  # rendered SVGs are keyed by content: share them across builds
     write_site(sample, last=max(WEEKS), root=root, only=set(WEEKS))
-    tidy = read_store(ROOT / SAMPLE_STORE)
+    tidy = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
     articles = load_articles(root / DOCS_DIR, PriceTruth(tidy))
     phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
     archive = Archive.of(articles, sample.universe, phrasebook, sample.settings)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.config import DEFAULTS, ROOT
-from generator.facts import BigMove, Change, Figure
+from generator.facts import BigMove, Change, Figure, RecordWeek
 from generator.render import PHRASEBOOK_FILE, TemplateError, Writer, load_phrasebook, render_template
 from generator.universe import FUNDS_FILE, load_universe
 from generator.verify import MEANING_WORDS
@@ -153,7 +153,29 @@ def test_dates_are_named_as_the_desk_names_them() -> None:
         subject="IWM", session=date(2018, 10, 24), value=-0.038, since=date(2018, 2, 5), sessions_since=180, data_start=date(2016, 4, 28)
     )
     assert w.superlative(move) == "its biggest one-day drop since early February"
-    assert w.superlative(move.model_copy(update={"since": None})) == "its biggest one-day drop since at least April 2016"
+    # IWM's data here starts with the sample, long after its launch (2000-05-22): the data's start, never "since at least".
+    assert w.superlative(move.model_copy(update={"since": None})) == "its biggest one-day drop in data going back to April 2016"
+    assert w.superlative(move.model_copy(update={"since": date(2008, 10, 15)})) == "its biggest one-day drop since October 2008"
+
+
+def test_a_record_with_nothing_as_large_before_it_says_since_when_the_fund_has_traded() -> None:
+    w = writer()
+    # TNA launched on 2008-11-05 (data/funds.yaml); its data starts 14 days later, within `launch_days`.
+    tna = BigMove(subject="TNA", session=date(2018, 10, 24), value=0.2, since=None, sessions_since=2500, data_start=date(2008, 11, 19))
+    assert w.superlative(tna) == "its biggest one-day gain since it began trading in 2008"
+    late = tna.model_copy(update={"data_start": date(2009, 1, 2)})
+    assert w.superlative(late) == "its biggest one-day gain in data going back to January 2009", "58 days after launch"
+
+
+def test_record_weeks_name_the_last_week_as_large() -> None:
+    w = writer()
+    week = Change(value=-0.095, subject="SPY", span="week", start=date(2018, 10, 19), end=FRIDAY)
+    record = RecordWeek(subject="SPY", week=week, since=date(2008, 10, 10), weeks_since=523, data_start=date(1993, 1, 29))
+    assert w.record_week(record) == "its worst week since October 2008"
+    assert w.record_week(record.model_copy(update={"since": None})) == "its worst week since it began trading in 1993"
+    up = record.model_copy(update={"week": week.model_copy(update={"value": 0.05}), "since": date(2018, 3, 9)})
+    assert w.record_week(up) == "its best week since early March"
+    assert w.claims[-1].about == {"measure": "record_week", "subject": "SPY", "span": "week", "start": "2018-10-19", "end": "2018-10-26"}
 
 
 @given(st.floats(min_value=1e-6, max_value=1e3, allow_nan=False))

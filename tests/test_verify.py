@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from generator.config import ROOT
+from generator.config import DEFAULTS, ROOT
 from generator.events import EVENTS_FILE
-from generator.load import SAMPLE_STORE, read_store
+from generator.load import SAMPLE_STORE, read_store, with_history
 from generator.pipeline import Article, Dataset, render_article, week_facts, window_for
 from generator.render import PHRASEBOOK_FILE, load_phrasebook
 from generator.verify import FIGURE, Closes, Context, verify
@@ -21,7 +21,7 @@ from generator.verify.prices import read_events_file
 
 @pytest.fixture(scope="module")
 def closes() -> Closes:
-    return Closes(read_store(ROOT / SAMPLE_STORE))
+    return Closes(with_history(read_store(ROOT / SAMPLE_STORE), ROOT, DEFAULTS.gates.max_day_move_percent), date(2016, 4, 28))
 
 
 def _article(sample: Dataset, as_of: date, kind: str, story: str | None) -> Article:

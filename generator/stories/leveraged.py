@@ -97,5 +97,6 @@ STORY = StoryType(
     model=LeveragedStory,
     build=leveraged_story,
     scoring="scores `leveraged_story_weight` times the widest weekly gap, in points, between a leveraged or inverse fund "
-    "and its multiple of its index fund's week (the move itself is arithmetic, not news), plus `decay_story_weight` times the past month's gap, in points, between a 3x fund and three times its index fund.",
+    "and its multiple of its index fund's week (the move itself is arithmetic, not news), plus `decay_story_weight` "
+    "times the past month's gap, in points, between a 3x fund and three times its index fund.",
 )

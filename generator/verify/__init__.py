@@ -80,13 +80,15 @@ def verify_folder(
     settings: Settings,
     weeks: set[date] | None = None,
     events: Path | None = None,
+    store_start: date | None = None,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
     An article's week comes from its own date (front matter and file name must agree) and must
     be a week's last session in the prices; its charts are checked from the week's folder.
+    `tidy` is the prices with their history in front (load.with_history); `store_start`, where the store begins.
     """
-    closes = Closes(tidy)
+    closes = Closes(tidy, store_start)
     known_events = read_events_file(events or ROOT / EVENTS_FILE)
     articles = claims = 0
     problems: list[str] = []

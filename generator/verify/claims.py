@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -144,28 +146,64 @@ def _crossing_truth(about: dict[str, Any], ctx: Context) -> list[str]:
 def _biggest_truth(about: dict[str, Any], ctx: Context) -> list[str]:
     symbol, session = about["subject"], date.fromisoformat(about["session"])
     start, end = ctx.span("week")
-    week = [(d, v) for d, v in ctx.closes.day_moves(symbol) if start < d <= end]
+    week = [(d, v) for d, v in ctx.closes.record_moves(symbol, ctx.settings.thresholds.distribution_points) if start < d <= end]
     if not week or max(week, key=lambda item: abs(item[1]))[0] != session:
         return [f"{session} is not {symbol}'s biggest one-day move of the week"]
     return []
 
 
+def _since_words(symbol: str, larger: list[date], ctx: Context) -> str:
+    """The window of a record: since the last day (or week) as large, else since the fund's launch when its first close lies
+    within `launch_days` of the inception in the metadata, else the month its data starts."""
+    if larger:
+        return "since " + day_phrase_parts(larger[-1], ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
+    first, inception = ctx.closes.history(symbol)[0], ctx.universe[symbol].inception
+    if abs((first - inception).days) <= ctx.settings.thresholds.launch_days:
+        return f"since it began trading in {inception.year}"
+    return f"in data going back to {first:%B %Y}"
+
+
 def _check_superlative(claim: dict[str, Any], ctx: Context) -> list[str]:
-    """ "its biggest one-day gain since early February": no move as large in between, and one that large then."""
+    """ "its biggest one-day gain since early February": no move as large in between, and one that large then (distribution
+    days, where the close and the total return part, left out)."""
     about = claim["about"]
     symbol, session = about["subject"], date.fromisoformat(about["session"])
-    moves = ctx.closes.day_moves(symbol)
+    moves = ctx.closes.record_moves(symbol, ctx.settings.thresholds.distribution_points)
     value = dict(moves)[session]
     larger = [d for d, v in moves if d < session and (v <= value if value < 0 else v >= value)]
-    if not larger:
-        window = f"since at least {moves[0][0].strftime('%B %Y')}"
-    else:
-        window = "since " + day_phrase_parts(larger[-1], ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
-    expected = f"its biggest one-day {'gain' if value > 0 else 'drop'} {window}"
+    expected = f"its biggest one-day {'gain' if value > 0 else 'drop'} {_since_words(symbol, larger, ctx)}"
     problems = _biggest_truth(about, ctx)
-    if larger and ctx.closes.position[session] - ctx.closes.position[larger[-1]] < ctx.settings.thresholds.since_min_sessions:
+    back = ctx.closes.position[session] - ctx.closes.position[larger[-1] if larger else ctx.closes.history(symbol)[0]]
+    if back < ctx.settings.thresholds.since_min_sessions:
         problems.append(f"{symbol}'s move on {session} is the biggest in fewer than {ctx.settings.thresholds.since_min_sessions} sessions")
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
+
+
+def _check_record_week(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "its worst week since October 2008": the article's calendar week against every earlier calendar week of the fund
+    (week to week, from each week's last close; distribution weeks left out), and far enough back to be news."""
+    about, text = claim["about"], claim["text"]
+    symbol, thresholds = about["subject"], ctx.settings.thresholds
+    start, end = ctx.span("week")
+    ends = ctx.closes.week_ends(end)
+    if ends[-1] != end or len(ends) < 2 or ends[-2] != start:
+        return [f'"{text}": a record week is of a calendar week, and {start} to {end} is not one']
+    if (about.get("start"), about.get("end")) != (start.isoformat(), end.isoformat()):
+        return [f'"{text}": the week runs from {start} to {end}, not {about.get("start")} to {about.get("end")}']
+    closes, points = ctx.closes.by_symbol[symbol], thresholds.distribution_points
+    weeks = [
+        (later, closes[later] / closes[earlier] - 1)
+        for earlier, later in itertools.pairwise(ends)
+        if earlier in closes and later in closes and not ctx.closes.distribution(symbol, earlier, later, points)
+    ]
+    if not weeks or weeks[-1][0] != end:
+        return [f'"{text}": {symbol}\'s week to {end} is not one a record search reads (no closes, or a distribution)']
+    value = weeks[-1][1]
+    larger = [d for d, v in weeks[:-1] if (v <= value if value < 0 else v >= value)]
+    back = len(ends) - bisect.bisect_right(ends, larger[-1] if larger else ctx.closes.history(symbol)[0])
+    problems = [] if back >= thresholds.record_week_min_weeks else [f"{symbol}'s week is the best or worst in only {back} weeks"]
+    expected = f"its {'best' if value > 0 else 'worst'} week {_since_words(symbol, larger, ctx)}"
+    return problems + ([] if text == expected else [f'"{text}": recomputed from the closes it is "{expected}"'])
 
 
 def _mentions(symbol: str, ctx: Context) -> list[str]:
@@ -285,8 +323,8 @@ def _market_angle(ctx: Context) -> str:
     week = ctx.change(lead, "week")
     if abs(week) * 100 >= thresholds.market_move_percent:
         return "surge" if week > 0 else "plunge"
-    start, end = ctx.span("week")
-    days = [move for day, move in ctx.closes.day_moves(lead) if start < day <= end]
+    first, last = ctx.span("week")
+    days = [move for day, move in ctx.closes.day_moves(lead) if first < day <= last]
     largest = max(days, key=abs, default=0.0)
     if abs(largest) * 100 >= thresholds.market_day_move_percent:
         return "spike" if largest > 0 else "shock"
@@ -322,7 +360,8 @@ def _leveraged(ctx: Context) -> list[str]:
 def _leveraged_angle(ctx: Context) -> str:
     thresholds = ctx.settings.thresholds
     funds = _leveraged(ctx)
-    extreme = max(abs(ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week")) for s in funds) * 100
+    drift = [ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week") for s in funds]
+    extreme = max(abs(gap) for gap in drift) * 100
     triple = [s for s in funds if abs(ctx.universe[s].leverage) == 3]
     stray = 0.0
     for s in triple:
@@ -598,6 +637,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
     "superlative": _check_superlative,
+    "record_week": _check_record_week,
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
     "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
     "pair": _check_pair,
@@ -677,6 +717,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "headline": "angle editor",
         "standing": "standing",
         "superlative": "day_move",
+        "record_week": "record_week",
         "crossed": "crossing",
         "crossed_times": "crossings",
         "editor": "editor",

@@ -23,16 +23,24 @@ from ..universe import Universe
 
 
 class Closes:
-    """Close prices by symbol and session, read plainly from the tidy store."""
+    """Close (and total-return) prices by symbol and session, read plainly from the tidy prices, history included.
 
-    def __init__(self, tidy: pd.DataFrame) -> None:
+    `store_start` is where the price store begins: fund pages speak of the data from there (by
+    default, the first session of `tidy`).
+    """
+
+    def __init__(self, tidy: pd.DataFrame, store_start: date | None = None) -> None:
         self.by_symbol: dict[str, dict[date, float]] = {}
+        self.adjusted: dict[str, dict[date, float]] = {}
         self.volumes: dict[str, dict[date, float]] = {}
-        for symbol, session, close, volume in zip(tidy["symbol"], tidy["session"], tidy["close"], tidy["volume"], strict=True):
-            day = pd.Timestamp(session).date()
+        days = [pd.Timestamp(session).date() for session in tidy["session"]]
+        rows = zip(tidy["symbol"], days, tidy["close"], tidy["adj_close"], tidy["volume"], strict=True)
+        for symbol, day, close, adjusted, volume in rows:
             self.by_symbol.setdefault(str(symbol), {})[day] = float(close)
+            self.adjusted.setdefault(str(symbol), {})[day] = float(adjusted)
             self.volumes.setdefault(str(symbol), {})[day] = float(volume)
         self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
+        self.store_start = store_start or self.sessions[0]
         self.position = {day: number for number, day in enumerate(self.sessions)}
         self._sums: dict[str, list[tuple[float, int]]] = {}
         """Running sums and counts of closes per symbol, session by session, for moving averages."""
@@ -74,6 +82,24 @@ class Closes:
             ]
         return self._moves[symbol]
 
+    def distribution(self, symbol: str, earlier: date, later: date, points: float) -> bool:
+        """Whether the close and the total return from `earlier` to `later` part by more than `points` percentage points:
+        a distribution, not a market move."""
+        closes, adjusted = self.by_symbol[symbol], self.adjusted[symbol]
+        gap = closes[later] / closes[earlier] - adjusted[later] / adjusted[earlier]
+        return abs(gap) * 100 > points
+
+    def record_moves(self, symbol: str, points: float) -> list[tuple[date, float]]:
+        """`day_moves` without the distribution days, which neither set nor block a record."""
+        return [(day, move) for day, move in self.day_moves(symbol) if not self.distribution(symbol, self.previous(day), day, points)]
+
+    def week_ends(self, through: date) -> list[date]:
+        """The last session of each calendar week up to `through`, oldest first."""
+        last: dict[tuple[int, int], date] = {}
+        for day in self.sessions[: self.position[through] + 1]:
+            last[day.isocalendar()[:2]] = day
+        return sorted(last.values())
+
     def average(self, symbol: str, day: date, sessions: int) -> float | None:
         """Plain mean of the last `sessions` closes up to `day`; None without that many consecutive closes."""
         if symbol not in self._sums:
@@ -106,13 +132,13 @@ class Closes:
             self._highs[symbol, days] = highs
         return self._highs[symbol, days][day]
 
-
     def traded_sessions(self, symbol: str, first: int, last: int) -> list[date]:
         """The sessions at positions first..last (inclusive), each with a close and a reported volume, or an error."""
         days = self.sessions[max(first, 0) : last + 1]
         volumes = self.volumes.get(symbol, {})
         if first < 0 or any(volumes.get(day, 0.0) <= 0 for day in days):
-            raise Unverifiable(f"{symbol} has no reported volume for every session from {days[0] if days else '?'} to {self.sessions[last]}")
+            first_day = days[0] if days else "?"
+            raise Unverifiable(f"{symbol} has no reported volume for every session from {first_day} to {self.sessions[last]}")
         return days
 
 
@@ -223,7 +249,7 @@ def trailing_base(symbol: str, span: str, ctx: Context) -> date:
         "ytd": pd.Timestamp(year=end.year - 1, month=12, day=31),
     }
     if span == "start":
-        return own[0]
+        return own[bisect.bisect_left(own, ctx.closes.store_start)]
     position = bisect.bisect_right(own, limits[span].date())
     if position == 0 or (span == "ytd" and own[position - 1].year != end.year - 1):
         raise Unverifiable(f"{symbol}'s history does not reach the start of its {span} return")

@@ -14,7 +14,7 @@ from .style import copyedit
 MEANING_WORDS = frozenset(
     """
     above below clipped reclaimed better worse ahead behind short trailing trailed trail trails gain gains
-    drop drops loss losses led leads lagged lag lags best worst biggest largest record high highs low lows
+    drop drops loss losses led leads lagged lag lags best worst biggest largest record high highs low lows began launched
     bull bear correction every straight beat beats outpaced outran outrun up down top bottom double triple
     half third inverse matching even step flat unchanged rally selloff surge surged jumped soared tumbled
     plunged sank gained added rose climbed advanced lost slipped fell declined
