@@ -184,6 +184,21 @@ def volume_ratio(volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, s
     return week.mean().where((week > 0).all()) / usual
 
 
+def record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp, float] | None:
+    """The week's first close above every earlier close (sessions after `start` up to `end`), the session of the old
+    record it beat, and the lowest close in between against that old record (a fraction, zero or negative)."""
+    history = close.loc[:end].dropna()
+    before, week = history.loc[:start], history.loc[start:end].iloc[1:]
+    if before.empty or week.empty:
+        return None
+    old, previous = float(before.max()), pd.Timestamp(before.idxmax())
+    above = week[week > old]
+    if above.empty:
+        return None
+    session = pd.Timestamp(above.index[0])
+    return session, previous, float(history.loc[previous:session].min()) / old - 1
+
+
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:
     """How many sessions after `earlier` up to and including `later`."""
     return int(sessions.searchsorted(later, side="right") - sessions.searchsorted(earlier, side="right"))

@@ -282,6 +282,8 @@ SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
 
 MARKET_BENCHMARK = "SPY"
 """The fund a group is measured against when no other benchmark is named."""
+MARKET_INDEX = "^GSPC"
+"""The S&P 500 index itself: its record closes are the market's (the fund's price lags it by the dividends it pays out)."""
 
 BONDS = ("TLT", "IEF", "SHY", "AGG", "LQD", "HYG")
 """The bond funds of the bonds story; TLT (long Treasurys) leads."""

@@ -106,6 +106,16 @@ class RecordWeek(Fact):
         return self.week.value
 
 
+class RecordClose(Fact):
+    """`subject` closed above every earlier close in the data on `session`, beating the record set on `previous`."""
+
+    subject: str
+    session: date
+    previous: date
+    depth: Figure
+    """The lowest close between the two records against the old one (`record_depth`: zero or negative)."""
+
+
 class Leverage(Fact):
     """A leveraged or inverse fund against `factor` times its index over the week."""
 
@@ -172,6 +182,8 @@ class FundFacts(Fact):
     """Moving-average crossings during the week, oldest first."""
     biggest_day: BigMove | None
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
+    record_close: RecordClose | None = None
+    """The week's first record close, where it set one."""
     largest_day: BigMove | None = None
     """The week's largest one-day move, however recent a larger one (a one-day shock can make the market the story)."""
     record_week: RecordWeek | None = None
@@ -262,6 +274,7 @@ def week_funds(
             crossings=crossed[symbol],
             biggest_day=biggest.get(symbol),
             largest_day=largest.get(symbol),
+            record_close=_record_close(panel.close[symbol], start, end, symbol),
             record_week=records.get(symbol),
             weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),
@@ -297,6 +310,19 @@ def next_level(close: float, high: float, averages: dict[int, float], symbol: st
         if close <= high * (1 - percent / 100):
             return distance(high * (1 - percent / 100), reference)
     return distance(averages[short], "average", short) if close >= high else distance(high, "high")
+
+
+def _record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp, symbol: str) -> RecordClose | None:
+    found = compute.record_close(close, start, end)
+    if found is None:
+        return None
+    session, previous, depth = found
+    return RecordClose(
+        subject=symbol,
+        session=session.date(),
+        previous=previous.date(),
+        depth=Figure(value=depth, measure="record_depth", subject=symbol, start=previous.date()),
+    )
 
 
 def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, settings: Settings) -> dict[str, list[Crossing]]:

@@ -23,7 +23,7 @@ from . import yamlfile
 from .calendar import day_phrase_parts
 from .config import Settings
 from .errors import GeneratorError
-from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordWeek
+from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordClose, RecordWeek
 from .universe import Universe
 
 TEMPLATES_DIR = Path("templates")
@@ -81,6 +81,13 @@ def about(fact: object) -> dict[str, Any]:
         return {"measure": "crossing", **fact.model_dump(mode="json")}
     if isinstance(fact, BigMove):
         return {"measure": "day_move", "subject": fact.subject, "session": fact.session.isoformat()}
+    if isinstance(fact, RecordClose):
+        return {
+            "measure": "record_close",
+            "subject": fact.subject,
+            "session": fact.session.isoformat(),
+            "previous": fact.previous.isoformat(),
+        }
     if isinstance(fact, RecordWeek):
         return {**about(fact.week), "measure": "record_week"}
     raise TemplateError(f"a template passed {type(fact).__name__} {fact!r} to a filter that needs a fact (a Change or a Figure)")
@@ -373,6 +380,19 @@ class Writer:
         return f"its {noun} week {self._record_window(record.since, record.data_start, record.subject)}", about(record)
 
     @_claim()
+    def record_close(self, record: RecordClose) -> Printed:
+        """ "closed at a record on Thursday, its first since February 2020, after falling as much as 33.7 percent below the
+        old one" (`record_close` in the phrasebook)."""
+        phrases = self.phrasebook.get("date_phrases")
+        kind, day = day_phrase_parts(record.session, self.as_of, phrases)
+        text = str(self.phrasebook["record_close"]).format(
+            day={"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + day,
+            previous=day_phrase_parts(record.previous, self.as_of, phrases)[1],
+            percent=self._percent(record.depth.value),
+        )
+        return text, about(record)
+
+    @_claim()
     def streak(self, fact: Figure) -> Printed:
         """ "five straight weekly losses"."""
         count = self._count(int(fact.value))
@@ -629,6 +649,7 @@ WRITER_FILTERS = (
     "crossed",
     "crossed_times",
     "superlative",
+    "record_close",
     "record_week",
     "streak",
     "ratio",

@@ -182,3 +182,45 @@ def test_change_equals_day_changes_compounded_over_the_window(prices):
     whole = compute.change(close, close.index[0], close.index[-1])["A"]
     compounded = math.prod(1 + x for x in compute.day_changes(close)["A"].iloc[1:]) - 1
     assert whole == pytest.approx(compounded, rel=1e-9, abs=1e-12)
+
+
+TRADING_DAYS = pd.bdate_range("2021-03-01", periods=6)
+"""Monday March 1 to Monday March 8, 2021: the week's base session, then five sessions."""
+
+
+def test_dollar_volume_sums_close_times_volume_over_the_weeks_sessions_only():
+    close = pd.DataFrame({"A": [10.0, 11.0, 12.0, 10.0, 9.0, 8.0]}, index=TRADING_DAYS)
+    volume = pd.DataFrame({"A": [999.0, 100.0, 200.0, 300.0, 0.0, 50.0]}, index=TRADING_DAYS)
+    # After the base session (March 1) to March 4: 11*100 + 12*200 + 10*300 = 6,500.
+    assert compute.dollar_volume(close, volume, TRADING_DAYS[0], TRADING_DAYS[3])["A"] == 6_500.0
+    # A session with no reported volume (March 5) leaves the week unknown, never a smaller sum.
+    assert math.isnan(compute.dollar_volume(close, volume, TRADING_DAYS[0], TRADING_DAYS[5])["A"])
+
+
+def test_volume_ratio_is_the_weeks_mean_volume_over_the_mean_of_the_sessions_up_to_its_base():
+    volume = pd.DataFrame({"A": [100.0, 300.0, 300.0, 600.0, 900.0, 600.0]}, index=TRADING_DAYS)
+    # The two sessions up to the base (March 2 and 3) average 300; the week after (4 to 8) averages 700.
+    assert compute.volume_ratio(volume, TRADING_DAYS[2], TRADING_DAYS[5], 2)["A"] == pytest.approx(700 / 300)
+    # Not enough sessions before the base: unknown.
+    assert math.isnan(compute.volume_ratio(volume, TRADING_DAYS[0], TRADING_DAYS[5], 2)["A"])
+
+
+@pytest.mark.parametrize(
+    ("closes", "expected"),
+    [
+        # The old record, 100 on March 1, falls to 80 (20% below it) before the week; 101 on March 5 beats it.
+        ([100.0, 90.0, 80.0, 95.0, 101.0, 102.0], ("2021-03-05", "2021-03-01", -0.20)),
+        # No close of the week tops 100: no record.
+        ([100.0, 90.0, 80.0, 95.0, 99.0, 100.0], None),
+    ],
+)
+def test_record_close_is_the_weeks_first_close_above_every_earlier_one(closes, expected):
+    close = pd.Series(closes, index=TRADING_DAYS)
+    found = compute.record_close(close, TRADING_DAYS[2], TRADING_DAYS[5])
+    if expected is None:
+        assert found is None
+    else:
+        session, previous, depth = expected
+        assert found is not None
+        assert (found[0], found[1]) == (pd.Timestamp(session), pd.Timestamp(previous))
+        assert found[2] == pytest.approx(depth)

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from generator import facts
 from generator.config import DEFAULTS, ROOT
 from generator.facts import Change, Figure, FundFacts
 from generator.pipeline import Dataset, week_facts, window_for
@@ -143,3 +144,28 @@ def test_every_registered_story_has_its_template_category_and_words_for_each_ang
         for angle in story.angles:
             assert book[f"headlines_{story.key}_{angle}"] and book[f"ledes_{story.key}_{angle}"], (story.name, angle)
         assert story.name in book["chart_titles"], story.name
+
+
+@pytest.mark.parametrize(
+    ("close", "high", "short", "long", "expected"),
+    [
+        # Below the 200-day average: that trend line first, 25% overhead (100 -> 125).
+        (100.0, 150.0, 110.0, 125.0, ("average", 200, 0.25)),
+        # Above the 200-day, below the 50-day: the 50-day, 5% overhead.
+        (100.0, 150.0, 105.0, 95.0, ("average", 50, 0.05)),
+        # Above both but 25% below the high: the bear line, 0.8 x 160 = 128 (28% overhead).
+        (100.0, 160.0, 90.0, 95.0, ("bear", None, 0.28)),
+        # Above both, 12% below the high: the correction line, 0.9 x 125 = 112.5.
+        (110.0, 125.0, 100.0, 95.0, ("correction", None, 112.5 / 110 - 1)),
+        # Above both, 2% below the high: the high itself.
+        (98.0, 100.0, 95.0, 90.0, ("high", None, 100 / 98 - 1)),
+        # At the high: the 50-day average beneath, as support (10% below).
+        (100.0, 100.0, 90.0, 80.0, ("average", 50, -0.10)),
+    ],
+)
+def test_next_level_is_the_nearest_line_a_chart_reader_watches(close, high, short, long, expected):
+    level = facts.next_level(close, high, {50: short, 200: long}, "SPY", DEFAULTS)
+    reference, average, distance = expected
+    assert level is not None
+    assert (level.reference, level.average) == (reference, average)
+    assert level.value == pytest.approx(distance)

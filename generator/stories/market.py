@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..config import MARKET_BENCHMARK, SECTORS, Settings
+from ..config import MARKET_BENCHMARK, MARKET_INDEX, SECTORS, Settings
 from ..facts import Figure, FundFacts
 from .base import Story, StoryType, events_of, most_traded, triple_pair
 
 BROAD_MARKET = ("DIA", "QQQ", "IWM")
 """The other gauges of the market beside the S&P 500 fund: the Dow, the Nasdaq-100 and the Russell 2000."""
 
-MarketAngle = Literal["bear", "correction", "recovery", "plunge", "surge", "shock", "spike"]
+MarketAngle = Literal["bear", "correction", "recovery", "record", "plunge", "surge", "shock", "spike"]
 
 
 class MarketStory(Story):
@@ -37,9 +37,10 @@ class MarketStory(Story):
         return [self.lead, *self.others, *self.ranked], self.lead
 
 
-def market_angle(lead: FundFacts, settings: Settings) -> MarketAngle | None:
+def market_angle(lead: FundFacts, index: FundFacts | None, settings: Settings) -> MarketAngle | None:
     """The most serious thing the S&P 500 fund's week was: a bear market or a correction entered, one left, a big
-    week, or a big day inside a smaller week (a one-day shock or rally)."""
+    week, or a big day inside a smaller week (a one-day shock or rally). A record close is news when it is the first
+    since a fall of a correction's depth: the market has made good its losses."""
     thresholds = settings.thresholds
     if lead.drawdown is not None and lead.drawdown_start is not None:
         end, start = lead.drawdown.value, lead.drawdown_start.value
@@ -48,6 +49,9 @@ def market_angle(lead: FundFacts, settings: Settings) -> MarketAngle | None:
                 return angle  # type: ignore[return-value]
         if any(start <= -line / 100 < end for line in (thresholds.bear_percent, thresholds.correction_percent)):
             return "recovery"
+    record = index.record_close if index is not None else None
+    if record is not None and record.depth.value <= -thresholds.correction_percent / 100:
+        return "record"
     if abs(lead.week.value) * 100 >= thresholds.market_move_percent:
         return "surge" if lead.week.value > 0 else "plunge"
     if lead.largest_day is not None and abs(lead.largest_day.value) * 100 >= thresholds.market_day_move_percent:
@@ -59,7 +63,7 @@ def market_story(funds: dict[str, FundFacts], settings: Settings) -> MarketStory
     if MARKET_BENCHMARK not in funds:
         return None
     lead = funds[MARKET_BENCHMARK]
-    angle = market_angle(lead, settings)
+    angle = market_angle(lead, funds.get(MARKET_INDEX), settings)
     sectors = [s for s in SECTORS if s in funds]
     if angle is None or len(sectors) < 3:
         return None
@@ -88,6 +92,7 @@ STORY = StoryType(
     model=MarketStory,
     build=market_story,
     scoring="scores `market_story_score` (enough to lead any week) when SPY enters or leaves a correction or a bear "
-    "market (`correction_percent`, `bear_percent`), moves `market_move_percent` or more in the week, or "
+    "market (`correction_percent`, `bear_percent`), sets its first record close since a fall of `correction_percent` "
+    "below the old record, moves `market_move_percent` or more in the week, or "
     "`market_day_move_percent` or more in one of its sessions; otherwise the data does not support it.",
 )

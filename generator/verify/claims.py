@@ -21,6 +21,7 @@ from ..config import (
     INTERNATIONAL,
     LARGE_CAP_BENCHMARKS,
     MARKET_BENCHMARK,
+    MARKET_INDEX,
     SMALL_CAPS,
     UPCOMING_DAYS,
 )
@@ -320,6 +321,9 @@ def _market_angle(ctx: Context) -> str:
             return angle
     if any(start <= -line / 100 < end for line in (thresholds.bear_percent, thresholds.correction_percent)):
         return "recovery"
+    record = _record_close(MARKET_INDEX, ctx) if ctx.has_week(MARKET_INDEX) else None
+    if record is not None and record[2] <= -thresholds.correction_percent / 100:
+        return "record"
     week = ctx.change(lead, "week")
     if abs(week) * 100 >= thresholds.market_move_percent:
         return "surge" if week > 0 else "plunge"
@@ -329,6 +333,41 @@ def _market_angle(ctx: Context) -> str:
     if abs(largest) * 100 >= thresholds.market_day_move_percent:
         return "spike" if largest > 0 else "shock"
     return "none (not a market week)"
+
+
+def _record_close(symbol: str, ctx: Context) -> tuple[date, date, float] | None:
+    """The week's first close above every earlier one, the old record's session, and the deepest fall below it between."""
+    start, end = ctx.span("week")
+    closes = ctx.closes.by_symbol[symbol]
+    history = [day for day in ctx.closes.history(symbol) if day <= end]
+    before = [day for day in history if day <= start]
+    if not before:
+        return None
+    previous = max(before, key=lambda day: (closes[day], -before.index(day)))
+    beaten = [day for day in history if day > start and closes[day] > closes[previous]]
+    if not beaten:
+        return None
+    between = [closes[day] for day in history if previous <= day <= beaten[0]]
+    return beaten[0], previous, min(between) / closes[previous] - 1
+
+
+def _check_record_close(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """A record close: the session's close above every earlier close, the record it beat, and the deepest fall between."""
+    about, text = claim["about"], claim["text"]
+    found = _record_close(about["subject"], ctx)
+    if found is None:
+        return [f'"{text}": {about["subject"]} set no record close in the week to {ctx.as_of}']
+    session, previous, depth = found
+    if (about.get("session"), about.get("previous")) != (session.isoformat(), previous.isoformat()):
+        return [f'"{text}": the record was set on {session}, beating the one of {previous}']
+    phrases = ctx.phrasebook.get("date_phrases")
+    kind, day = day_phrase_parts(session, ctx.as_of, phrases)
+    expected = str(ctx.phrasebook["record_close"]).format(
+        day={"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + day,
+        previous=day_phrase_parts(previous, ctx.as_of, phrases)[1],
+        percent=_pct(depth, ctx),
+    )
+    return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
 
 
 def _drawdown_angle(angle: str, symbol: str, ctx: Context) -> list[str]:
@@ -637,6 +676,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
     "superlative": _check_superlative,
+    "record_close": _check_record_close,
     "record_week": _check_record_week,
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
     "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
@@ -717,6 +757,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "headline": "angle editor",
         "standing": "standing",
         "superlative": "day_move",
+        "record_close": "record_close",
         "record_week": "record_week",
         "crossed": "crossing",
         "crossed_times": "crossings",
