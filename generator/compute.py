@@ -191,7 +191,7 @@ def record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> tu
     before, week = history.loc[:start], history.loc[start:end].iloc[1:]
     if before.empty or week.empty:
         return None
-    old, previous = float(before.max()), pd.Timestamp(before.idxmax())
+    old, previous = float(before.max()), pd.Timestamp(before.index[int(before.to_numpy().argmax())])
     above = week[week > old]
     if above.empty:
         return None
