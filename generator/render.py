@@ -158,6 +158,10 @@ class Writer:
         self.claims.append(Claim(text, kind, reference))
         return Said(text)
 
+    def told(self, kind: str, subject: str) -> bool:
+        """Whether the article has already said this kind of thing of `subject` (a section need not say it twice)."""
+        return any(claim.kind == kind and claim.about.get("subject") == subject for claim in self.claims)
+
     def pick(self, key: str) -> Said:
         """A phrase from the phrasebook list `key` that says nothing about the data (a neutral subhead), seeded by the week."""
         return self.record(self._pick(key, self.phrasebook[key]), "standing", {"measure": "standing", "key": key})
