@@ -67,6 +67,9 @@ class Thresholds(Section):
     since_min_sessions: int = Field(default=20, ge=1, le=252)
     """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
 
+    headline_memory_weeks: int = Field(default=26, ge=1, le=260)
+    """A generated headline is not used again within this many weeks of its last use (across every story)."""
+
     ratio_min: float = Field(default=1.5, ge=1.1, le=10.0)
     """Ratio phrases ("more than double") are used only when both returns share a sign and the
     larger is at least this multiple of the smaller."""
