@@ -22,7 +22,7 @@ from .errors import GeneratorError
 from .events import EVENTS_FILE, event_problems
 from .flows import EDITOR_FLOWS, Flow, read_editor_flows
 from .notes import NOTES_DIR, Note, note_date, parse_note
-from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook
+from .render import HEADLINE_SLOTS, OCCASIONAL_SLOTS, PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook, template_fields
 from .universe import FUNDS_FILE, Universe, load_universe, not_a_ticker
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ REQUIRED_LISTS = (
     "subheads_happened_good",
     "subheads_trader",
     "subheads_ahead",
+    "leveraged_caution",
+    "leveraged_caution_short",
+    "ordinals",
 )
 PICKED_PREFIXES = ("headlines_", "subheads_", "verbs_")
 """Phrasebook lists the writer picks one phrase from (`Writer.pick`): an empty one would leave it nothing to pick."""
@@ -115,16 +118,57 @@ def check_phrasebook(book: dict[str, object], path: Path) -> list[str]:
                     problems.append(f"{path}:{line}: `{key}` repeats an opening of `{openings[sentence]}`: {sentence!r}")
                 openings[str(sentence)] = key
         if key.startswith("headlines_") and isinstance(value, list):
-            for headline in value:
-                fields = {name for _, name, _, _ in string.Formatter().parse(str(headline)) if name}
-                if fields - {"leader", "laggard"}:
-                    problems.append(f"{path}:{line}: `{key}`: {headline!r} uses {sorted(fields)}; only {{leader}} and {{laggard}} exist")
+            problems += _check_headlines(key, [str(headline) for headline in value], book, f"{path}:{line}")
     problems += _check_directions(book, path, text)
     for story in stories.REGISTRY:
         for angle in story.angles:
             for prefix in ("headlines", "ledes"):
                 if f"{prefix}_{story.key}_{angle}" not in book:
                     problems.append(f"{path}: no `{prefix}_{story.key}_{angle}` list for the {story.name} story's {angle} angle")
+    return problems
+
+
+HEADLINE_WORDS = (4, 9)
+"""How long a headline may be, in words, with its slots filled (the style guide)."""
+SECTOR_NAME_WORDS = (1, 2)
+"""How many words a sector's name has in the metadata ("Energy", "Health Care")."""
+
+
+def _slot_words(book: dict[str, object]) -> dict[str, tuple[int, int]]:
+    """The fewest and most words each headline slot can fill, from the phrasebook entries that spell it."""
+    spellings = {
+        name: [str(words) for words in entry.values()] if isinstance(entry, dict) else []
+        for name, entry in (("event", book.get("headline_events")), ("group", book.get("headline_groups")))
+    }
+    widths = {name: (min(len(w.split()) for w in words), max(len(w.split()) for w in words)) for name, words in spellings.items() if words}
+    group = widths.get("group", (1, 1))
+    return {
+        **widths,
+        "leader": SECTOR_NAME_WORDS,
+        "laggard": SECTOR_NAME_WORDS,
+        "streak": (4, 4),
+        "month": (1, 1),
+        "top": (group[0] + 1, group[1] + 1),
+        "bottom": (group[0] + 1, group[1] + 1),
+    }
+
+
+def _check_headlines(key: str, headlines: list[str], book: dict[str, object], where: str) -> list[str]:
+    """Only the known slots, 4 to 9 words whatever fills them, and one headline for a week without an event or a streak."""
+    problems, widths = [], _slot_words(book)
+    for headline in headlines:
+        fields = template_fields(headline)
+        if fields - HEADLINE_SLOTS or fields - set(widths):
+            problems.append(f"{where}: `{key}`: {headline!r} uses {sorted(fields)}; the slots are {sorted(HEADLINE_SLOTS)}")
+            continue
+        if re.search(r"\bA \{(month|event|top|bottom|leader|laggard)\}", headline):
+            problems.append(f'{where}: `{key}`: {headline!r} puts "A" before a slot that may start with a vowel')
+        plain = len(headline.format(**dict.fromkeys(fields, "")).split())
+        shortest, longest = (plain + sum(widths[f][end] for f in fields) for end in (0, 1))
+        if shortest < HEADLINE_WORDS[0] or longest > HEADLINE_WORDS[1]:
+            problems.append(f"{where}: `{key}`: {headline!r} runs {shortest} to {longest} words; a headline has 4 to 9")
+    if headlines and all(template_fields(h) & OCCASIONAL_SLOTS for h in headlines):
+        problems.append(f"{where}: `{key}` needs a headline with no {{event}} or {{streak}}, for a week with neither")
     return problems
 
 

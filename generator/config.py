@@ -84,6 +84,9 @@ class Thresholds(Section):
     fund's first close in the data lies within this many days of its inception (data/funds.yaml); otherwise it reads
     "in data going back to" the month of that first close."""
 
+    headline_memory_weeks: int = Field(default=26, ge=1, le=260)
+    """A generated headline is not used again within this many weeks of its last use (across every story)."""
+
     ratio_min: float = Field(default=1.5, ge=1.1, le=10.0)
     """Ratio phrases ("more than double") are used only when both returns share a sign and the
     larger is at least this multiple of the smaller."""

@@ -26,7 +26,7 @@ from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
-from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, angle_of, load_phrasebook, render_template
+from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
 
 POSTS_DIR = Path("posts")
@@ -202,8 +202,26 @@ class ListedArticle:
 
 @dataclass(frozen=True)
 class RelatedLink:
+    """Another article, as a Related Links line names it: headline, file (beside this one) and date."""
+
     headline: str
-    path: str
+    path: Path
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What names an article before it is rendered: its headline as printed, the generated one, its slug, and what the
+    headline claims (the ledger's reference)."""
+
+    headline: str
+    generated: str
+    slug: str
+    about: dict[str, Any]
+
+
+HeadlineMemory = dict[str, date]
+"""Every generated headline so far, with the latest week it was used: the headlines a new one must not repeat."""
 
 
 def story_for(data: Dataset, week: stories.WeekFacts, story_name: str | None = None) -> stories.StoryName:
@@ -220,24 +238,21 @@ def identity(
     week: stories.WeekFacts,
     name: stories.StoryName,
     root: Path = ROOT,
-    writer: Writer | None = None,
     note: Note | None = None,
-) -> tuple[str, str]:
-    """(headline, slug): the editor's headline if the note has one; the slug always from the generated headline."""
-    writer = writer or Writer(
-        as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings
-    )
-    generated = headline(writer, week, name)
+    used: HeadlineMemory | None = None,
+) -> Identity:
+    """The editor's headline if the note has one, else the generated one, which never repeats a headline of `used`
+    within `headline_memory_weeks`; the slug always from the generated headline."""
+    writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings)
+    generated, reference = writer.headline(week.story(name), week, used or {})
     note = data.notes.get(week.as_of, EMPTY_NOTE) if note is None else note
-    return note.headline or generated, slugify(generated)
+    if note.headline:
+        return Identity(note.headline, generated, slugify(generated), {"measure": "editor", "file": note.path})
+    return Identity(generated, generated, slugify(generated), reference)
 
 
 def post_path(as_of: date, slug: str) -> Path:
     return POSTS_DIR / f"{as_of.isoformat()}-{slug}.md"
-
-
-def headline(writer: Writer, week: stories.WeekFacts, story_name: stories.StoryName) -> str:
-    return writer.headline(week.story(story_name))
 
 
 def story_charts(
@@ -266,20 +281,23 @@ def render_article(
     related: list[RelatedLink] | None = None,
     root: Path = ROOT,
     secondary: bool = False,
+    named: Identity | None = None,
+    week_said: set[str] | None = None,
 ) -> Article:
     """The week's article for `story_name` (else the story the week's note forces, else the lead), charts included.
 
-    The week's note belongs to its lead article; a shorter piece gets none of it.
+    The week's note belongs to its lead article; a shorter piece gets none of it. `named` is the article's identity as
+    the run of every week chose it (else it is chosen with no memory of earlier weeks); `week_said` is shared by the
+    week's articles, so a standing passage given in full in one is shortened in the next.
     """
     note = EMPTY_NOTE if secondary else data.notes.get(week.as_of, EMPTY_NOTE)
     name = story_for(data, week, story_name)
     writer = Writer(as_of=week.as_of, universe=data.universe, phrasebook=load_phrasebook(root / PHRASEBOOK_FILE), settings=data.settings)
-    title, slug = identity(data, week, name, root, writer, note)
-    story = week.story(name)
-    if note.headline:
-        writer.record(title, "headline", {"measure": "editor", "file": note.path})
-    else:
-        writer.record(title, "headline", angle_of(story))
+    if week_said is not None:
+        writer.week_said = week_said
+    named = named or identity(data, week, name, root, note)
+    title, slug = named.headline, named.slug
+    writer.record(title, "headline", named.about)
     writer.fund_link = "../funds/{}.md"
     charts = story_charts(data, week, name, root=root, secondary=secondary)
     base = "../" * POST_URL_DEPTH + f"{WEEKS_DIR.as_posix()}/{week.as_of.isoformat()}/"
@@ -378,25 +396,42 @@ def generate_articles(
     """
     articles: list[Article] = []
     by_story: dict[str, list[RelatedLink]] = {}
+    used: HeadlineMemory = {}
     for window in week_windows(data, None, last):
         rendered = (first is None or window.end >= first) and (only is None or window.end in only)
         week = week_facts(data, window)
         lead = story_for(data, week)
+        named: dict[str, Identity] = {}
         for name in [lead, *(other for other in week.published if other != lead)][:3]:
-            related = by_story.get(name, [])[-RELATED_LINKS:][::-1]
+            named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
+            used[named[name].generated] = week.as_of
+        links = {name: RelatedLink(n.headline, post_path(week.as_of, n.slug), week.as_of) for name, n in named.items()}
+        week_said: set[str] = set()
+        for name in named:
             if rendered:
-                article = render_article(data, week, name, related=related, root=root, secondary=name != lead)
+                related = related_links(links[name], [links[o] for o in named if o != name], by_story.get(name, []))
+                article = render_article(
+                    data, week, name, related=related, root=root, secondary=name != lead, named=named[name], week_said=week_said
+                )
                 articles.append(article)
-                title, path = article.headline, article.path
-            else:
-                title, slug = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE)
-                path = post_path(week.as_of, slug)
-                if on_disk is not None and path.name not in on_disk:
-                    continue
-            by_story.setdefault(name, []).append(RelatedLink(headline=title, path=path.name))
+            elif on_disk is not None and links[name].path.name not in on_disk:
+                continue
+            by_story.setdefault(name, []).append(links[name])
         if rendered and progress is not None:
             progress()
     return articles
+
+
+def related_links(own: RelatedLink, this_week: list[RelatedLink], earlier: list[RelatedLink]) -> list[RelatedLink]:
+    """Up to `RELATED_LINKS`: the week's other pieces, then the story's earlier ones, newest first (at least one of
+    those where there is one); never the article itself or a headline already listed."""
+    chosen: list[RelatedLink] = []
+    for link in [*this_week[: RELATED_LINKS - 1], *earlier[::-1]]:
+        if link.path != own.path and link.headline not in {own.headline, *(c.headline for c in chosen)}:
+            chosen.append(link)
+        if len(chosen) == RELATED_LINKS:
+            break
+    return chosen
 
 
 def methodology_page(
@@ -412,6 +447,7 @@ def methodology_page(
             "stories": stories.REGISTRY,
             "week_lookback_days": settings.definitions.week_lookback_days,
             "related_links": RELATED_LINKS,
+            "headline_memory_weeks": settings.thresholds.headline_memory_weeks,
             "event_priority": EVENT_PRIORITY,
             "events_named": EVENTS_NAMED,
             "upcoming_days": UPCOMING_DAYS,

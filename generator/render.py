@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
-from collections.abc import Callable, Sequence
+import string
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -145,6 +147,8 @@ class Writer:
     depth: int = 0
     fund_link: str | None = None
     """With it, a fund's first mention links to its page: the pattern takes the page's slug."""
+    week_said: set[str] = field(default_factory=set)
+    """Standing passages already given in full in an earlier article of the same week (the week's writers share it)."""
 
     def _pick(self, key: str, options: Sequence[str]) -> str:
         """The phrase of the list the article has printed least so far (in any claim: "fell" in an opening counts), the
@@ -170,6 +174,13 @@ class Writer:
         """A fixed phrasebook passage that says nothing about the week (the leveraged caution, the disclaimer)."""
         return self.record(" ".join(str(self.phrasebook[key]).split()), "standing", {"measure": "standing", "key": key})
 
+    def caution(self) -> Said:
+        """The leveraged caution, worded by the week: in full in the week's first article that carries it, one clause after."""
+        key = "leveraged_caution_short" if "leveraged_caution" in self.week_said else "leveraged_caution"
+        self.week_said.add("leveraged_caution")
+        text = " ".join(self._pick(key, self.phrasebook[key]).split())
+        return self.record(text, "standing", {"measure": "standing", "key": key})
+
     def opening(self, story: Any) -> Said:
         """The week's opening sentence for the story's angle, taken in turn by week number.
 
@@ -181,12 +192,68 @@ class Writer:
         text = str(options[(self.as_of.toordinal() // 7) % len(options)])
         return self.record(text, "opening", angle_of(story))
 
-    def headline(self, story: Any) -> str:
-        """The generated headline for the story's angle (a claim once the article records it)."""
-        template = self._pick(_story_key("headlines", story), self.phrasebook[_story_key("headlines", story)])
-        if story.name == "sectors":
-            return template.format(leader=self.universe[story.ranked[0]].sector, laggard=self.universe[story.ranked[-1]].sector)
-        return template
+    def headline_slots(self, story: Any, week: Any) -> dict[str, list[str]]:
+        """What each headline slot can say of this week (`headline_slots` in the phrasebook); a slot the week lacks is absent.
+
+        leader/laggard: the best and worst sector fund's sector; event: the tag of the kind of one of the week's events;
+        streak: the story's lead fund's run of weekly gains or losses, three or more; group: the index of the drawdown
+        story's fund; top/bottom: the side and index of the best and worst leveraged fund; month: the week's month.
+        """
+        book, slots = self.phrasebook, {}
+        if story.name in SECTOR_RANKED:
+            slots["leader"], slots["laggard"] = [str(self.universe[story.ranked[0]].sector)], [str(self.universe[story.ranked[-1]].sector)]
+        tags = [str(book["headline_events"][e.kind]) for e in week.events if e.kind in book["headline_events"]]
+        if tags:
+            slots["event"] = list(dict.fromkeys(tags))
+        lead = getattr(story, "lead", None)
+        if lead is not None and lead in week.funds:
+            run = int(week.funds[lead].weekly_streak.value)
+            if STREAK_MIN <= abs(run) < len(book["ordinals"]):
+                slots["streak"] = [f"{book['ordinals'][abs(run)]} Straight Weekly {'Gain' if run > 0 else 'Loss'}"]
+            if story.name == "drawdown":
+                slots["group"] = [str(book["headline_groups"][self.universe[lead].index])]
+        slots["month"] = [f"{self.as_of:%B}"]
+        if story.name == "leveraged":
+            slots["top"], slots["bottom"] = ([self.leveraged_side(symbol)] for symbol in (story.ranked[0], story.ranked[-1]))
+        return slots
+
+    def leveraged_side(self, symbol: str) -> str:
+        """ "Bear Nasdaq-100": a leveraged fund's side and its index, as a headline names them."""
+        fund = self.universe[symbol]
+        return f"{'Bull' if fund.leverage > 0 else 'Bear'} {self.phrasebook['headline_groups'][fund.index]}"
+
+    def headline(self, story: Any, week: Any, used: Mapping[str, date]) -> tuple[str, dict[str, Any]]:
+        """The generated headline for the story's angle and what it claims (the angle, and each slot's words).
+
+        Every template whose slots the week fills is a candidate. The pick, in order of preference: not used in the
+        last `headline_memory_weeks` weeks (`used`: every headline already written, with its latest date), or else the
+        one used longest ago; never used; sharing no slot's words with another headline of the same week; the most
+        slots (the most specific); then the week's rotation of the list (seeded, as every phrase list is).
+        """
+        key = _story_key("headlines", story)
+        templates = [str(t) for t in self.phrasebook[key]]
+        slots = self.headline_slots(story, week)
+        start = _seed(self.as_of, key) % len(templates)
+        recent = self.as_of - timedelta(weeks=self.settings.thresholds.headline_memory_weeks)
+        this_week = [text for text, day in used.items() if day == self.as_of]
+        ranked: list[tuple[tuple[bool, int, bool, bool, int, int, int], str, dict[str, str]]] = []
+        for position, template in enumerate(templates):
+            fields = template_fields(template)
+            if not fields <= set(slots):
+                continue
+            names = sorted(fields)
+            for values in itertools.product(*(slots[name] for name in names)):
+                filled = dict(zip(names, values, strict=True))
+                text = template.format(**filled)
+                clash = any(value in other for value in values for other in this_week)
+                order = ((position - start) % len(templates), len(ranked))
+                last = used.get(text, date.min)
+                fresh = last < recent
+                ranked.append(((not fresh, 0 if fresh else last.toordinal(), text in used, clash, -len(fields), *order), text, filled))
+        if not ranked:
+            raise TemplateError(f"{PHRASEBOOK_FILE}: `{key}` has no headline without a slot this week lacks")
+        _, text, filled = min(ranked)
+        return text, {**angle_of(story), "slots": filled}
 
     @staticmethod
     def said(text: str) -> str:
@@ -522,8 +589,9 @@ class Writer:
         return text, {"measure": "event", "session": event.date.isoformat(), "title": event.title, "role": "ahead"}
 
     @_claim()
-    def related(self, link: Any, listing: str = "earlier") -> Printed:
-        """An article's headline, linked: an earlier one (related links) or any up to the page's date (a fund page's list)."""
+    def related(self, link: Any, listing: str = "related") -> Printed:
+        """An article's headline, linked: another of the week's or an earlier one (related links), or any up to the page's
+        date (a fund page's list)."""
         return link.headline, {"measure": "post", "file": Path(str(link.path)).name, "listing": listing}
 
     @staticmethod
@@ -589,6 +657,21 @@ class Writer:
 
 PAST_SPANS = frozenset({"day", "week", "month"})
 """Windows that have ended: their moves are told in the past tense; the year so far, a standing, in the present."""
+SECTOR_RANKED = frozenset({"sectors", "market"})
+"""Stories whose `ranked` funds are the sector funds, so a headline may name the leading and lagging sector."""
+HEADLINE_SLOTS = frozenset({"leader", "laggard", "event", "streak", "group", "top", "bottom", "month"})
+"""The slots a headline template may use (`Writer.headline_slots` says what fills each)."""
+OCCASIONAL_SLOTS = frozenset({"event", "streak"})
+"""Slots only some weeks fill: every headline list needs a template without them."""
+STREAK_MIN = 3
+"""A headline names a run of weekly gains or losses this long or longer."""
+
+
+def template_fields(template: str) -> set[str]:
+    """The slots a headline template uses: {"leader", "event"} for "{leader} ETFs Lead {event}"."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 LAST_PLACE = frozenset({"laggard", "leveraged_bottom", "worst_sector"})
 """Rank words about the last of a story's ranked funds (the others are about the first)."""
 NAMED_RANKS = frozenset({"ytd_leader", "most_traded"})

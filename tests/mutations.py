@@ -625,7 +625,7 @@ def angle_of(markdown: str, story: str, phrasebook: dict[str, Any]) -> str | Non
 
 
 def _headline_matches(template: str, title: str) -> bool:
-    pattern = re.escape(template).replace(r"\{leader\}", ".+").replace(r"\{laggard\}", ".+")
+    pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(template))
     return re.fullmatch(pattern, title) is not None
 
 
@@ -650,7 +650,12 @@ def _swapped_rotation(article: BuiltArticle, archive: Archive) -> list[str]:
         return []
     leader = archive.universe[max(sectors, key=sectors.__getitem__)].sector
     laggard = archive.universe[min(sectors, key=sectors.__getitem__)].sector
-    return [str(t).format(leader=laggard, laggard=leader) for t in archive.phrasebook["headlines_sectors_rotation"]]
+    templates = [str(t) for t in archive.phrasebook["headlines_sectors_rotation"]]
+    return [
+        t.format(leader=laggard, laggard=leader)
+        for t in templates
+        if re.findall(r"\{(\w+)\}", t) in (["leader", "laggard"], ["laggard", "leader"])
+    ]
 
 
 def headline(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
@@ -661,7 +666,7 @@ def headline(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
     candidates: list[str] = []
     for story in sorted(week, key=lambda s: s != article.story):
         for angle in CONTRADICTED.get(week[story], ()):
-            candidates += [str(h) for h in archive.phrasebook[f"headlines_{angle}"]]
+            candidates += [str(h) for h in archive.phrasebook[f"headlines_{angle}"] if "{" not in str(h)]
         if story == "sectors":
             candidates += _swapped_rotation(article, archive)
     old = f"title: {json.dumps(title)}"

@@ -6,6 +6,7 @@ import bisect
 import itertools
 import json
 import re
+import string
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -585,17 +586,67 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
     if about["measure"] == "standing":
         entry = ctx.phrasebook.get(about["key"])
         options = [" ".join(str(item).split()) for item in (entry if isinstance(entry, list) else [entry])]
-        neutral = about["key"] in {"subheads_trader", "subheads_ahead", "leveraged_caution", "disclaimer", "data_heading", "sample_source"}
+        neutral = about["key"] in {
+            "subheads_trader",
+            "subheads_ahead",
+            "leveraged_caution",
+            "leveraged_caution_short",
+            "disclaimer",
+            "data_heading",
+            "sample_source",
+        }
         return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
     story, angle = about["story"], about["angle"]
     prefix = "ledes" if claim["kind"] == "opening" else "headlines"
     options = [str(o) for o in ctx.phrasebook.get(f"{prefix}_{story.replace('-', '_')}_{angle}", [])]
-    if story == "sectors" and prefix == "headlines":
-        weeks = sector_weeks(ctx)
-        leader, laggard = (ctx.universe[pick(weeks, key=lambda s: weeks[s])].sector for pick in (max, min))
-        options = [o.format(leader=leader, laggard=laggard) for o in options]
-    problems = [] if text in options else [f'"{text}" is not one of the phrasebook\'s {prefix} for {story} {angle}']
+    problems = []
+    if prefix == "headlines":
+        filled: dict[str, str] = about.get("slots", {})
+        allowed = headline_slots(story, about, ctx)
+        for slot, words in filled.items():
+            if words not in allowed.get(slot, set()):
+                problems.append(
+                    f'"{text}": its {{{slot}}} "{words}" is not what the week says: {sorted(allowed.get(slot, set())) or "nothing"}'
+                )
+        options = [o.format(**filled) for o in options if {f for _, f, _, _ in string.Formatter().parse(o) if f} == set(filled)]
+    problems += [] if text in options else [f'"{text}" is not one of the phrasebook\'s {prefix} for {story} {angle}']
     return problems + angle_problems(story, angle, about, ctx)
+
+
+STORY_LEADS = {
+    "small-caps": SMALL_CAPS[0],
+    "market": MARKET_BENCHMARK,
+    "bonds": BONDS[0],
+    "havens": HAVENS[0],
+    "international": INTERNATIONAL[0],
+}
+"""The fund each story is led by (the drawdown story's is the claim's subject), whose weekly run a headline may name."""
+
+
+def headline_slots(story: str, about: dict[str, Any], ctx: Context) -> dict[str, set[str]]:
+    """What each headline slot may say of the week, recomputed: the best and worst sector's name, the tag of an event
+    of the week, the lead fund's run of weekly gains or losses, the drawdown fund's index, the best and worst
+    leveraged fund's side and index, the month of the week's end (the phrasebook's note on headlines defines each)."""
+    book, slots = ctx.phrasebook, {}
+    if story in {"sectors", "market"}:
+        weeks = sector_weeks(ctx)
+        slots["leader"], slots["laggard"] = ({str(ctx.universe[pick(weeks, key=weeks.__getitem__)].sector)} for pick in (max, min))
+    start, end = ctx.span("week")
+    tags = book.get("headline_events", {})
+    slots["event"] = {str(tags[e.kind]) for e in ctx.events.values() if start < e.date <= end and e.kind in tags}
+    lead = about.get("subject", "") if story == "drawdown" else STORY_LEADS.get(story, "")
+    if lead in ctx.universe.funds:
+        run, ordinals = int(figure({"measure": "streak", "subject": lead}, ctx)), book["ordinals"]
+        if 0 < abs(run) < len(ordinals):
+            slots["streak"] = {f"{ordinals[abs(run)]} Straight Weekly {'Gain' if run > 0 else 'Loss'}"}
+        if story == "drawdown":
+            slots["group"] = {str(book["headline_groups"][ctx.universe[lead].index])}
+    slots["month"] = {f"{ctx.as_of:%B}"}
+    if story == "leveraged":
+        ranked = sorted(_leveraged(ctx), key=lambda s: -ctx.change(s, "week"))
+        side = {s: f"{'Bull' if ctx.universe[s].leverage > 0 else 'Bear'} {book['headline_groups'][ctx.universe[s].index]}" for s in ranked}
+        slots["top"], slots["bottom"] = {side[ranked[0]]}, {side[ranked[-1]]}
+    return slots
 
 
 def _check_editor(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -653,13 +704,12 @@ def _check_event(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 
 def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
-    """A linked article: earlier than this one (related links), or no later than the page's date (a fund page's list);
-    its headline as that article prints it, where the docs dir holds it."""
+    """A linked article: no later than this one (a related link: the same week's other pieces, or earlier ones) or the
+    page's date (a fund page's list); its headline as that article prints it, where the docs dir holds it."""
     name = Path(claim["about"]["file"]).name
-    listed = claim["about"].get("listing") == "listed"
     day = date.fromisoformat(name[:10]) if re.match(r"\d{4}-\d{2}-\d{2}-", name) else None
-    if day is None or day > ctx.as_of or (day == ctx.as_of and not listed):
-        return [f'"{claim["text"]}": a linked article must be {"no later than" if listed else "earlier than"} {ctx.as_of}, not {name}']
+    if day is None or day > ctx.as_of:
+        return [f'"{claim["text"]}": a linked article must be no later than {ctx.as_of}, not {name}']
     post = ctx.docs / "posts" / name if ctx.docs is not None else None
     if post is not None and post.exists():
         front = FRONT.match(post.read_text(encoding="utf-8"))

@@ -96,10 +96,28 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
             cursor = at + len(wanted)
             spans.append((offsets[at], offsets[cursor - 1] + 1, claim))
         problems += [f"claim {number}: {problem}" for problem in check_claim(claim, ctx)]
+    problems += _related_rules(claims, title, str(ledger.get("article", "")))
     problems += _check_subjects(body, spans)
     problems += _unaccounted(body, spans, ctx)
     problems += copyedit(markdown, ctx.phrasebook, [str(claim["text"]) for claim in claims if claim.get("kind") == "editor"])
     return len(claims), [" ".join(problem.split()) for problem in problems]
+
+
+def _related_rules(claims: list[dict[str, Any]], title: str, article: str) -> list[str]:
+    """Related Links never name the article itself, its own headline, or one headline twice."""
+    problems, seen = [], set()
+    own = article.rsplit("/", 1)[-1]
+    for claim in claims:
+        about = claim.get("about")
+        if claim.get("kind") != "related" or not isinstance(about, dict) or about.get("listing") == "listed":
+            continue
+        text = " ".join(str(claim.get("text", "")).split())
+        if (own and str(about.get("file", "")).rsplit("/", 1)[-1] == own) or text == " ".join(title.split()):
+            problems.append(f'the related link "{text}" is the article itself')
+        elif text in seen:
+            problems.append(f'the related link "{text}" repeats a headline already listed')
+        seen.add(text)
+    return problems
 
 
 def _sentence_ids(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> list[int]:
