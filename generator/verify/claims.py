@@ -339,17 +339,19 @@ def _market_angle(ctx: Context) -> str:
 def _record_close(symbol: str, ctx: Context) -> tuple[date, date, float] | None:
     """The week's first close above every earlier one, the old record's session, and the deepest fall below it between."""
     start, end = ctx.span("week")
-    closes = ctx.closes.by_symbol[symbol]
-    history = [day for day in ctx.closes.history(symbol) if day <= end]
-    before = [day for day in history if day <= start]
-    if not before:
+    closes, history = ctx.closes.by_symbol[symbol], ctx.closes.history(symbol)
+    first, last = bisect.bisect_right(history, start), bisect.bisect_right(history, end)
+    if first == 0:
         return None
-    previous = max(before, key=lambda day: (closes[day], -before.index(day)))
-    beaten = [day for day in history if day > start and closes[day] > closes[previous]]
-    if not beaten:
+    old = 0
+    for position in range(1, first):
+        if closes[history[position]] > closes[history[old]]:
+            old = position
+    beaten = next((position for position in range(first, last) if closes[history[position]] > closes[history[old]]), None)
+    if beaten is None:
         return None
-    between = [closes[day] for day in history if previous <= day <= beaten[0]]
-    return beaten[0], previous, min(between) / closes[previous] - 1
+    low = min(closes[history[position]] for position in range(old, beaten + 1))
+    return history[beaten], history[old], low / closes[history[old]] - 1
 
 
 def _check_record_close(claim: dict[str, Any], ctx: Context) -> list[str]:
