@@ -160,7 +160,7 @@ def _check_headlines(key: str, headlines: list[str], book: dict[str, object], wh
             problems.append(f"{where}: `{key}`: {headline!r} uses {sorted(fields)}; the slots are {sorted(HEADLINE_SLOTS)}")
             continue
         if re.search(r"\bA \{(month|event|top|bottom|leader|laggard)\}", headline):
-            problems.append(f"{where}: `{key}`: {headline!r} puts \"A\" before a slot that may start with a vowel")
+            problems.append(f'{where}: `{key}`: {headline!r} puts "A" before a slot that may start with a vowel')
         plain = len(headline.format(**dict.fromkeys(fields, "")).split())
         shortest, longest = (plain + sum(widths[f][end] for f in fields) for end in (0, 1))
         if shortest < HEADLINE_WORDS[0] or longest > HEADLINE_WORDS[1]:

@@ -112,7 +112,7 @@ def prepare_dataset(
 def _with_week_before(weeks: pd.DatetimeIndex, sessions: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The complete weeks' closes, after the close of the (partial) week before the first, where the data has one."""
     first = calendar_week(sessions, weeks[0]) if len(weeks) else None
-    return weeks if first is None else pd.DatetimeIndex([pd.Timestamp(first.start)]).append(weeks)
+    return weeks if first is None else pd.DatetimeIndex([pd.Timestamp(first.start), *weeks])
 
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
@@ -391,7 +391,7 @@ def generate_articles(
         for name in [lead, *(other for other in week.published if other != lead)][:3]:
             named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
             used[named[name].generated] = week.as_of
-        links = {name: RelatedLink(n.headline, post_path(week.as_of, n.slug), week.as_of) for name, n in named.items()}
+        links = {name: RelatedLink(n.headline, Path(post_path(week.as_of, n.slug).name), week.as_of) for name, n in named.items()}
         week_said: set[str] = set()
         for name in named:
             if rendered:

@@ -651,7 +651,11 @@ def _swapped_rotation(article: BuiltArticle, archive: Archive) -> list[str]:
     leader = archive.universe[max(sectors, key=sectors.__getitem__)].sector
     laggard = archive.universe[min(sectors, key=sectors.__getitem__)].sector
     templates = [str(t) for t in archive.phrasebook["headlines_sectors_rotation"]]
-    return [t.format(leader=laggard, laggard=leader) for t in templates if re.findall(r"\{(\w+)\}", t) in (["leader", "laggard"], ["laggard", "leader"])]
+    return [
+        t.format(leader=laggard, laggard=leader)
+        for t in templates
+        if re.findall(r"\{(\w+)\}", t) in (["leader", "laggard"], ["laggard", "leader"])
+    ]
 
 
 def headline(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:

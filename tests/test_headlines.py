@@ -74,7 +74,10 @@ def test_a_streak_and_an_event_tag_read_as_the_phrasebook_spells_them() -> None:
     book = {**PHRASEBOOK, "headlines_bonds_stocks_win": ["Long Treasury ETFs Post A {streak}", "Stocks Leave Long Bonds Behind"]}
     assert writer(phrasebook=book).headline(story(), week(streak=-4), {})[0] == "Long Treasury ETFs Post A Fourth Straight Weekly Loss"
     assert writer(phrasebook=book).headline(story(), week(streak=2), {})[0] == "Stocks Leave Long Bonds Behind"
-    assert writer().headline_slots(story(), week("trade", "covid", "volatility"))["event"] == ["Amid Trade Headlines", "Amid Pandemic Headlines"]
+    assert writer().headline_slots(story(), week("trade", "covid", "volatility"))["event"] == [
+        "Amid Trade Headlines",
+        "Amid Pandemic Headlines",
+    ]
 
 
 def test_with_every_headline_used_recently_the_one_used_longest_ago_returns() -> None:
@@ -109,6 +112,7 @@ def test_a_weeks_headlines_are_the_same_whichever_range_writes_it(sample: Datase
     assert _titles(alone, day) == _titles(with_before, day)
     headlines = [a.headline for a in with_before]
     assert len(headlines) == len(set(headlines))
+    assert all("](posts/" not in a.markdown for a in with_before), "a related link names a file beside the post, not a folder"
 
 
 def link(name: str, headline: str, day: date = FRIDAY) -> RelatedLink:
@@ -118,14 +122,21 @@ def link(name: str, headline: str, day: date = FRIDAY) -> RelatedLink:
 def test_related_links_mix_the_weeks_other_pieces_with_earlier_ones_never_itself_or_a_duplicate() -> None:
     own = link("a", "Gold ETFs Shine")
     others = [link("b", "Tech ETFs Lead"), link("c", "Bonds Lag")]
-    earlier = [link("x", "Old One", date(2019, 1, 4)), link("y", "Gold ETFs Shine", date(2019, 2, 1)), link("z", "Tech ETFs Lead", date(2019, 3, 1))]
+    earlier = [
+        link("x", "Old One", date(2019, 1, 4)),
+        link("y", "Gold ETFs Shine", date(2019, 2, 1)),
+        link("z", "Tech ETFs Lead", date(2019, 3, 1)),
+    ]
     assert [item.headline for item in related_links(own, others, earlier)] == ["Tech ETFs Lead", "Bonds Lag", "Old One"]
     assert [item.headline for item in related_links(own, [], [*earlier, own])] == ["Tech ETFs Lead", "Old One"]
 
 
 def test_the_caution_is_full_in_the_weeks_first_article_and_one_clause_after() -> None:
     said: set[str] = set()
-    first, second = Writer(FRIDAY, UNIVERSE, PHRASEBOOK, DEFAULTS, week_said=said), Writer(FRIDAY, UNIVERSE, PHRASEBOOK, DEFAULTS, week_said=said)
+    first, second = (
+        Writer(FRIDAY, UNIVERSE, PHRASEBOOK, DEFAULTS, week_said=said),
+        Writer(FRIDAY, UNIVERSE, PHRASEBOOK, DEFAULTS, week_said=said),
+    )
     full, short = first.caution(), second.caution()
     assert full in [" ".join(str(t).split()) for t in PHRASEBOOK["leveraged_caution"]]
     assert short in PHRASEBOOK["leveraged_caution_short"]
@@ -138,7 +149,9 @@ def test_the_archive_varies_the_caution_by_week(sample: Dataset) -> None:
     cautions = [c for a in articles for c in a.claims if c.about.get("key", "").startswith("leveraged_caution")]
     by_week: dict[date, list[str]] = {}
     for article in articles:
-        by_week.setdefault(article.as_of, []).extend(c.about["key"] for c in article.claims if c.about.get("key", "").startswith("leveraged_caution"))
+        by_week.setdefault(article.as_of, []).extend(
+            c.about["key"] for c in article.claims if c.about.get("key", "").startswith("leveraged_caution")
+        )
     assert all(keys[:1] == ["leveraged_caution"] and set(keys[1:]) <= {"leveraged_caution_short"} for keys in by_week.values() if keys)
     assert len({c.text for c in cautions}) > 2
 
@@ -165,6 +178,7 @@ SLOTTED = [
     (date(2016, 12, 16), "sectors"),
     (date(2018, 10, 12), "drawdown"),
     (date(2016, 10, 14), "small-caps"),
+    (date(2016, 5, 13), "bonds"),
 ]
 
 

@@ -446,7 +446,14 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
     if about["measure"] == "standing":
         entry = ctx.phrasebook.get(about["key"])
         options = [" ".join(str(item).split()) for item in (entry if isinstance(entry, list) else [entry])]
-        neutral = about["key"] in {"subheads_trader", "leveraged_caution", "leveraged_caution_short", "disclaimer", "data_heading", "sample_source"}
+        neutral = about["key"] in {
+            "subheads_trader",
+            "leveraged_caution",
+            "leveraged_caution_short",
+            "disclaimer",
+            "data_heading",
+            "sample_source",
+        }
         return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
     story, angle = about["story"], about["angle"]
     prefix = "ledes" if claim["kind"] == "opening" else "headlines"
@@ -457,7 +464,9 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
         allowed = headline_slots(story, about, ctx)
         for slot, words in filled.items():
             if words not in allowed.get(slot, set()):
-                problems.append(f'"{text}": its {{{slot}}} "{words}" is not what the week says: {sorted(allowed.get(slot, set())) or "nothing"}')
+                problems.append(
+                    f'"{text}": its {{{slot}}} "{words}" is not what the week says: {sorted(allowed.get(slot, set())) or "nothing"}'
+                )
         options = [o.format(**filled) for o in options if {f for _, f, _, _ in string.Formatter().parse(o) if f} == set(filled)]
     problems += [] if text in options else [f'"{text}" is not one of the phrasebook\'s {prefix} for {story} {angle}']
     return problems + angle_problems(story, angle, about, ctx)
