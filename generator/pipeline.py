@@ -405,7 +405,7 @@ def generate_articles(
         for name in [lead, *(other for other in week.published if other != lead)][:3]:
             named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
             used[named[name].generated] = week.as_of
-        links = {name: RelatedLink(n.headline, post_path(week.as_of, n.slug), week.as_of) for name, n in named.items()}
+        links = {name: RelatedLink(n.headline, Path(post_path(week.as_of, n.slug).name), week.as_of) for name, n in named.items()}
         week_said: set[str] = set()
         for name in named:
             if rendered:

@@ -175,10 +175,12 @@ class Writer:
         return self.record(" ".join(str(self.phrasebook[key]).split()), "standing", {"measure": "standing", "key": key})
 
     def caution(self) -> Said:
-        """The leveraged caution, worded by the week: in full in the week's first article that carries it, one clause after."""
+        """The leveraged caution, in full in the week's first article that carries it, one clause after; the wordings are
+        taken in turn by week number, so each is used about as often as the others."""
         key = "leveraged_caution_short" if "leveraged_caution" in self.week_said else "leveraged_caution"
         self.week_said.add("leveraged_caution")
-        text = " ".join(self._pick(key, self.phrasebook[key]).split())
+        options = self.phrasebook[key]
+        text = " ".join(str(options[(self.as_of.toordinal() // 7) % len(options)]).split())
         return self.record(text, "standing", {"measure": "standing", "key": key})
 
     def opening(self, story: Any) -> Said:
@@ -228,7 +230,7 @@ class Writer:
         Every template whose slots the week fills is a candidate. The pick, in order of preference: not used in the
         last `headline_memory_weeks` weeks (`used`: every headline already written, with its latest date), or else the
         one used longest ago; never used; sharing no slot's words with another headline of the same week; the most
-        slots (the most specific); then the week's rotation of the list (seeded, as every phrase list is).
+        slots other than the month (the most specific); then the week's rotation of the list (seeded, as every phrase list is).
         """
         key = _story_key("headlines", story)
         templates = [str(t) for t in self.phrasebook[key]]
@@ -249,7 +251,9 @@ class Writer:
                 order = ((position - start) % len(templates), len(ranked))
                 last = used.get(text, date.min)
                 fresh = last < recent
-                ranked.append(((not fresh, 0 if fresh else last.toordinal(), text in used, clash, -len(fields), *order), text, filled))
+                ranked.append(
+                    ((not fresh, 0 if fresh else last.toordinal(), text in used, clash, -len(fields - PLAIN_SLOTS), *order), text, filled)
+                )
         if not ranked:
             raise TemplateError(f"{PHRASEBOOK_FILE}: `{key}` has no headline without a slot this week lacks")
         _, text, filled = min(ranked)
@@ -663,6 +667,8 @@ HEADLINE_SLOTS = frozenset({"leader", "laggard", "event", "streak", "group", "to
 """The slots a headline template may use (`Writer.headline_slots` says what fills each)."""
 OCCASIONAL_SLOTS = frozenset({"event", "streak"})
 """Slots only some weeks fill: every headline list needs a template without them."""
+PLAIN_SLOTS = frozenset({"month"})
+"""Slots every week fills, which make a headline different but not more specific."""
 STREAK_MIN = 3
 """A headline names a run of weekly gains or losses this long or longer."""
 

@@ -112,6 +112,7 @@ def test_a_weeks_headlines_are_the_same_whichever_range_writes_it(sample: Datase
     assert _titles(alone, day) == _titles(with_before, day)
     headlines = [a.headline for a in with_before]
     assert len(headlines) == len(set(headlines))
+    assert all("](posts/" not in a.markdown for a in with_before), "a related link names a file beside the post, not a folder"
 
 
 def link(name: str, headline: str, day: date = FRIDAY) -> RelatedLink:
@@ -177,6 +178,7 @@ SLOTTED = [
     (date(2016, 12, 16), "sectors"),
     (date(2018, 10, 12), "drawdown"),
     (date(2016, 10, 14), "small-caps"),
+    (date(2016, 5, 13), "bonds"),
 ]
 
 
