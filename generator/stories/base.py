@@ -3,8 +3,8 @@ comparisons several stories make (a gap between two funds, an honest ratio, the 
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable
+from typing import Any, get_args
 from dataclasses import dataclass
 
 from ..config import MARKET_BENCHMARK, Settings, Thresholds
@@ -47,7 +47,7 @@ class StoryType:
     @property
     def angles(self) -> tuple[str, ...]:
         """Every angle the story can take: each needs its headlines and openings in the phrasebook."""
-        return typing.get_args(self.model.model_fields["angle"].annotation)
+        return get_args(self.model.model_fields["angle"].annotation)
 
     @property
     def key(self) -> str:
@@ -97,6 +97,10 @@ class VersusMarket(Story):
     peers: list[str]
     benchmark: str
     gap_week: Figure
+    leveraged: list[str]
+    """The 3x bull and bear funds on the S&P 500, the stock side of the comparison, for the trader's angle."""
+    most_traded: str | None
+    """The leveraged fund with the most dollars traded this week."""
 
     def chart_funds(self) -> tuple[list[str], str]:
         return [self.lead, *self.peers, self.benchmark], self.lead
@@ -115,6 +119,11 @@ def most_traded(funds: dict[str, FundFacts]) -> str | None:
     """The leveraged or inverse fund with the most dollars traded in the week (the desk's "most popular")."""
     traded = {s: f.dollar_volume.value for s, f in funds.items() if f.leverage is not None and f.dollar_volume is not None}
     return max(traded, key=lambda s: traded[s], default=None)
+
+
+def market_trader(funds: dict[str, FundFacts]) -> dict[str, Any]:
+    """The trader's angle on the S&P 500 side of a comparison: its 3x pair, and the most heavily traded leveraged fund."""
+    return {"leveraged": triple_pair(funds, MARKET_BENCHMARK), "most_traded": most_traded(funds)}
 
 
 def triple_pair(funds: dict[str, FundFacts], symbol: str) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ..config import BONDS, MARKET_BENCHMARK, Settings
 from ..facts import Figure, FundFacts
-from .base import StoryType, VersusMarket, events_of, flat, gap, versus
+from .base import StoryType, VersusMarket, events_of, flat, market_trader, gap, versus
 
 
 class BondsStory(VersusMarket):
@@ -30,6 +30,7 @@ def bonds_story(funds: dict[str, FundFacts], settings: Settings) -> BondsStory |
         lead=lead,
         peers=peers,
         benchmark=MARKET_BENCHMARK,
+        **market_trader(funds),
         gap_week=week,
         gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
         angle=angle,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ..config import HAVENS, MARKET_BENCHMARK, Settings
 from ..facts import FundFacts
-from .base import StoryType, VersusMarket, events_of, flat, versus
+from .base import StoryType, VersusMarket, events_of, flat, market_trader, versus
 
 
 class HavensStory(VersusMarket):
@@ -34,6 +34,7 @@ def havens_story(funds: dict[str, FundFacts], settings: Settings) -> HavensStory
         lead=lead,
         peers=peers,
         benchmark=MARKET_BENCHMARK,
+        **market_trader(funds),
         gap_week=week,
         angle=angle,
         events=events,

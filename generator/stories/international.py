@@ -6,7 +6,7 @@ from typing import Literal
 
 from ..config import INTERNATIONAL, MARKET_BENCHMARK, Settings
 from ..facts import Figure, FundFacts
-from .base import StoryType, VersusMarket, events_of, flat, gap, versus
+from .base import StoryType, VersusMarket, events_of, flat, market_trader, gap, versus
 
 
 class InternationalStory(VersusMarket):
@@ -32,6 +32,7 @@ def international_story(funds: dict[str, FundFacts], settings: Settings) -> Inte
         lead=lead,
         peers=peers,
         benchmark=MARKET_BENCHMARK,
+        **market_trader(funds),
         gap_week=week,
         gap_developed=developed,
         gap_ytd=gap(funds, lead, MARKET_BENCHMARK, "ytd"),
