@@ -4,8 +4,8 @@ comparisons several stories make (a gap between two funds, an honest ratio, the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, get_args
 from dataclasses import dataclass
+from typing import Any, get_args
 
 from ..config import MARKET_BENCHMARK, Settings, Thresholds
 from ..facts import Fact, Figure, FundFacts, Span

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ..config import INTERNATIONAL, MARKET_BENCHMARK, Settings
 from ..facts import Figure, FundFacts
-from .base import StoryType, VersusMarket, events_of, flat, market_trader, gap, versus
+from .base import StoryType, VersusMarket, events_of, flat, gap, market_trader, versus
 
 
 class InternationalStory(VersusMarket):
