@@ -205,8 +205,8 @@ REFUSED: dict[str, tuple[str, str | None, bytes, Callable[[int], str]]] = {
     ),
     "phrasebook-empty-headlines": (
         "templates/phrasebook.yaml",
-        "headlines_small_caps_outrun: [",
-        b"headlines_small_caps_outrun: []\n_unused: [",
+        "headlines_small_caps_outrun:\n",
+        b"headlines_small_caps_outrun: []\n_unused:\n",
         lambda n: f"phrasebook.yaml:{n}: `headlines_small_caps_outrun` must be a list with at least one phrase",
     ),
     "settings-duplicate-key": (

@@ -528,10 +528,14 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
 def _trading_words(kind: str, value: float, about: dict[str, Any], ctx: Context) -> str:
     """What the dollars traded, the pace of volume, or the next level should read, from the recomputed value."""
     thresholds = ctx.settings.thresholds
+    if kind in {"traded", "volume"} and about.get("span") != "week":
+        raise Unverifiable(f"trading is counted over the article's week, not the {about.get('span')}")
     if kind == "traded":
         return _dollars(value)
     if kind == "volume":
         pace = "heavy" if value >= thresholds.heavy_volume_ratio else "light" if value <= thresholds.light_volume_ratio else "usual"
+        if about.get("key") != pace:
+            raise Unverifiable(f"the week's trading was {pace}, not {about.get('key')}")
         return str(ctx.phrasebook["volume"][pace]).format(ratio=f"{value:.1f}", average=about["average"])
     line = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}.get(about["reference"], 0.0)
     return str(ctx.phrasebook["levels"][about["reference"]]).format(
