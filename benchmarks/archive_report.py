@@ -1,4 +1,5 @@
-"""Measures of variety over a built archive: how often headlines, links and standing passages repeat.
+"""Measures of a built archive: how often headlines, links and standing passages repeat, how long the leads and
+the shorter pieces run, how many leads give the week's context, and what led the biggest market weeks.
 
     .venv/bin/python benchmarks/archive_report.py [--docs DIR] [--phrasebook FILE]
 
@@ -12,14 +13,17 @@ import argparse
 import collections
 import json
 import re
+import statistics
 import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 LINK = re.compile(r"^- \[(?P<headline>[^\]]+)\]\((?P<path>[^)]+)\)", re.MULTILINE)
 
 
@@ -30,6 +34,7 @@ class Post:
     name: str
     as_of: date
     headline: str
+    category: str
     body: str
     related: tuple[tuple[str, str], ...]
     """(headline, file name) of each Related Link, in order."""
@@ -47,7 +52,10 @@ def read_posts(posts: Path) -> list[Post]:
             continue
         section = body.split("**Related Links:**", 1)[1].split("\n## ", 1)[0] if "**Related Links:**" in body else ""
         links = tuple((m["headline"], Path(m["path"]).name) for m in LINK.finditer(section))
-        found.append(Post(path.name, date.fromisoformat(day.group(1)), json.loads(title.group(1)), body, links))
+        category = re.search(r'^categories:\n  - "(.*)"$', front, re.MULTILINE)
+        found.append(
+            Post(path.name, date.fromisoformat(day.group(1)), json.loads(title.group(1)), category.group(1) if category else "", body, links)
+        )
     return found
 
 
@@ -95,6 +103,37 @@ def passage_counts(posts: list[Post], phrasebook: dict[str, object], prefix: str
     return counts
 
 
+def prose_words(post: Post) -> int:
+    """Words of running prose: no front matter, tables, headings, charts, links' targets, Related Links or data section."""
+    body = post.body.split("\n## Data Behind", 1)[0].split("**Related Links:**", 1)[0]
+    body = re.sub(r"<figure.*?</figure>", "", body, flags=re.DOTALL)
+    body = "\n".join(line for line in body.splitlines() if not line.startswith(("|", "#", "<!--")))
+    return len(re.findall(r"[A-Za-z0-9$%.,'-]+", re.sub(r"\]\([^)]*\)", "]", body)))
+
+
+def weeks(docs: Path) -> dict[date, dict[str, Any]]:
+    """Each week's facts file (the lead is the first story published), by the week's date."""
+    return {date.fromisoformat(path.parent.name): json.loads(path.read_text(encoding="utf-8")) for path in (docs / "weeks").glob("*/facts.json")}
+
+
+def leads(posts: list[Post], facts: dict[date, dict[str, Any]]) -> set[str]:
+    """The file names of the week's lead articles: the post filed under the lead story's category."""
+    from generator.stories import STORY_TYPES
+
+    return {post.name for post in posts if post.as_of in facts and post.category == STORY_TYPES[facts[post.as_of]["published"][0]].category}
+
+
+def biggest_weeks(posts: list[Post], facts: dict[date, dict[str, Any]], lead: set[str], count: int = 15) -> list[str]:
+    """A Markdown table of the weeks with the largest S&P 500 fund moves and the article that led each."""
+    by_week = {post.as_of: post for post in posts if post.name in lead}
+    moves = sorted(((abs(f["funds"]["SPY"]["week"]["value"]), day) for day, f in facts.items() if "SPY" in f["funds"]), reverse=True)
+    rows = ["| week | SPY | lead | story |", "| --- | ---: | --- | --- |"]
+    for _, day in moves[:count]:
+        week = facts[day]
+        rows.append(f"| {day} | {week['funds']['SPY']['week']['value'] * 100:+.1f}% | {by_week[day].headline} | {week['published'][0]} |")
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=Path, default=ROOT / "content", help="a built docs dir (default: content/)")
@@ -114,6 +153,24 @@ def main() -> int:
     top = cautions.most_common(1)
     with_caution = sum(any(w in " ".join(p.body.split()) for w in cautions) for p in posts)
     print(f"leveraged caution: in {with_caution} articles, {len(cautions)} wordings, the most repeated {top[0][1] if top else 0} times")
+    facts = weeks(args.docs)
+    lead = leads(posts, facts)
+    lengths = {post.name: prose_words(post) for post in posts}
+    main_words = [lengths[name] for name in lead]
+    other_words = [n for name, n in lengths.items() if name not in lead]
+    if main_words:
+        print(
+            f"leads: {len(main_words)}, median {statistics.median(main_words):.0f} words, {sum(n < 450 for n in main_words)} under 450, "
+            f"{sum(n > 800 for n in main_words)} over 800"
+        )
+        context = sum("It was a week when" in post.body for post in posts if post.name in lead)
+        print(f"leads with the week's context (events): {context} of {len(main_words)} ({context / len(main_words):.0%})")
+    if other_words:
+        print(
+            f"shorter pieces: {len(other_words)}, median {statistics.median(other_words):.0f} words, "
+            f"{sum(n < 200 for n in other_words)} under 200, {sum(n > 400 for n in other_words)} over 400"
+        )
+    print("\n".join(biggest_weeks(posts, facts, lead)))
     return 0
 
 
