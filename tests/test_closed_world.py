@@ -29,7 +29,9 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(tmp_path_factory.mktemp("closed"))
     (root / ".cache").unlink()
     (root / ".cache").mkdir()
-    (root / ".cache" / "svg").symlink_to(ROOT / ".cache" / "svg", target_is_directory=True)
+    shared = ROOT / ".cache" / "svg"
+    shared.mkdir(parents=True, exist_ok=True)  # on a fresh clone no run has made it yet
+    (root / ".cache" / "svg").symlink_to(shared, target_is_directory=True)
     code, output = run(root, "site", *RANGE, "--no-build")
     assert code == 0, output
     return root
