@@ -116,3 +116,9 @@ def day_phrase_parts(day: date, as_of: date, phrases: dict[str, str] | None = No
         part = "early" if day.day <= 10 else ("mid" if day.day <= 20 else "late")
         return "part_of_month", words[part].format(**names)
     return "month_year", words["older"].format(**names)
+
+
+def on_day_phrase(day: date, as_of: date, phrases: dict[str, str] | None = None) -> str:
+    """The date with its preposition: "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
+    kind, words = day_phrase_parts(day, as_of, phrases)
+    return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words

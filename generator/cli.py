@@ -449,19 +449,9 @@ def make_sample(
     / "etf-daily-2016-2021",
 ) -> None:
     """Rebuild data/sample/prices.parquet from yfinance CSVs, for the symbols in data/funds.yaml."""
-    from .load import SAMPLE_STORE, LoadReport, read_csv_dir, write_store
-    from .universe import FUNDS_FILE, load_universe
+    from .load import SAMPLE_STORE
 
-    try:
-        universe = load_universe(project / FUNDS_FILE)
-        report = LoadReport()
-        frame = read_csv_dir(source, universe.symbols(), report)
-        write_store(frame, project / SAMPLE_STORE)
-    except GeneratorError as error:
-        _fail(error)
-    for line in report.lines():
-        console.print(line)
-    console.print(f"wrote {SAMPLE_STORE}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
+    _bundle(source, SAMPLE_STORE, every_fund=True)
 
 
 @app.command("make-history")
@@ -472,20 +462,28 @@ def make_history(
     / "etf-daily-history-to-2016",
 ) -> None:
     """Rebuild data/history/prices.parquet (the back-history put in front of the prices) from the CSVs of the funds in data/funds.yaml."""
-    from .load import HISTORY_OPTIONAL, HISTORY_STORE, LoadReport, read_csv_dir, write_store
+    from .load import HISTORY_OPTIONAL, HISTORY_STORE
+
+    _bundle(source, HISTORY_STORE, every_fund=False, optional=HISTORY_OPTIONAL)
+
+
+def _bundle(source: Path, target: Path, every_fund: bool, optional: tuple[str, ...] = ()) -> None:
+    """Write a bundled price file from a folder of yfinance CSVs of the funds in data/funds.yaml: every fund's
+    (a missing file fails), or those the folder has."""
+    from .load import LoadReport, read_csv_dir, write_store
     from .universe import FUNDS_FILE, load_universe
 
     try:
-        universe = load_universe(project / FUNDS_FILE)
+        symbols = load_universe(project / FUNDS_FILE).symbols()
         report = LoadReport()
-        present = [s for s in universe.symbols() if (source / f"{s}.csv").exists()]
-        frame = read_csv_dir(source, present, report, HISTORY_OPTIONAL)
-        write_store(frame, project / HISTORY_STORE)
+        present = symbols if every_fund else [s for s in symbols if (source / f"{s}.csv").exists()]
+        frame = read_csv_dir(source, present, report, optional)
+        write_store(frame, project / target)
     except GeneratorError as error:
         _fail(error)
     for line in report.lines():
         console.print(line)
-    console.print(f"wrote {HISTORY_STORE}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
+    console.print(f"wrote {target}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
 
 
 def main() -> None:

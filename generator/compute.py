@@ -167,9 +167,9 @@ def dollar_volume(close: pd.DataFrame, volume: pd.DataFrame, start: pd.Timestamp
     Splits cancel out (the adjusted close is divided by the factor the volume is multiplied by); NaN
     where a session of the window has no price or no volume.
     """
-    window = (close * volume).loc[start:end].iloc[1:]
-    traded = window.sum(min_count=len(window))
-    return traded.where((volume.loc[start:end].iloc[1:] > 0).all())
+    shares = volume.loc[start:end].iloc[1:]
+    window = close.loc[start:end].iloc[1:] * shares
+    return window.sum(min_count=len(window)).where((shares > 0).all())
 
 
 def volume_ratio(volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, sessions: int) -> pd.Series:

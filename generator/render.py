@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 
 from . import yamlfile
-from .calendar import day_phrase_parts
+from .calendar import day_phrase_parts, on_day_phrase
 from .config import Settings
 from .errors import GeneratorError
 from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordClose, RecordWeek
@@ -459,9 +459,8 @@ class Writer:
         """ "closed at a record on Thursday, its first since February 2020, after falling as much as 33.7 percent below the
         old one" (`record_close` in the phrasebook)."""
         phrases = self.phrasebook.get("date_phrases")
-        kind, day = day_phrase_parts(record.session, self.as_of, phrases)
         text = str(self.phrasebook["record_close"]).format(
-            day={"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + day,
+            day=on_day_phrase(record.session, self.as_of, phrases),
             previous=day_phrase_parts(record.previous, self.as_of, phrases)[1],
             percent=self._percent(record.depth.value),
         )
@@ -528,8 +527,7 @@ class Writer:
     def on_day(self, day: Any, role: str = "end") -> Printed:
         """ "on Wednesday", "last Thursday", "in mid-May", "in March 2017"."""
         session, reference = self._dated(day, role)
-        kind, words = day_phrase_parts(session, self.as_of, self.phrasebook.get("date_phrases"))
-        return {"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + words, reference
+        return on_day_phrase(session, self.as_of, self.phrasebook.get("date_phrases")), reference
 
     @_claim()
     def longdate(self, day: Any, role: str = "end") -> Printed:

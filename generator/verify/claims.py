@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..calendar import day_phrase_parts
+from ..calendar import day_phrase_parts, on_day_phrase
 from ..config import (
     BONDS,
     DRAWDOWN_WATCH,
@@ -92,11 +92,10 @@ def _signed(value: float, ctx: Context) -> str:
 
 
 def _date_words(kind: str, session: date, ctx: Context) -> str:
-    phrase, words = day_phrase_parts(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))
     if kind == "day":
-        return words
+        return day_phrase_parts(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
     if kind == "on_day":
-        return {"weekday": "on ", "last_weekday": ""}.get(phrase, "in ") + words
+        return on_day_phrase(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))
     return f"{session:%B} {session.day}, {session.year}"
 
 
@@ -364,9 +363,8 @@ def _check_record_close(claim: dict[str, Any], ctx: Context) -> list[str]:
     if (about.get("session"), about.get("previous")) != (session.isoformat(), previous.isoformat()):
         return [f'"{text}": the record was set on {session}, beating the one of {previous}']
     phrases = ctx.phrasebook.get("date_phrases")
-    kind, day = day_phrase_parts(session, ctx.as_of, phrases)
     expected = str(ctx.phrasebook["record_close"]).format(
-        day={"weekday": "on ", "last_weekday": ""}.get(kind, "in ") + day,
+        day=on_day_phrase(session, ctx.as_of, phrases),
         previous=day_phrase_parts(previous, ctx.as_of, phrases)[1],
         percent=_pct(depth, ctx),
     )
