@@ -339,11 +339,11 @@ class Bench:
         startup, _ = run([PYTHON, "-c", "import generator.cli, generator.pipeline, generator.site, generator.chart"])
         self.out.add("Start-up: import the generator and its libraries", f"{startup:.1f} s", note="a fresh process, as each command pays")
         from generator import chart
-        from generator.load import read_store
+        from generator.load import read_store, with_history
         from generator.pipeline import generate_articles, load_dataset, story_charts, story_for, week_facts, week_windows
         from generator.render import PHRASEBOOK_FILE, load_phrasebook
         from generator.site import write_article
-        from generator.verify import verify_folder
+        from generator.verify import Closes, verify_folder
         from generator.write import OutputWriter
 
         if profiler:
@@ -380,7 +380,10 @@ class Bench:
             "Stage: verify (fact-check every claim)",
             lambda: verify_folder(
                 docs,
-                read_store(project / "data/sample/prices.parquet"),
+                Closes(
+                    with_history(read_store(project / "data/sample/prices.parquet"), project, data.settings.gates.max_day_move_percent),
+                    data.store_start.date(),
+                ),
                 data.universe,
                 load_phrasebook(project / PHRASEBOOK_FILE),
                 data.settings,

@@ -266,14 +266,14 @@ def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path,
     """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers)."""
     from .closed_world import unaccounted_posts
     from .render import PHRASEBOOK_FILE, load_phrasebook
-    from .verify import verify_folder
+    from .verify import Closes, verify_folder
 
     try:
         stored = read_store(project / (store or SAMPLE_STORE))
-        tidy = with_history(stored, project, settings.gates.max_day_move_percent)
+        closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
         universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
-        events, start = project / EVENTS_FILE, pd.Timestamp(stored["session"].min()).date()
-        reports = [verify_folder(folder, tidy, universe, phrasebook, settings, weeks, events, start) for folder, weeks in checks]
+        events = project / EVENTS_FILE
+        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
     return Verified(
@@ -426,6 +426,7 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
     from .render import PHRASEBOOK_FILE, load_phrasebook
     from .site import claims_json
     from .verify import Closes, verify_article
+    from .verify.prices import read_events_file
 
     return verify_article(
         rendered.markdown,
@@ -437,7 +438,7 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
         load_phrasebook(project / PHRASEBOOK_FILE),
         data.settings,
         window="trailing",
-        events=project / EVENTS_FILE,
+        events=read_events_file(project / EVENTS_FILE),
     )
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from . import compute
 from .calendar import Window
 from .compute import Panel
-from .config import EVENT_PRIORITY, Settings
+from .config import EVENT_PRIORITY, MARKET_INDEX, Settings
 from .events import Event, events_after, events_between
 from .flows import Flow
 from .universe import Universe
@@ -183,7 +183,8 @@ class FundFacts(Fact):
     biggest_day: BigMove | None
     """Reported only when it is the biggest move in at least `since_min_sessions` sessions."""
     record_close: RecordClose | None = None
-    """The week's first record close, where it set one."""
+    """The market index's first record close of the week, where it set one (the market story's angle; no other symbol's
+    record is told, so none is searched for)."""
     largest_day: BigMove | None = None
     """The week's largest one-day move, however recent a larger one (a one-day shock can make the market the story)."""
     record_week: RecordWeek | None = None
@@ -274,7 +275,7 @@ def week_funds(
             crossings=crossed[symbol],
             biggest_day=biggest.get(symbol),
             largest_day=largest.get(symbol),
-            record_close=_record_close(panel.close[symbol], start, end, symbol),
+            record_close=_record_close(panel.close[symbol], start, end, symbol) if symbol == MARKET_INDEX else None,
             record_week=records.get(symbol),
             weekly_streak=Figure(value=int(streak.get(symbol, 0)), measure="streak", subject=symbol),
             volatility=_optional(volatility[symbol]),

@@ -31,9 +31,11 @@ from typing import Any
 
 import pandas as pd
 
-from generator.config import LISTING_PREFIX, Settings
+from generator.config import LISTING_PREFIX, ROOT, Settings
+from generator.events import EVENTS_FILE
 from generator.universe import Universe
 from generator.verify import Closes, verify_article, verify_folder
+from generator.verify.prices import read_events_file
 
 # --- the article and its mutants -------------------------------------------------------------------
 
@@ -1065,21 +1067,23 @@ class FactCheck:
 
     def __init__(self, tidy: pd.DataFrame, universe: Universe, phrasebook: dict[str, Any], settings: Settings) -> None:
         self.tidy, self.universe, self.phrasebook, self.settings = tidy, universe, phrasebook, settings
-        self._week: tuple[date, pd.DataFrame, Closes] | None = None
+        self.events = read_events_file(ROOT / EVENTS_FILE)
+        self._week: tuple[date, Closes] | None = None
 
-    def prices(self, week: date) -> tuple[pd.DataFrame, Closes]:
+    def prices(self, week: date) -> Closes:
         if self._week is None or self._week[0] != week:
-            through = self.tidy.loc[self.tidy["session"] <= pd.Timestamp(week)]
-            self._week = (week, through, Closes(through))
-        return self._week[1], self._week[2]
+            self._week = (week, Closes(self.tidy.loc[self.tidy["session"] <= pd.Timestamp(week)]))
+        return self._week[1]
 
     def in_memory(self, article: BuiltArticle, markdown: str, ledger: dict[str, Any]) -> list[str]:
-        closes = self.prices(article.week)[1]
-        return _stopping(lambda: verify_article(markdown, ledger, closes, self.universe, self.phrasebook, self.settings)[1])
+        closes = self.prices(article.week)
+        return _stopping(
+            lambda: verify_article(markdown, ledger, closes, self.universe, self.phrasebook, self.settings, events=self.events)[1]
+        )
 
     def in_folder(self, docs: Path, week: date) -> list[str]:
-        tidy = self.prices(week)[0]
-        return _stopping(lambda: verify_folder(docs, tidy, self.universe, self.phrasebook, self.settings, {week}).problems)
+        closes = self.prices(week)
+        return _stopping(lambda: verify_folder(docs, closes, self.universe, self.phrasebook, self.settings, {week}).problems)
 
 
 RAISED = "the fact check raised "

@@ -146,11 +146,12 @@ def test_generating_twice_writes_nothing_new(built: tuple[Path, Path], sample: D
 def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sample: Dataset) -> None:
     from generator.load import SAMPLE_STORE, read_store, with_history
     from generator.render import PHRASEBOOK_FILE, load_phrasebook
-    from generator.verify import verify_folder
+    from generator.verify import Closes, verify_folder
 
     root, _ = built
     prices = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
     phrasebook = load_phrasebook(ROOT / PHRASEBOOK_FILE)
-    report = verify_folder(root / DOCS_DIR, prices, sample.universe, phrasebook, sample.settings, store_start=sample.store_start.date())
+    closes = Closes(prices, sample.store_start.date())
+    report = verify_folder(root / DOCS_DIR, closes, sample.universe, phrasebook, sample.settings)
     assert report.articles == len(list((root / DOCS_DIR / "posts").glob("*.md"))) and report.claims > 300
     assert report.problems == []

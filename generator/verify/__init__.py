@@ -25,10 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..config import ROOT, Settings
-from ..events import EVENTS_FILE
+from ..events import EVENTS_FILE, Event
 from ..universe import Universe
 from .charts import verify_charts
 from .claims import FRONT
@@ -47,13 +45,17 @@ def verify_article(
     settings: Settings,
     window: str = "calendar",
     as_of: date | None = None,
-    events: Path | None = None,
+    events: dict[tuple[str, str], Event] | None = None,
 ) -> tuple[int, list[str]]:
-    """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing)."""
+    """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing).
+
+    `events` are the editors' events as `read_events_file` reads them (by default, the project's file).
+    """
     day = as_of or _article_date(markdown)
     if day is None:
         return 0, ["the article has no date in its front matter"]
-    context = Context(closes, universe, phrasebook, settings, day, window, events=read_events_file(events or ROOT / EVENTS_FILE))
+    known = read_events_file(ROOT / EVENTS_FILE) if events is None else events
+    context = Context(closes, universe, phrasebook, settings, day, window, events=known)
     return verify(markdown, ledger, context)
 
 
@@ -74,21 +76,19 @@ class Report:
 
 def verify_folder(
     docs: Path,
-    tidy: pd.DataFrame,
+    closes: Closes,
     universe: Universe,
     phrasebook: dict[str, Any],
     settings: Settings,
     weeks: set[date] | None = None,
     events: Path | None = None,
-    store_start: date | None = None,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
     An article's week comes from its own date (front matter and file name must agree) and must
     be a week's last session in the prices; its charts are checked from the week's folder.
-    `tidy` is the prices with their history in front (load.with_history); `store_start`, where the store begins.
+    `closes` are the prices with their history in front (load.with_history), built once for every folder a run checks.
     """
-    closes = Closes(tidy, store_start)
     known_events = read_events_file(events or ROOT / EVENTS_FILE)
     articles = claims = 0
     problems: list[str] = []

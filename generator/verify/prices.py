@@ -33,20 +33,20 @@ class Closes:
         self.by_symbol: dict[str, dict[date, float]] = {}
         self.adjusted: dict[str, dict[date, float]] = {}
         self.volumes: dict[str, dict[date, float]] = {}
-        days = [pd.Timestamp(session).date() for session in tidy["session"]]
-        rows = zip(tidy["symbol"], days, tidy["close"], tidy["adj_close"], tidy["volume"], strict=True)
-        for symbol, day, close, adjusted, volume in rows:
-            self.by_symbol.setdefault(str(symbol), {})[day] = float(close)
-            self.adjusted.setdefault(str(symbol), {})[day] = float(adjusted)
-            self.volumes.setdefault(str(symbol), {})[day] = float(volume)
+        for symbol, rows in tidy.groupby("symbol", sort=False):
+            days = [timestamp.date() for timestamp in pd.DatetimeIndex(rows["session"])]
+            for table, column in ((self.by_symbol, "close"), (self.adjusted, "adj_close"), (self.volumes, "volume")):
+                table[str(symbol)] = dict(zip(days, rows[column].astype(float).tolist(), strict=True))
         self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
         self.store_start = store_start or self.sessions[0]
         self.position = {day: number for number, day in enumerate(self.sessions)}
         self._sums: dict[str, list[tuple[float, int]]] = {}
         """Running sums and counts of closes per symbol, session by session, for moving averages."""
         self._moves: dict[str, list[tuple[date, float]]] = {}
+        self._record_moves: dict[tuple[str, float], list[tuple[date, float]]] = {}
         self._histories: dict[str, list[date]] = {}
         self._highs: dict[tuple[str, int], dict[date, float]] = {}
+        self._week_ends: list[date] | None = None
 
     def has(self, symbol: str, *days: date | None) -> bool:
         closes = self.by_symbol.get(symbol, {})
@@ -91,14 +91,21 @@ class Closes:
 
     def record_moves(self, symbol: str, points: float) -> list[tuple[date, float]]:
         """`day_moves` without the distribution days, which neither set nor block a record."""
-        return [(day, move) for day, move in self.day_moves(symbol) if not self.distribution(symbol, self.previous(day), day, points)]
+        if (symbol, points) not in self._record_moves:
+            self._record_moves[symbol, points] = [
+                (day, move) for day, move in self.day_moves(symbol) if not self.distribution(symbol, self.previous(day), day, points)
+            ]
+        return self._record_moves[symbol, points]
 
     def week_ends(self, through: date) -> list[date]:
-        """The last session of each calendar week up to `through`, oldest first."""
-        last: dict[tuple[int, int], date] = {}
-        for day in self.sessions[: self.position[through] + 1]:
-            last[day.isocalendar()[:2]] = day
-        return sorted(last.values())
+        """The last session of each calendar week up to `through` (a week cut short by `through` ends there), oldest first."""
+        if self._week_ends is None:
+            last: dict[tuple[int, int], date] = {}
+            for day in self.sessions:
+                last[day.isocalendar()[:2]] = day
+            self._week_ends = sorted(last.values())
+        ends = self._week_ends[: bisect.bisect_left(self._week_ends, through)]
+        return [*ends, through] if through in self.position else ends
 
     def average(self, symbol: str, day: date, sessions: int) -> float | None:
         """Plain mean of the last `sessions` closes up to `day`; None without that many consecutive closes."""
@@ -220,11 +227,7 @@ class Context:
 
 def _streak(symbol: str, ctx: Context) -> int:
     """Consecutive calendar weeks of gains (or losses) ending this week, from each week's last close."""
-    last_of_week: dict[tuple[int, int], date] = {}
-    for day in ctx.closes.sessions:
-        if day <= ctx.as_of:
-            last_of_week[day.isocalendar()[:2]] = day
-    ends = sorted(last_of_week.values())
+    ends = ctx.closes.week_ends(ctx.as_of)
     closes = ctx.closes.by_symbol[symbol]
     run, sign = 0, 0
     for later, earlier in zip(reversed(ends), list(reversed(ends))[1:], strict=False):
