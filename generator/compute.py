@@ -199,6 +199,16 @@ def record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> tu
     return session, previous, float(history.loc[previous:session].min()) / old - 1
 
 
+def last_on_side(close: pd.Series, average: pd.Series, before: pd.Timestamp, above: bool) -> pd.Timestamp | None:
+    """The last session before `before` whose close was above its average (or below it, with `above` false); a session
+    without an average or exactly on it is on neither side."""
+    earlier = close.loc[:before].iloc[:-1] if before in close.index else close.loc[:before]
+    gap = (earlier - average.reindex(earlier.index)).to_numpy()
+    with np.errstate(invalid="ignore"):
+        on_side = np.flatnonzero(gap > 0 if above else gap < 0)
+    return pd.Timestamp(earlier.index[on_side[-1]]) if len(on_side) else None
+
+
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:
     """How many sessions after `earlier` up to and including `later`."""
     return int(sessions.searchsorted(later, side="right") - sessions.searchsorted(earlier, side="right"))

@@ -70,6 +70,10 @@ class Thresholds(Section):
     since_min_sessions: int = Field(default=20, ge=1, le=252)
     """A "biggest one-day move since ..." is only reported when the earlier, larger move lies at least this many sessions back."""
 
+    crossing_since_min_sessions: int = Field(default=63, ge=1, le=2520)
+    """A crossing of a moving average is told as "its first close above it since ..." only when the last close on that side
+    lies at least this many sessions back (63 sessions: about three months)."""
+
     distribution_points: float = Field(default=2.0, ge=0.5, le=20.0)
     """A day or week whose close change and total-return (Adj Close) change part by more than this, in percentage points,
     is a distribution (a fund paying out), not a market move: a record search skips it, so it neither sets a

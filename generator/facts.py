@@ -75,6 +75,9 @@ class Crossing(Fact):
     session: date
     average: int
     direction: Literal["above", "below"]
+    since: date | None = None
+    """The last earlier close on the side it crossed to, where that lies at least `crossing_since_min_sessions` sessions
+    back ("its first close above the line since March 2020"); None when it is more recent, or when there is none."""
 
 
 class BigMove(Fact):
@@ -334,10 +337,25 @@ def _crossings(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, settings: S
     ):
         for symbol, events in compute.crossings(panel.close, average, start, end).items():
             found[symbol].extend(
-                Crossing(subject=symbol, session=session.date(), average=sessions_in_average, direction=direction)  # type: ignore[arg-type]
+                Crossing(
+                    subject=symbol,
+                    session=session.date(),
+                    average=sessions_in_average,
+                    direction=direction,  # type: ignore[arg-type]
+                    since=_crossing_since(panel, average[symbol], symbol, session, direction == "above", settings),
+                )
                 for session, direction in events
             )
     return {symbol: sorted(items, key=lambda c: (c.session, c.average)) for symbol, items in found.items()}
+
+
+def _crossing_since(panel: Panel, average: pd.Series, symbol: str, session: pd.Timestamp, above: bool, settings: Settings) -> date | None:
+    """The last close on the side a fund crossed to, when it lies far enough back to be news."""
+    since = compute.last_on_side(panel.close[symbol], average, session, above)
+    sessions = pd.DatetimeIndex(panel.close.index)
+    if since is None or compute.sessions_between(sessions, since, session) < settings.thresholds.crossing_since_min_sessions:
+        return None
+    return since.date()
 
 
 def _biggest_days(panel: Panel, start: pd.Timestamp, end: pd.Timestamp, min_sessions: int) -> dict[str, BigMove]:

@@ -424,6 +424,14 @@ class Writer:
         return f"{verb} its {crossing.average}-day moving average", {**about(crossing), "key": key}
 
     @_claim()
+    def crossed_since(self, crossing: Crossing) -> Printed:
+        """ "its first close above the line since March 2020": how long the fund had been on the other side of the average."""
+        if crossing.since is None:
+            raise TemplateError(f"{crossing.subject}'s crossing on {crossing.session} is too recent a change of side to date")
+        phrase = day_phrase_parts(crossing.since, self.as_of, self.phrasebook.get("date_phrases"))[1]
+        return f"its first close {crossing.direction} the line since {phrase}", about(crossing)
+
+    @_claim()
     def crossed_times(self, crossings: Sequence[Crossing]) -> Printed:
         """A fund's crossings of one average in a week, rolled up: "crossed its 200-day moving average four times this
         week, ending below it" ("twice" for two)."""
@@ -739,6 +747,7 @@ WRITER_FILTERS = (
     "side",
     "crossed",
     "crossed_times",
+    "crossed_since",
     "superlative",
     "record_close",
     "record_week",

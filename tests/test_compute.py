@@ -109,6 +109,15 @@ def test_crossings_passing_through_the_average_via_a_touch_is_a_crossing():
     assert compute.crossings(frame(A=[9, 10, 11]), frame(A=[10, 10, 10]), DAYS[0], DAYS[2]) == {"A": [(DAYS[2], "above")]}
 
 
+def test_last_on_side_is_the_last_earlier_close_on_the_side_crossed_to():
+    close = frame(A=[12, 11, 9, 10, 8, 11])["A"]
+    average = frame(A=[NAN, 10, 10, 10, 10, 10])["A"]
+    # Sides: no average, above, below, on it (neither), below, above (the crossing on d5).
+    assert compute.last_on_side(close, average, DAYS[5], above=True) == DAYS[1]  # d0 has no average; d3 sits on it
+    assert compute.last_on_side(close, average, DAYS[5], above=False) == DAYS[4]
+    assert compute.last_on_side(close, average, DAYS[1], above=True) is None  # the session itself is not "before"
+
+
 # B has no moves after the second session.
 MOVES = frame(A=[-0.02, 0.03, -0.05, 0.01, 0.03, -0.01, -0.04, 0.035], B=[0.01, 0.02] + [NAN] * 6)
 

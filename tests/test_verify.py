@@ -171,3 +171,17 @@ def test_an_event_moved_to_another_week_or_reworded_is_caught(sample: Dataset, c
     assert _check(article, article.markdown.replace(event["text"], event["text"].replace("Sunday", "Monday")), closes, sample)
     event["about"]["session"] = "2020-03-03"
     assert any("is not in the week from the close of 2020-03-13" in p for p in _check(article, article.markdown, closes, sample, ledger))
+
+
+def test_a_first_close_past_the_line_since_is_dated_from_the_closes(sample: Dataset, closes: Closes) -> None:
+    """The week of April 13, 2018: XLI below its 200-day average for the first time since June 2016. Any other date, or
+    the claim moved to a session with no crossing, is refused."""
+    article = _article(sample, date(2018, 4, 13), "calendar", "sectors")
+    said = "its first close below the line since June 2016"
+    assert said in article.markdown and _check(article, article.markdown, closes, sample) == []
+    for wrong in ("its first close below the line since July 2016", "its first close above the line since June 2016"):
+        assert _check(article, article.markdown.replace(said, wrong), closes, sample) != []
+    ledger = _ledger(article)
+    claim = next(c for c in ledger["claims"] if c["kind"] == "crossed_since")  # type: ignore[attr-defined,index]
+    claim["about"]["session"] = "2018-04-10"
+    assert any("first close" in p or "cross" in p for p in _check(article, article.markdown, closes, sample, ledger))

@@ -734,6 +734,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "record_week": _check_record_week,
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
     "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
+    "crossed_since": lambda claim, ctx: _check_crossed_since(claim, ctx),
     "pair": _check_pair,
     "rank": _check_rank,
     **dict.fromkeys(("event", "upcoming"), _check_event),
@@ -776,6 +777,27 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     return problems + _crossing_truth(about, ctx)
 
 
+def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "its first close above the line since March 2020": the crossing happened, no close since then was on that side, that
+    one was, and it lies at least `crossing_since_min_sessions` sessions back."""
+    about = claim["about"]
+    symbol, session, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
+    above, c = about["direction"] == "above", ctx.closes
+    since = None
+    for day in reversed(c.sessions[: c.position[session]]):
+        mean = c.average(symbol, day, average) if c.has(symbol, day) else None
+        if mean is not None and (c.close(symbol, day) > mean if above else c.close(symbol, day) < mean):
+            since = day
+            break
+    problems = _crossing_truth(about, ctx)
+    if since is None:
+        return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
+    if c.position[session] - c.position[since] < ctx.settings.thresholds.crossing_since_min_sessions:
+        problems.append(f"{symbol}'s last close {about['direction']} its {average}-day average, on {since}, is too recent to be news")
+    expected = f"its first close {about['direction']} the line since {day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get('date_phrases'))[1]}"
+    return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
+
+
 MEASURES: dict[str, frozenset[str]] = {
     kind: frozenset(measures.split())
     for kind, measures in {
@@ -815,6 +837,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "record_week": "record_week",
         "crossed": "crossing",
         "crossed_times": "crossings",
+        "crossed_since": "crossing",
         "editor": "editor",
         "related": "post",
         "flow": "supplied",
