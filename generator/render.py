@@ -432,6 +432,16 @@ class Writer:
         return f"its first close {crossing.direction} the line since {phrase}", about(crossing)
 
     @_claim()
+    def line_crossed(self, story: Any) -> Printed:
+        """ "That put it in a correction by the usual definition, a close at least 10 percent below its 52-week high"
+        (`line_crossed.<angle>_<line>` in the phrasebook): the line a market week crossed, named with its depth."""
+        thresholds = self.settings.thresholds
+        depth = {"bear": thresholds.bear_percent, "correction": thresholds.correction_percent}[story.line]
+        direction = "out" if story.angle == "recovery" else "in"
+        text = str(self.phrasebook["line_crossed"][f"{direction}_{story.line}"]).format(line=f"{depth:g}")
+        return text, {**angle_of(story), "line": story.line}
+
+    @_claim()
     def crossed_times(self, crossings: Sequence[Crossing]) -> Printed:
         """A fund's crossings of one average in a week, rolled up: "crossed its 200-day moving average four times this
         week, ending below it" ("twice" for two)."""
@@ -748,6 +758,7 @@ WRITER_FILTERS = (
     "crossed",
     "crossed_times",
     "crossed_since",
+    "line_crossed",
     "superlative",
     "record_close",
     "record_week",

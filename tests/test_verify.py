@@ -185,3 +185,13 @@ def test_a_first_close_past_the_line_since_is_dated_from_the_closes(sample: Data
     claim = next(c for c in ledger["claims"] if c["kind"] == "crossed_since")  # type: ignore[attr-defined,index]
     claim["about"]["session"] = "2018-04-10"
     assert any("first close" in p or "cross" in p for p in _check(article, article.markdown, closes, sample, ledger))
+
+
+def test_the_line_a_market_week_crossed_is_the_one_the_closes_crossed(sample: Dataset, closes: Closes) -> None:
+    """March 13, 2020: SPY closed 20.4 percent below its high, into a bear market; calling it a correction, or the line
+    15 percent, is refused."""
+    article = _article(sample, date(2020, 3, 13), "calendar", "market")
+    said = "That put it in a bear market by the usual definition, a close at least 20 percent below its 52-week high"
+    assert said in article.markdown and _check(article, article.markdown, closes, sample) == []
+    for wrong in (said.replace("a bear market", "a correction"), said.replace("20 percent", "15 percent")):
+        assert _check(article, article.markdown.replace(said, wrong), closes, sample) != []

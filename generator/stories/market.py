@@ -32,6 +32,9 @@ class MarketStory(Story):
     most_traded: str | None
     """The leveraged fund with the most dollars traded this week."""
     angle: MarketAngle
+    line: Literal["bear", "correction"] | None = None
+    """The line below the 52-week high the week crossed, for the bear, correction and recovery angles: the one entered,
+    or the shallowest one left (out of a bear market and a correction at once, the correction)."""
 
     def chart_funds(self) -> tuple[list[str], str]:
         return [self.lead, *self.others, *self.ranked], self.lead
@@ -59,6 +62,18 @@ def market_angle(lead: FundFacts, index: FundFacts | None, settings: Settings) -
     return None
 
 
+def line_crossed(lead: FundFacts, angle: MarketAngle, settings: Settings) -> Literal["bear", "correction"] | None:
+    """Which line below the high a bear, correction or recovery week crossed (see `MarketStory.line`)."""
+    if angle in ("bear", "correction"):
+        return angle
+    if angle != "recovery" or lead.drawdown is None or lead.drawdown_start is None:
+        return None
+    thresholds, start, end = settings.thresholds, lead.drawdown_start.value, lead.drawdown.value
+    lines = (("correction", thresholds.correction_percent), ("bear", thresholds.bear_percent))
+    left = [name for name, line in lines if start <= -line / 100 < end]
+    return left[0] if left else None  # type: ignore[return-value]
+
+
 def market_story(funds: dict[str, FundFacts], settings: Settings) -> MarketStory | None:
     if MARKET_BENCHMARK not in funds:
         return None
@@ -81,6 +96,7 @@ def market_story(funds: dict[str, FundFacts], settings: Settings) -> MarketStory
         leveraged=triple_pair(funds, MARKET_BENCHMARK),
         most_traded=most_traded(funds),
         angle=angle,
+        line=line_crossed(lead, angle, settings),
         events=events,
         score=settings.thresholds.market_story_score + settings.thresholds.event_bonus * events,
     )

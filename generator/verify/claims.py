@@ -735,6 +735,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "crossed": lambda claim, ctx: _check_crossed(claim, ctx),
     "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
     "crossed_since": lambda claim, ctx: _check_crossed_since(claim, ctx),
+    "line_crossed": lambda claim, ctx: _check_line_crossed(claim, ctx),
     "pair": _check_pair,
     "rank": _check_rank,
     **dict.fromkeys(("event", "upcoming"), _check_event),
@@ -777,6 +778,26 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     return problems + _crossing_truth(about, ctx)
 
 
+def _check_line_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "That put it in a correction ...": the market angle recomputed, the line it crossed (the shallowest one a recovery
+    left), and the phrasebook's words for it with the line's depth."""
+    about, thresholds = claim["about"], ctx.settings.thresholds
+    lines = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}
+    angle = _market_angle(ctx)
+    end, start = ctx.drawdown(MARKET_BENCHMARK, ctx.as_of), ctx.drawdown(MARKET_BENCHMARK, ctx.span("week")[0])
+    if angle in lines:
+        line = angle
+    elif angle == "recovery":
+        line = next(name for name, depth in lines.items() if start <= -depth / 100 < end)
+    else:
+        return [f'"{claim["text"]}": the week crossed no line below the high ({angle})']
+    direction = "out" if angle == "recovery" else "in"
+    expected = str(ctx.phrasebook["line_crossed"][f"{direction}_{line}"]).format(line=f"{lines[line]:g}")
+    agrees = (about.get("angle"), about.get("line")) == (angle, line)
+    problems = [] if agrees else [f"the week's market angle is {angle} across the {line} line"]
+    return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed, it reads "{expected}"'])
+
+
 def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
     """ "its first close above the line since March 2020": the crossing happened, no close since then was on that side, that
     one was, and it lies at least `crossing_since_min_sessions` sessions back."""
@@ -794,7 +815,8 @@ def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
         return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
     if c.position[session] - c.position[since] < ctx.settings.thresholds.crossing_since_min_sessions:
         problems.append(f"{symbol}'s last close {about['direction']} its {average}-day average, on {since}, is too recent to be news")
-    expected = f"its first close {about['direction']} the line since {day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get('date_phrases'))[1]}"
+    phrase = day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
+    expected = f"its first close {about['direction']} the line since {phrase}"
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
 
 
@@ -838,6 +860,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "crossed": "crossing",
         "crossed_times": "crossings",
         "crossed_since": "crossing",
+        "line_crossed": "angle",
         "editor": "editor",
         "related": "post",
         "flow": "supplied",
