@@ -265,6 +265,7 @@ def _verify(store: Path | None, weeks: set[date] | None, settings: Settings) -> 
 def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path]) -> Verified:
     """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers)."""
     from .closed_world import unaccounted_posts
+    from .holdings import HOLDINGS
     from .render import PHRASEBOOK_FILE, load_phrasebook
     from .verify import Closes, verify_folder
 
@@ -272,8 +273,8 @@ def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path,
         stored = read_store(project / (store or SAMPLE_STORE))
         closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
         universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
-        events = project / EVENTS_FILE
-        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events) for folder, weeks in checks]
+        events, holdings = project / EVENTS_FILE, project / HOLDINGS
+        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
     return Verified(
@@ -326,7 +327,10 @@ def fetch(
         2016, 1, 1
     ),
     snapshots: Annotated[
-        bool, typer.Option(help="With yfinance: also record today's shares outstanding and total assets (for flows).")
+        bool,
+        typer.Option(
+            help="With yfinance: also record today's shares outstanding and total assets (for flows), sector weights and top holdings."
+        ),
     ] = True,
     refetch: Annotated[
         bool,
@@ -339,6 +343,7 @@ def fetch(
     """Add the sessions the price store lacks; never drops history; writes atomically, and only on change."""
     from . import store as price_store
     from .flows import SNAPSHOTS, record_snapshots, yfinance_info
+    from .holdings import HOLDINGS, record_holdings, yfinance_funds_data
     from .sources import source_from_name
 
     started = time.perf_counter()
@@ -356,6 +361,8 @@ def fetch(
                 day = now_utc.tz_convert("America/New_York").date()
                 recorded, missed = record_snapshots(project / SNAPSHOTS, day, funds, yfinance_info)
                 console.print(f"recorded {recorded} shares-outstanding snapshots in {SNAPSHOTS}; {len(missed)} failed", highlight=False)
+                recorded, missed = record_holdings(project / HOLDINGS, day, funds, yfinance_funds_data)
+                console.print(f"recorded {recorded} holdings snapshots in {HOLDINGS}; {len(missed)} failed", highlight=False)
     except GeneratorError as error:
         _fail(error)
     for note in result.notes:
@@ -423,6 +430,7 @@ def article(
 
 def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]:
     """(claims verified, problems) of an article for the trailing week up to its as-of session, before it is written anywhere."""
+    from .holdings import HOLDINGS, read_holdings
     from .render import PHRASEBOOK_FILE, load_phrasebook
     from .site import claims_json
     from .verify import Closes, verify_article
@@ -439,6 +447,7 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
         data.settings,
         window="trailing",
         events=read_events_file(project / EVENTS_FILE),
+        holdings=read_holdings(project / HOLDINGS),
     )
 
 

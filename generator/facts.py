@@ -20,6 +20,7 @@ from .compute import Panel
 from .config import EVENT_PRIORITY, MARKET_INDEX, Settings
 from .events import Event, events_after, events_between
 from .flows import Flow
+from .holdings import Allocation
 from .universe import Universe
 
 
@@ -205,6 +206,8 @@ class FundFacts(Fact):
     """The level a chart reader watches next, and how far it lies from the close (see `next_level`)."""
     flow: FlowFact | None = None
     assets: Assets | None = None
+    allocation: Allocation | None = None
+    """The largest sector and holding in the fund's newest holdings snapshot up to the week's end (holdings.py)."""
 
 
 def _optional(value: float) -> float | None:
@@ -450,11 +453,18 @@ def _event_fact(event: Event) -> EventFact:
     return EventFact(date=event.date, kind=event.kind, title=event.title, phrase=event.phrase)
 
 
-def with_flows(funds: dict[str, FundFacts], flows: dict[str, Flow], assets: dict[str, tuple[float, date]]) -> dict[str, FundFacts]:
-    """Attach the week's flow and the latest total assets to the funds that have them."""
+def with_flows(
+    funds: dict[str, FundFacts],
+    flows: dict[str, Flow],
+    assets: dict[str, tuple[float, date]],
+    allocations: dict[str, Allocation] | None = None,
+) -> dict[str, FundFacts]:
+    """Attach the week's flow, the latest total assets and the latest allocation snapshot to the funds that have them."""
     updated = {}
     for symbol, fund in funds.items():
         update: dict[str, object] = {}
+        if allocations and symbol in allocations:
+            update["allocation"] = allocations[symbol]
         if symbol in flows:
             flow = flows[symbol]
             update["flow"] = FlowFact(amount=flow.amount, start=flow.start, end=flow.end, source=flow.source)

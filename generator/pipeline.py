@@ -24,6 +24,7 @@ from .config import CORE_SYMBOLS, EVENT_PRIORITY, EVENTS_NAMED, ROOT, UPCOMING_D
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
+from .holdings import HOLDINGS, allocation, read_holdings
 from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
@@ -60,6 +61,8 @@ class Dataset:
     """Funds the publication gates left out, with the reason: their prices are not in `prices`, so nothing shows them."""
     snapshots: pd.DataFrame
     """Dated shares-outstanding and total-assets snapshots (flows.SNAPSHOTS)."""
+    holdings: pd.DataFrame
+    """Dated sector-weight and top-holding snapshots (holdings.HOLDINGS)."""
     editor_flows: list[Flow]
     notes: dict[date, Note]
     """Editors' notes by week (content/notes/YYYY-MM-DD.md)."""
@@ -121,6 +124,7 @@ def prepare_dataset(
         settings=settings,
         excluded=excluded,
         snapshots=read_snapshots(root / SNAPSHOTS),
+        holdings=read_holdings(root / HOLDINGS),
         editor_flows=read_editor_flows(root / EDITOR_FLOWS),
         notes=read_notes(root / NOTES_DIR),
         events=read_events(root / EVENTS_FILE),
@@ -136,6 +140,7 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
         funds,
         week_flows(data.snapshots, editor_flows, data.prices.close, window.start, window.end),
         latest_assets(data.snapshots, window.end),
+        {} if data.holdings.empty else {s: found for s in funds if (found := allocation(data.holdings, s, window.end)) is not None},
     )
     return stories.week_facts(
         funds,

@@ -26,6 +26,7 @@ from .calendar import day_phrase_parts, on_day_phrase
 from .config import Settings
 from .errors import GeneratorError
 from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordClose, RecordWeek
+from .holdings import HOLDINGS_SOURCE, Allocation
 from .universe import Universe
 
 TEMPLATES_DIR = Path("templates")
@@ -442,6 +443,17 @@ class Writer:
         return text, {**angle_of(story), "line": story.line}
 
     @_claim()
+    def allocation(self, fact: Allocation) -> Printed:
+        """ "puts 28.1 percent of its stock holdings in technology, and its largest holding, Apple Inc., makes up 6.9 percent of
+        the fund, according to Yahoo Finance's snapshot of April 23, 2021": from the newest holdings snapshot (holdings.py)."""
+        text = f"puts {self._percent(fact.sector_weight)} of its stock holdings in {fact.sector}"
+        if fact.holding is not None and fact.holding_weight is not None:
+            text += f", and its largest holding, {fact.holding}, makes up {self._percent(fact.holding_weight)} of the fund"
+        text += f", according to {HOLDINGS_SOURCE}'s snapshot of {fact.as_of:%B} {fact.as_of.day}, {fact.as_of.year}"
+        about = {"measure": "allocation", "subject": fact.symbol, "session": fact.as_of.isoformat(), "key": fact.sector_key}
+        return text, {**about, "holding": fact.holding_key}
+
+    @_claim()
     def crossed_times(self, crossings: Sequence[Crossing]) -> Printed:
         """A fund's crossings of one average in a week, rolled up: "crossed its 200-day moving average four times this
         week, ending below it" ("twice" for two)."""
@@ -759,6 +771,7 @@ WRITER_FILTERS = (
     "crossed_times",
     "crossed_since",
     "line_crossed",
+    "allocation",
     "superlative",
     "record_close",
     "record_week",

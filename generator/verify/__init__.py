@@ -25,8 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..config import ROOT, Settings
 from ..events import EVENTS_FILE, Event
+from ..holdings import HOLDINGS, read_holdings
 from ..universe import Universe
 from .charts import verify_charts
 from .claims import FRONT
@@ -46,16 +49,19 @@ def verify_article(
     window: str = "calendar",
     as_of: date | None = None,
     events: dict[tuple[str, str], Event] | None = None,
+    holdings: pd.DataFrame | None = None,
 ) -> tuple[int, list[str]]:
     """(claims verified, problems) for one article held in memory; `window` is how its week was chosen (calendar or trailing).
 
-    `events` are the editors' events as `read_events_file` reads them (by default, the project's file).
+    `events` are the editors' events as `read_events_file` reads them (by default, the project's file); `holdings` the
+    holdings snapshots as `holdings.read_holdings` reads them (by default, the project's file).
     """
     day = as_of or _article_date(markdown)
     if day is None:
         return 0, ["the article has no date in its front matter"]
     known = read_events_file(ROOT / EVENTS_FILE) if events is None else events
-    context = Context(closes, universe, phrasebook, settings, day, window, events=known)
+    snapshots = read_holdings(ROOT / HOLDINGS) if holdings is None else holdings
+    context = Context(closes, universe, phrasebook, settings, day, window, events=known, holdings=snapshots)
     return verify(markdown, ledger, context)
 
 
@@ -82,6 +88,7 @@ def verify_folder(
     settings: Settings,
     weeks: set[date] | None = None,
     events: Path | None = None,
+    holdings: Path | None = None,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
@@ -90,6 +97,7 @@ def verify_folder(
     `closes` are the prices with their history in front (load.with_history), built once for every folder a run checks.
     """
     known_events = read_events_file(events or ROOT / EVENTS_FILE)
+    snapshots = read_holdings(holdings or ROOT / HOLDINGS)
     articles = claims = 0
     problems: list[str] = []
     checked: set[date] = set()
@@ -113,7 +121,7 @@ def verify_folder(
         later = closes.position.get(day, len(closes.sessions)) + 1
         if later < len(closes.sessions) and closes.sessions[later].isocalendar()[:2] == day.isocalendar()[:2]:
             problems.append(f"{article}: {day} is not the last session of its week")
-        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs, known_events)
+        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs, known_events, holdings=snapshots)
         count, found = verify(markdown, ledger, ctx)
         found += verify_charts(ledger_path.parent, str(ledger.get("story", "")), markdown, ctx)
         articles, claims = articles + 1, claims + count

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from ..calendar import day_phrase_parts, on_day_phrase
@@ -27,6 +28,7 @@ from ..config import (
     UPCOMING_DAYS,
 )
 from ..errors import GeneratorError
+from ..holdings import HOLDINGS_SOURCE
 from ..notes import parse_note
 from .prices import Context, Unverifiable, figure, sector_weeks, trailing_base
 
@@ -736,6 +738,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "crossed_times": lambda claim, ctx: _check_crossings(claim, ctx),
     "crossed_since": lambda claim, ctx: _check_crossed_since(claim, ctx),
     "line_crossed": lambda claim, ctx: _check_line_crossed(claim, ctx),
+    "allocation": lambda claim, ctx: _check_allocation(claim, ctx),
     "pair": _check_pair,
     "rank": _check_rank,
     **dict.fromkeys(("event", "upcoming"), _check_event),
@@ -776,6 +779,29 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     expected = [f"{verb} its {about['average']}-day moving average" for verb in (words if isinstance(words, list) else [words])]
     problems = [] if claim["text"] in expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected[0]}"']
     return problems + _crossing_truth(about, ctx)
+
+
+def _check_allocation(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "puts 28.1 percent of its stock holdings in technology, and its largest holding ...": read back from the newest
+    holdings snapshot on or before the article's date; the sector and the holding must be that snapshot's largest."""
+    about, holdings = claim["about"], ctx.holdings
+    own = holdings.loc[(holdings["symbol"] == about["subject"]) & (holdings["date"] <= pd.Timestamp(ctx.as_of))]
+    if own.empty:
+        return [f'"{claim["text"]}": no holdings snapshot of {about["subject"]} up to {ctx.as_of}']
+    day = pd.Timestamp(own["date"].max())
+    newest = own.loc[own["date"] == day]
+    if about.get("session") != day.date().isoformat():
+        return [f'"{claim["text"]}": the newest snapshot of {about["subject"]} up to {ctx.as_of} is of {day.date()}']
+    sectors, top = (newest.loc[newest["kind"] == kind].sort_values("weight", ascending=False) for kind in ("sector", "holding"))
+    if sectors.empty:
+        return [f'"{claim["text"]}": the snapshot of {day.date()} has no sector weights']
+    sector = sectors.iloc[0]
+    expected = f"puts {_pct(float(sector['weight']), ctx)} of its stock holdings in {sector['name']}"
+    if not top.empty:
+        holding = top.iloc[0]
+        expected += f", and its largest holding, {holding['name']}, makes up {_pct(float(holding['weight']), ctx)} of the fund"
+    expected += f", according to {HOLDINGS_SOURCE}'s snapshot of {day:%B} {day.day}, {day.year}"
+    return [] if claim["text"] == expected else [f'"{claim["text"]}": the snapshot of {day.date()} reads "{expected}"']
 
 
 def _check_line_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -861,6 +887,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "crossed_times": "crossings",
         "crossed_since": "crossing",
         "line_crossed": "angle",
+        "allocation": "allocation",
         "editor": "editor",
         "related": "post",
         "flow": "supplied",

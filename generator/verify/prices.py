@@ -19,6 +19,7 @@ from ..config import (
     Settings,
 )
 from ..events import Event, read_events
+from ..holdings import no_holdings
 from ..universe import Universe
 
 
@@ -176,6 +177,8 @@ class Context:
     docs: Path | None = None
     events: dict[tuple[str, str], Event] = field(default_factory=dict)
     """The editors' events file, by (date, title), as `read_events_file` reads it."""
+    holdings: pd.DataFrame = field(default_factory=no_holdings)
+    """The holdings snapshots (holdings.HOLDINGS), as `holdings.read_holdings` reads them; none by default."""
     _spans: dict[str, tuple[date, date]] = field(default_factory=dict)
 
     @property
