@@ -26,12 +26,14 @@ class DrawdownStory(Story):
     leveraged: list[str] = Field(default_factory=list)
     """The 3x bull and bear funds on the lead fund's index (TNA and TZA for IWM), for the trader's angle."""
     angle: Literal["bear", "correction", "breakout"]
+    line: Literal["bear", "correction"] | None = None
+    """The line below the 52-week high the week crossed into (the angle, for a bear market or a correction)."""
 
 
 def drawdown_story(funds: dict[str, FundFacts], settings: Settings) -> DrawdownStory | None:
     """The most serious threshold a watched fund crossed this week: bear market, then correction, then a breakout."""
     watched = [s for s in DRAWDOWN_WATCH if s in funds and funds[s].drawdown is not None and funds[s].drawdown_start is not None]
-    rules: list[tuple[Literal["bear", "correction", "breakout"], float, float]] = [
+    rules: list[tuple[Literal["bear", "correction"], float, float]] = [
         ("bear", -settings.thresholds.bear_percent / 100, settings.thresholds.bear_score),
         ("correction", -settings.thresholds.correction_percent / 100, settings.thresholds.correction_score),
     ]
@@ -40,7 +42,8 @@ def drawdown_story(funds: dict[str, FundFacts], settings: Settings) -> DrawdownS
             fund = funds[symbol]
             if fund.drawdown.value <= line < fund.drawdown_start.value:  # type: ignore[union-attr]
                 others = [s for s in watched if s != symbol]
-                return DrawdownStory(lead=symbol, others=others, leveraged=triple_pair(funds, symbol), angle=angle, events=1, score=score)
+                leveraged = triple_pair(funds, symbol)
+                return DrawdownStory(lead=symbol, others=others, leveraged=leveraged, angle=angle, line=angle, events=1, score=score)
     for symbol in watched:
         fund = funds[symbol]
         if fund.drawdown.value == 0 and fund.drawdown_start.value <= -settings.thresholds.breakout_from_percent / 100:  # type: ignore[union-attr]

@@ -805,12 +805,18 @@ def _check_allocation(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 
 def _check_line_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
-    """ "That put it in a correction ...": the market angle recomputed, the line it crossed (the shallowest one a recovery
-    left), and the phrasebook's words for it with the line's depth."""
+    """ "That put it in a correction ...": the story's angle recomputed (the market's, or the drawdown fund's), the line it
+    crossed (the shallowest one a recovery left), and the phrasebook's words for it with the line's depth."""
     about, thresholds = claim["about"], ctx.settings.thresholds
     lines = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}
-    angle = _market_angle(ctx)
-    end, start = ctx.drawdown(MARKET_BENCHMARK, ctx.as_of), ctx.drawdown(MARKET_BENCHMARK, ctx.span("week")[0])
+    if about.get("story") == "drawdown":
+        symbol, angle = str(about.get("subject", "")), str(about.get("angle"))
+        wrong = _drawdown_angle(angle, symbol, ctx)
+        if wrong:
+            return wrong
+    else:
+        symbol, angle = MARKET_BENCHMARK, _market_angle(ctx)
+    end, start = ctx.drawdown(symbol, ctx.as_of), ctx.drawdown(symbol, ctx.span("week")[0])
     if angle in lines:
         line = angle
     elif angle == "recovery":
@@ -820,7 +826,7 @@ def _check_line_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     direction = "out" if angle == "recovery" else "in"
     expected = str(ctx.phrasebook["line_crossed"][f"{direction}_{line}"]).format(line=f"{lines[line]:g}")
     agrees = (about.get("angle"), about.get("line")) == (angle, line)
-    problems = [] if agrees else [f"the week's market angle is {angle} across the {line} line"]
+    problems = [] if agrees else [f"the week's {about.get('story')} angle is {angle} across the {line} line"]
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed, it reads "{expected}"'])
 
 
