@@ -81,7 +81,7 @@ def about(fact: object) -> dict[str, Any]:
     if isinstance(fact, Figure):
         return {name: value for name, value in fact.model_dump(mode="json").items() if value is not None and name != "value"}
     if isinstance(fact, Crossing):
-        return {"measure": "crossing", **fact.model_dump(mode="json")}
+        return {"measure": "crossing", **fact.model_dump(mode="json", exclude={"since"})}
     if isinstance(fact, BigMove):
         return {"measure": "day_move", "subject": fact.subject, "session": fact.session.isoformat()}
     if isinstance(fact, RecordClose):
@@ -430,7 +430,7 @@ class Writer:
         if crossing.since is None:
             raise TemplateError(f"{crossing.subject}'s crossing on {crossing.session} is too recent a change of side to date")
         phrase = day_phrase_parts(crossing.since, self.as_of, self.phrasebook.get("date_phrases"))[1]
-        return f"its first close {crossing.direction} the line since {phrase}", about(crossing)
+        return f"its first close {crossing.direction} the line since {phrase}", {**about(crossing), "since": crossing.since.isoformat()}
 
     @_claim()
     def line_crossed(self, story: Any) -> Printed:

@@ -433,6 +433,7 @@ def _check_rank(claim: dict[str, Any], ctx: Context) -> list[str]:
     problems = [] if truth == subject else [f'"{claim["text"]}" is said of {subject}, but it is true of {truth}']
     words = ctx.phrasebook["ranks"][key]
     if isinstance(words, dict) and {"up", "down"} <= set(words):
+        problems += angle_problems(about["story"], about["angle"], about, ctx) if "angle" in about else []
         week = ctx.change(subject, "week")
         direction = "flat" if abs(week) < ctx.flat else "up" if week > 0 else "down"
         words = words[direction] if direction in words else words["up" if week > 0 else "down"]
@@ -845,6 +846,8 @@ def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
     problems = _crossing_truth(about, ctx)
     if since is None:
         return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
+    if about.get("since") != since.isoformat():
+        problems.append(f"{symbol}'s last close {about['direction']} its {average}-day average was on {since}, not {about.get('since')}")
     if c.position[session] - c.position[since] < ctx.settings.thresholds.crossing_since_min_sessions:
         problems.append(f"{symbol}'s last close {about['direction']} its {average}-day average, on {since}, is too recent to be news")
     phrase = day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
