@@ -19,6 +19,9 @@ class Panel:
     """Every per-session metric, computed once for all symbols and sessions."""
 
     close: pd.DataFrame
+    adjusted: pd.DataFrame
+    """The close adjusted for distributions (Yahoo's Adj Close): a return measured on it is a total return, with the
+    fund's payouts reinvested; one on `close` is the price change a desk quotes for a week."""
     day_change: pd.DataFrame
     """Close over the previous session's close, minus one; NaN after a missing session."""
     sma_short: pd.DataFrame
@@ -74,6 +77,7 @@ def build_panel(
 ) -> Panel:
     return Panel(
         close=close,
+        adjusted=adjusted,
         volume=volume,
         day_change=day_changes(close),
         record_days=record_changes(close, adjusted, distribution_points),

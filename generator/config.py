@@ -290,6 +290,9 @@ SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
 MARKET_BENCHMARK = "SPY"
 """The fund a group is measured against when no other benchmark is named."""
 MARKET_INDEX = "^GSPC"
+TOTAL_RETURN_SPANS = frozenset({"ytd"})
+"""Returns measured on the adjusted close (total return, payouts reinvested) and labelled so: the year to date. A week, a
+day or a month is the price change a desk quotes; two returns compared are always of the same span, so never mixed."""
 """The S&P 500 index itself: its record closes are the market's (the fund's price lags it by the dividends it pays out)."""
 
 BONDS = ("TLT", "IEF", "SHY", "AGG", "LQD", "HYG")

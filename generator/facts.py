@@ -171,6 +171,7 @@ class FundFacts(Fact):
     day: Change | None
     month: Change | None
     ytd: Change | None
+    """The year to date as a total return (config.TOTAL_RETURN_SPANS): on the adjusted close, payouts reinvested."""
     high: float | None
     """Highest close of the 52-week window ending on `as_of`."""
     drawdown: Figure | None
@@ -245,7 +246,8 @@ def week_funds(
         return None if session is None else dict(zip(map(str, frame.columns), frame.loc[session].to_numpy(dtype=float), strict=True))
 
     close = row(panel.close, end) or {}
-    starts, previous_close, month_close, year_close = (row(panel.close, s) for s in (start, previous, month, year))
+    starts, previous_close, month_close = (row(panel.close, s) for s in (start, previous, month))
+    adjusted, year_adjusted = row(panel.adjusted, end) or {}, row(panel.adjusted, year)
     high, sma_short, sma_long, volatility = (
         row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
@@ -270,7 +272,7 @@ def week_funds(
             week=week,
             day=_change(close, previous_close, symbol, "day", previous, end),
             month=_change(close, month_close, symbol, "month", month, end),
-            ytd=_change(close, year_close, symbol, "ytd", year, end),
+            ytd=_change(adjusted, year_adjusted, symbol, "ytd", year, end),
             high=_optional(high[symbol]),
             drawdown=_figure(close[symbol] / high[symbol] - 1, "drawdown", symbol),
             drawdown_start=_figure(starts[symbol] / high_start[symbol] - 1, "drawdown_start", symbol) if starts else None,

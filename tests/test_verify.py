@@ -95,7 +95,7 @@ MUTATIONS = {
     "copy-editing: the week in the present": ("IWM ended the week below", "IWM ends the week below"),
     "above or below": ("ended the week below its 200-day", "ended the week above its 200-day"),
     "weekday": ("On Wednesday, IWM", "On Tuesday, IWM"),
-    "flat": ("down 0.6 percent", "basically flat"),
+    "flat": ("down 3.4 percent", "basically flat"),
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..config import (
     SECTORS,
+    TOTAL_RETURN_SPANS,
     Settings,
 )
 from ..events import Event, read_events
@@ -62,8 +63,10 @@ class Closes:
     def close(self, symbol: str, day: date) -> float:
         return self.by_symbol[symbol][day]
 
-    def change(self, symbol: str, start: date, end: date) -> float:
-        return self.close(symbol, end) / self.close(symbol, start) - 1
+    def change(self, symbol: str, start: date, end: date, total: bool = False) -> float:
+        """The price change from `start` to `end`, or with `total` the total return (on the adjusted close)."""
+        closes = self.adjusted[symbol] if total else self.by_symbol[symbol]
+        return closes[end] / closes[start] - 1
 
     def previous(self, day: date) -> date:
         return self.sessions[self.position[day] - 1]
@@ -218,7 +221,7 @@ class Context:
         start, end = self.span(span)
         if not self.closes.has(symbol, start, end):
             raise Unverifiable(f"{symbol} has no close on {start} or {end}")
-        return self.closes.change(symbol, start, end)
+        return self.closes.change(symbol, start, end, total=span in TOTAL_RETURN_SPANS)
 
     def drawdown(self, symbol: str, day: date) -> float:
         return self.closes.close(symbol, day) / self.closes.high(symbol, day, self.settings.definitions.high_window_days) - 1
