@@ -134,6 +134,9 @@ class Leverage(Fact):
     """`factor` times the index's move on the last session of the week."""
     day_gap: Figure | None
     """The fund's move on that session minus `day_target`."""
+    paid: list[Span] = []
+    """The windows in which the fund or its index fund made a payout (`FundFacts.distributions`): its tracking there is
+    the payout's, not the fund's, so nothing is told of it."""
 
 
 class FlowFact(Fact):
@@ -208,6 +211,9 @@ class FundFacts(Fact):
     flow: FlowFact | None = None
     assets: Assets | None = None
     allocation: Allocation | None = None
+    distributions: list[Span] = []
+    """The windows ("week", "month") over which the close and the total return part by more than
+    `distribution_points`: a payout, which fakes a move in the close (a leveraged fund's tracking then says nothing)."""
     """The largest sector and holding in the fund's newest holdings snapshot up to the week's end (holdings.py)."""
 
 
@@ -248,6 +254,20 @@ def week_funds(
     close = row(panel.close, end) or {}
     starts, previous_close, month_close = (row(panel.close, s) for s in (start, previous, month))
     adjusted, year_adjusted = row(panel.adjusted, end) or {}, row(panel.adjusted, year)
+    week_adjusted, month_adjusted = row(panel.adjusted, start) or {}, row(panel.adjusted, month) or {}
+
+    payout_windows: list[tuple[Span, dict[str, float] | None, dict[str, float]]] = [
+        ("week", starts, week_adjusted),
+        ("month", month_close, month_adjusted),
+    ]
+
+    def parted(symbol: str, closes: dict[str, float] | None, adjusted_base: dict[str, float]) -> bool:
+        """Whether the close and the total return part by more than `distribution_points` from that base to the end."""
+        if not closes or symbol not in adjusted_base:
+            return False
+        gap = close[symbol] / closes[symbol] - adjusted[symbol] / adjusted_base[symbol]
+        return bool(abs(gap) * 100 > settings.thresholds.distribution_points)
+
     high, sma_short, sma_long, volatility = (
         row(frame, end) or {} for frame in (panel.high, panel.sma_short, panel.sma_long, panel.volatility)
     )
@@ -293,6 +313,7 @@ def week_funds(
                 heavier[symbol], "volume_ratio", symbol, span="week", average=settings.definitions.volume_average_sessions
             ),
             next_level=next_level(close[symbol], high[symbol], {short: sma_short[symbol], long: sma_long[symbol]}, symbol, settings),
+            distributions=[span for span, base, adjusted_base in payout_windows if parted(symbol, base, adjusted_base)],
         )
     return {symbol: _with_leverage(facts, funds, universe) for symbol, facts in funds.items()}
 
@@ -426,6 +447,7 @@ def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Unive
         gap=tracking("week", fund.week.value, base.value),
         day_target=target("day", base_day.value) if same_day else None,  # type: ignore[union-attr]
         day_gap=tracking("day", fund.day.value, base_day.value) if same_day else None,  # type: ignore[union-attr]
+        paid=sorted(set(fund.distributions) | set(funds[underlying].distributions)),
     )
     return fund.model_copy(update={"leverage": leverage})
 

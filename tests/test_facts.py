@@ -170,3 +170,13 @@ def test_next_level_is_the_nearest_line_a_chart_reader_watches(close, high, shor
     assert level is not None
     assert (level.reference, level.average) == (reference, average)
     assert level.value == pytest.approx(distance)
+
+
+def test_a_payout_marks_its_windows_and_the_leveraged_funds_tracking(sample: Dataset) -> None:
+    """SPXL's December 2017 distribution: its close fell 3.8 points behind three times SPY's week, the total return did
+    not; the week and the month that hold it are marked, and the week after only the month."""
+    december = week_facts(sample, window_for(sample, date(2017, 12, 15), "calendar")).funds
+    assert december["SPXL"].distributions == ["week", "month"] and december["SPY"].distributions == []
+    assert december["SPXL"].leverage is not None and set(december["SPXL"].leverage.paid) == {"week", "month"}
+    later = week_facts(sample, window_for(sample, date(2017, 12, 22), "calendar")).funds["SPXL"]
+    assert later.distributions == ["month"]

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Literal
 
 from ..config import Settings
-from ..facts import Fact, Figure, FundFacts
+from ..facts import Fact, Figure, FundFacts, Span
 from .base import Story, StoryType, most_traded
 
 
@@ -45,8 +45,8 @@ def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> Leverage
     if len(levered) < 2:
         return None
     ranked = sorted(levered, key=lambda s: -funds[s].week.value)
-    decay = _decay(funds, [s for s in ranked if abs(funds[s].leverage.factor) == 3])  # type: ignore[union-attr]
-    extreme = max(abs(funds[s].leverage.gap.value) for s in ranked) * 100  # type: ignore[union-attr]
+    decay = _decay(funds, [s for s in ranked if abs(funds[s].leverage.factor) == 3 and not _paid(funds, s, "month")])  # type: ignore[union-attr]
+    extreme = max((abs(funds[s].leverage.gap.value) for s in ranked if not _paid(funds, s, "week")), default=0.0) * 100  # type: ignore[union-attr]
     decay_points = abs(decay.value.value) * 100 if decay else 0.0
     angle: Literal["extremes", "decay"] = (
         "decay"
@@ -61,6 +61,12 @@ def leveraged_story(funds: dict[str, FundFacts], settings: Settings) -> Leverage
         events=0,
         score=settings.thresholds.leveraged_story_weight * extreme + settings.thresholds.decay_story_weight * decay_points,
     )
+
+
+def _paid(funds: dict[str, FundFacts], symbol: str, span: Span) -> bool:
+    """Whether the fund or its index fund made a payout in the window (`Leverage.paid`)."""
+    leverage = funds[symbol].leverage
+    return leverage is not None and span in leverage.paid
 
 
 def _decay(funds: dict[str, FundFacts], triple: list[str]) -> Decay | None:

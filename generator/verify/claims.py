@@ -400,17 +400,30 @@ def _leveraged(ctx: Context) -> list[str]:
 
 
 def _leveraged_angle(ctx: Context) -> str:
+    """The drift of the week (the widest weekly gap to a multiple) against the stray of the month (the widest monthly gap
+    of a 3x fund), each left out where the fund or its index fund made a payout in the window."""
     thresholds = ctx.settings.thresholds
+
+    def paid(symbol: str, span: str) -> bool:
+        start, end = ctx.span(span)
+        pair = (symbol, ctx.universe[symbol].underlying or "")
+        return any(ctx.closes.distribution(s, start, end, thresholds.distribution_points) for s in pair)
+
     funds = _leveraged(ctx)
-    drift = [ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week") for s in funds]
-    extreme = max(abs(gap) for gap in drift) * 100
+    drift = [
+        ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week")
+        for s in funds
+        if not paid(s, "week")
+    ]
+    extreme = max((abs(gap) for gap in drift), default=0.0) * 100
     triple = [s for s in funds if abs(ctx.universe[s].leverage) == 3]
     stray = 0.0
     for s in triple:
         meta = ctx.universe[s]
         try:
-            stray = max(stray, abs(ctx.change(s, "month") - meta.leverage * ctx.change(meta.underlying or "", "month")) * 100)
-        except Unverifiable:
+            if not paid(s, "month"):
+                stray = max(stray, abs(ctx.change(s, "month") - meta.leverage * ctx.change(meta.underlying or "", "month")) * 100)
+        except (Unverifiable, KeyError):
             continue
     return "decay" if stray * thresholds.decay_story_weight > extreme * thresholds.leveraged_story_weight else "extremes"
 
