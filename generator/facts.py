@@ -321,7 +321,7 @@ def week_funds(
 def next_level(close: float, high: float, averages: dict[int, float], symbol: str, settings: Settings) -> Figure | None:
     """The level a chart reader watches next, as a `distance` from the close.
 
-    Below a moving average, the nearest average overhead (the long one first: it is the trend line);
+    Below a moving average, the nearest average overhead (the lower of the two when both are);
     above both, in a correction or a bear market, the line that would end it; above both and out of
     a correction, the 52-week high, or at the high the short average beneath as support.
     """
@@ -333,7 +333,8 @@ def next_level(close: float, high: float, averages: dict[int, float], symbol: st
 
     overhead = [sessions for sessions in (long, short) if not pd.isna(averages[sessions]) and close < averages[sessions]]
     if overhead:
-        return distance(averages[overhead[0]], "average", overhead[0])
+        nearest = min(overhead, key=lambda sessions: averages[sessions])
+        return distance(averages[nearest], "average", nearest)
     if pd.isna(high) or pd.isna(averages[short]):
         return None
     for reference, percent in lines.items():

@@ -150,8 +150,10 @@ def test_every_registered_story_has_its_template_category_and_words_for_each_ang
 @pytest.mark.parametrize(
     ("close", "high", "short", "long", "expected"),
     [
-        # Below the 200-day average: that trend line first, 25% overhead (100 -> 125).
-        (100.0, 150.0, 110.0, 125.0, ("average", 200, 0.25)),
+        # Below both averages: the nearer one overhead, the 50-day at 110 (10%), not the 200-day at 125.
+        (100.0, 150.0, 110.0, 125.0, ("average", 50, 0.10)),
+        # Below both, the 200-day the nearer: it, 10% overhead.
+        (100.0, 150.0, 125.0, 110.0, ("average", 200, 0.10)),
         # Above the 200-day, below the 50-day: the 50-day, 5% overhead.
         (100.0, 150.0, 105.0, 95.0, ("average", 50, 0.05)),
         # Above both but 25% below the high: the bear line, 0.8 x 160 = 128 (28% overhead).

@@ -191,8 +191,8 @@ def _check_record_week(claim: dict[str, Any], ctx: Context) -> list[str]:
     ends = ctx.closes.week_ends(end)
     if ends[-1] != end or len(ends) < 2 or ends[-2] != start:
         return [f'"{text}": a record week is of a calendar week, and {start} to {end} is not one']
-    if (about.get("start"), about.get("end")) != (start.isoformat(), end.isoformat()):
-        return [f'"{text}": the week runs from {start} to {end}, not {about.get("start")} to {about.get("end")}']
+    if (about.get("start"), about.get("end"), about.get("span")) != (start.isoformat(), end.isoformat(), "week"):
+        return [f'"{text}": the week runs from {start} to {end}, not {about.get("start")} to {about.get("end")} ({about.get("span")})']
     closes, points = ctx.closes.by_symbol[symbol], thresholds.distribution_points
     weeks = [
         (later, closes[later] / closes[earlier] - 1)
@@ -551,6 +551,16 @@ def _trading_words(kind: str, value: float, about: dict[str, Any], ctx: Context)
         if about.get("key") != pace:
             raise Unverifiable(f"the week's trading was {pace}, not {about.get('key')}")
         return str(ctx.phrasebook["volume"][pace]).format(ratio=f"{value:.1f}", average=about["average"])
+    if about["reference"] == "average":
+        symbol, definitions = about["subject"], ctx.settings.definitions
+        overhead = {
+            sessions: level
+            for sessions in (definitions.short_average_sessions, definitions.long_average_sessions)
+            if (level := ctx.closes.average(symbol, ctx.as_of, sessions)) is not None and level > ctx.closes.close(symbol, ctx.as_of)
+        }
+        nearest = min(overhead, key=overhead.__getitem__) if overhead else None
+        if nearest is not None and int(about["average"]) != nearest:
+            raise Unverifiable(f"the next average above {symbol}'s close is its {nearest}-day, not its {about['average']}-day")
     line = {"correction": thresholds.correction_percent, "bear": thresholds.bear_percent}.get(about["reference"], 0.0)
     return str(ctx.phrasebook["levels"][about["reference"]]).format(
         average=about.get("average"), percent=_pct(value, ctx), side="above" if value > 0 else "below", line=f"{line:g}"
