@@ -36,7 +36,12 @@ FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 def front_title(front: str) -> str:
     """The title in an article's front matter, or "" when it has none (the generator writes it JSON-quoted; an editor may not)."""
-    line = re.search(r"^title:(.*)$", front, re.MULTILINE)
+    return front_field(front, "title")
+
+
+def front_field(front: str, name: str) -> str:
+    """One free-text field of a front matter (JSON-quoted by the generator, plain YAML by an editor), or "" when absent."""
+    line = re.search(rf"^{name}:(.*)$", front, re.MULTILINE)
     if line is None:
         return ""
     try:
@@ -96,6 +101,8 @@ def _date_words(kind: str, session: date, ctx: Context) -> str:
         return day_phrase_parts(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
     if kind == "on_day":
         return on_day_phrase(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))
+    if kind == "weekday":
+        return f"{session:%A}"
     return f"{session:%B} {session.day}, {session.year}"
 
 
@@ -724,8 +731,9 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
+    "average_name": lambda claim, ctx: _check_average_name(claim, ctx),
     **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level"), _check_figure),
-    **dict.fromkeys(("day", "on_day", "longdate"), _check_date),
+    **dict.fromkeys(("day", "on_day", "longdate", "weekday"), _check_date),
     "breadth": _check_figure,
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
@@ -745,6 +753,17 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "gate_reason": lambda claim, ctx: [],
 }
 """How each kind of claim is read against the prices (or, for an editor's words, against the editor's file)."""
+
+
+def _check_average_name(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "200-day moving average": one of the site's two averages, named as the articles name it."""
+    definitions = ctx.settings.definitions
+    names = {definitions.short_average_sessions: "average", definitions.long_average_sessions: "moving average"}
+    average = int(claim["about"].get("average", 0))
+    if average not in names:
+        return [f'"{claim["text"]}": the site has no {average}-session average']
+    expected = f"{average}-day {names[average]}"
+    return [] if claim["text"] == expected else [f'"{claim["text"]}": it is written "{expected}"']
 
 
 def _check_crossings(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -794,7 +813,9 @@ def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
         return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
     if c.position[session] - c.position[since] < ctx.settings.thresholds.crossing_since_min_sessions:
         problems.append(f"{symbol}'s last close {about['direction']} its {average}-day average, on {since}, is too recent to be news")
-    expected = f"its first close {about['direction']} the line since {day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get('date_phrases'))[1]}"
+    expected = (
+        f"its first close {about['direction']} the line since {day_phrase_parts(since, ctx.as_of, ctx.phrasebook.get('date_phrases'))[1]}"
+    )
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
 
 
@@ -805,7 +826,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "signed": "change multiple",
         "percent": "change drawdown drawdown_start gap",
         "points": "gap tracking",
-        "table_percent": "change trailing",
+        "table_percent": "change trailing versus_average",
         "word": "change gap tracking",
         "subhead": "change",
         "off_high": "drawdown drawdown_start",
@@ -822,6 +843,8 @@ MEASURES: dict[str, frozenset[str]] = {
         "day": "date crossing day_move",
         "on_day": "date crossing day_move",
         "longdate": "date trailing",
+        "weekday": "date",
+        "average_name": "average",
         "name": "name",
         "index": "index",
         "sector": "sector",
