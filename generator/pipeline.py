@@ -20,7 +20,18 @@ import pandas as pd
 from . import chart, facts, stories
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
 from .compute import Panel, build_panel, record_changes, weekly_changes
-from .config import CORE_SYMBOLS, EVENT_PRIORITY, EVENTS_NAMED, ROOT, UPCOMING_DAYS, Settings, documented_fields, load_settings
+from .config import (
+    CORE_SYMBOLS,
+    EDITION_FUNDS,
+    EVENT_PRIORITY,
+    EVENTS_NAMED,
+    HEATMAP_STEPS_PERCENT,
+    ROOT,
+    UPCOMING_DAYS,
+    Settings,
+    documented_fields,
+    load_settings,
+)
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
@@ -464,6 +475,9 @@ def methodology_page(
             "core": CORE_SYMBOLS,
             "excluded": sorted((excluded or {}).items()),
             "excluded_week": excluded_week,
+            "settings": settings,
+            "edition_funds": EDITION_FUNDS,
+            "heatmap_steps": HEATMAP_STEPS_PERCENT,
         },
     )
 
