@@ -147,7 +147,7 @@ def verify_folder(
 
 def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings) -> tuple[int, list[str]]:
     """(claims verified, problems) for the home page's edition (`edition.md`, its ledger in `edition/claims.json`),
-    as of the week its ledger names, which must be the newest week with an article."""
+    as of the week its ledger names (each date it prints must be that week's end, each figure true of it)."""
     page, ledger_path = docs / "edition.md", docs / "edition" / "claims.json"
     if not page.exists():
         return 0, []
@@ -155,9 +155,6 @@ def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: d
         return 0, [f"{page}: no claims ledger beside it ({ledger_path})"]
     ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
     as_of = date.fromisoformat(str(ledger.get("as_of")))
-    weeks = sorted({path.parent.name for path in (docs / "weeks").glob("*/*.claims.json")})
-    if weeks and weeks[-1] != as_of.isoformat():
-        return 0, [f"{page}: the edition is for {as_of}, the newest article for {weeks[-1]}"]
     ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
     count, found = verify(page.read_text(encoding="utf-8"), ledger, ctx)
     return count, [f"{page}: {problem}" for problem in found]

@@ -184,6 +184,8 @@ def _check_superlative(claim: dict[str, Any], ctx: Context) -> list[str]:
     back = ctx.closes.position[session] - ctx.closes.position[larger[-1] if larger else ctx.closes.history(symbol)[0]]
     if back < ctx.settings.thresholds.since_min_sessions:
         problems.append(f"{symbol}'s move on {session} is the biggest in fewer than {ctx.settings.thresholds.since_min_sessions} sessions")
+    if about.get("since") and about["since"] != (larger[-1].isoformat() if larger else None):
+        problems.append(f"{symbol}'s last move as large before {session} was on {larger[-1] if larger else 'no day'}, not {about['since']}")
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
 
 
@@ -793,7 +795,22 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     words = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
     expected = [f"{verb} its {about['average']}-day moving average" for verb in (words if isinstance(words, list) else [words])]
     problems = [] if claim["text"] in expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected[0]}"']
+    if about.get("since"):
+        since = _last_on_side(about, ctx)
+        if since is None or about["since"] != since.isoformat():
+            problems.append(f"{about['subject']}'s last close {about['direction']} the line before {about['session']} was on {since}")
     return problems + _crossing_truth(about, ctx)
+
+
+def _last_on_side(about: dict[str, Any], ctx: Context) -> date | None:
+    """The last session before a crossing whose close was already on the side it crossed to (None: never)."""
+    symbol, session, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
+    above, c = about["direction"] == "above", ctx.closes
+    for day in reversed(c.sessions[: c.position[session]]):
+        mean = c.average(symbol, day, average) if c.has(symbol, day) else None
+        if mean is not None and (c.close(symbol, day) > mean if above else c.close(symbol, day) < mean):
+            return day
+    return None
 
 
 def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -801,13 +818,8 @@ def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
     one was, and it lies at least `crossing_since_min_sessions` sessions back."""
     about = claim["about"]
     symbol, session, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
-    above, c = about["direction"] == "above", ctx.closes
-    since = None
-    for day in reversed(c.sessions[: c.position[session]]):
-        mean = c.average(symbol, day, average) if c.has(symbol, day) else None
-        if mean is not None and (c.close(symbol, day) > mean if above else c.close(symbol, day) < mean):
-            since = day
-            break
+    c = ctx.closes
+    since = _last_on_side(about, ctx)
     problems = _crossing_truth(about, ctx)
     if since is None:
         return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
