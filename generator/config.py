@@ -287,6 +287,12 @@ SMALL_CAP_LEVERAGED = ("TNA", "TZA")
 SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
 """The Select Sector SPDRs."""
 
+EDITION_FUNDS = ("SPY", "QQQ", "DIA", "IWM", "EFA", "EEM", "AGG", "TLT", "GLD")
+"""The home page's scoreboard: the market, tech, the Dow, small caps, abroad, bonds and gold."""
+
+HEATMAP_STEPS_PERCENT = (1.0, 2.5)
+"""Where the sector heatmap's shades deepen: beyond "basically flat", a week's move under 1 percent, under 2.5, or more."""
+
 MARKET_BENCHMARK = "SPY"
 """The fund a group is measured against when no other benchmark is named."""
 MARKET_INDEX = "^GSPC"

@@ -417,6 +417,12 @@ class Writer:
         return f"{'above' if fact.value > 0 else 'below'} its {fact.average}-day {'moving ' if long else ''}average", about(fact)
 
     @_claim()
+    def average_name(self, fact: Any) -> Printed:
+        """ "200-day moving average": the average a figure is measured against, named (a table's column)."""
+        long = fact.average == self.settings.definitions.long_average_sessions
+        return f"{fact.average}-day {'moving ' if long else ''}average", {"measure": "average", "average": fact.average}
+
+    @_claim()
     def crossed(self, crossing: Crossing, key: str = "crossed") -> Printed:
         """ "clipped its 50-day moving average", "climbed back above its 200-day moving average" (`directions.<key>`; a list
         of verbs rotates like the move verbs)."""
@@ -563,6 +569,12 @@ class Writer:
     def longdate(self, day: Any, role: str = "end") -> Printed:
         session, reference = self._dated(day, role)
         return f"{session:%B} {session.day}, {session.year}", reference
+
+    @_claim()
+    def weekday(self, day: Any, role: str = "end") -> Printed:
+        """ "Friday": the day of the week of a date (an edition's week may end on a Thursday before a holiday)."""
+        session, reference = self._dated(day, role)
+        return f"{session:%A}", reference
 
     @staticmethod
     def capfirst(text: str) -> str:
@@ -758,6 +770,7 @@ WRITER_FILTERS = (
     "on_day",
     "day",
     "longdate",
+    "weekday",
     "capfirst",
     "percent",
     "points",
@@ -767,6 +780,7 @@ WRITER_FILTERS = (
     "subhead",
     "off_high",
     "side",
+    "average_name",
     "crossed",
     "crossed_times",
     "crossed_since",
@@ -836,3 +850,13 @@ def _template_location(error: BaseException, fallback: Path) -> str:
             location = f"{filename}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return location
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def lede_text(body: str) -> str:
+    """The article's first paragraph as plain text: the page's meta description and its feed summary, free of relative links."""
+    first = body.strip().split("\n\n", 1)[0]
+    text = _MARKDOWN_LINK.sub(r"\1", first)
+    return " ".join(re.sub(r"[*_`]", "", text).split())

@@ -20,6 +20,7 @@ import yaml
 from . import chart
 from .closed_world import ARTICLE_DIGEST, LEDGER_SUFFIX, article_digest, articles_and_ledgers
 from .config import ROOT
+from .edition import EDITION_FILE, EDITION_LEDGER, Edition, edition
 from .funds import FUNDS_DIR, FundPage, fund_pages
 from .notes import FRONT_MATTER
 from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, about_data_page, generate_articles, methodology_page
@@ -30,7 +31,7 @@ CACHE_DIR = Path(".cache")
 STAGING_DIR = Path(".staging")
 """Where a run generates, mirroring the docs dir's generated paths; what it holds after a failed fact check is there to inspect."""
 VEGA_BUNDLE = Path("assets/javascripts/vega-bundle.js")
-GENERATED = ("posts", "weeks", "funds", "methodology.md", "about-data.md", VEGA_BUNDLE.name)
+GENERATED = ("posts", "weeks", "funds", "methodology.md", "about-data.md", EDITION_FILE.name, EDITION_LEDGER.parts[0], VEGA_BUNDLE.name)
 """What the generator writes into the docs dir (names, for copying a project without them); the rest is the editors'."""
 
 
@@ -125,6 +126,10 @@ def stage_site(
             out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
             for item in page.charts:
                 write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
+        this_week = edition(data, listed, root)
+        if this_week is not None:
+            out.write(EDITION_FILE, this_week.markdown)
+            out.write(EDITION_LEDGER, edition_claims_json(this_week))
         newest = data.weeks[-1].date() if len(data.weeks) else None
         out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
         out.write("about-data.md", about_data_page(data, root))
@@ -198,7 +203,9 @@ def posts_on_disk(docs: Path) -> list[ListedArticle]:
         fields = yaml.safe_load(front.group(1)) if front else None
         if isinstance(fields, dict) and {"title", "date", "tags"} <= set(fields):
             day = fields["date"] if isinstance(fields["date"], date) else date.fromisoformat(str(fields["date"]))
-            listed.append(ListedArticle(day, str(fields["title"]), POSTS_DIR / path.name, tuple(fields["tags"] or ())))
+            listed.append(
+                ListedArticle(day, str(fields["title"]), POSTS_DIR / path.name, tuple(fields["tags"] or ()), fields.get("lead") is True)
+            )
     return listed
 
 
@@ -222,6 +229,12 @@ def fund_claims_json(page: FundPage) -> str:
         "page": f"{FUNDS_DIR.as_posix()}/{page.slug}.md",
         "claims": [dataclasses.asdict(c) for c in page.claims],
     }
+    return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
+
+
+def edition_claims_json(page: Edition) -> str:
+    """The home page edition's claims ledger."""
+    ledger = {"as_of": page.as_of.isoformat(), "page": EDITION_FILE.as_posix(), "claims": [dataclasses.asdict(c) for c in page.claims]}
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 

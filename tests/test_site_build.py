@@ -155,3 +155,74 @@ def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sa
     report = verify_folder(root / DOCS_DIR, closes, sample.universe, phrasebook, sample.settings)
     assert report.articles == len(list((root / DOCS_DIR / "posts").glob("*.md"))) and report.claims > 300
     assert report.problems == []
+
+
+SITE_URL = "https://example.github.io/etf-weekly/"
+"""mkdocs.yml's default `site_url` (no SITE_URL in the test's environment)."""
+
+
+def test_rss_feed_links_are_absolute_its_image_real_and_updated_the_article_date(built: tuple[Path, Path]) -> None:
+    _, site = built
+    feed = feedparser.parse((site / "feed_rss_created.xml").read_bytes())
+    image = feed.feed.image.href
+    assert image == SITE_URL + "assets/images/feed.png" and (site / "assets" / "images" / "feed.png").read_bytes()[:4] == b"\x89PNG"
+    for entry in feed.entries:
+        assert entry.link.startswith(SITE_URL) and not entry.link.endswith(".md"), entry.link
+        assert ".md" not in entry.summary and "](" not in entry.summary, entry.summary
+    updated = feedparser.parse((site / "feed_rss_updated.xml").read_bytes())
+    assert {(e.link, e.published_parsed[:3]) for e in updated.entries} <= {(e.link, e.published_parsed[:3]) for e in feed.entries}
+
+
+def test_pages_carry_their_own_description_open_graph_tags_and_a_feed_link(built: tuple[Path, Path]) -> None:
+    _, site = built
+    post = sorted(site.glob("2018/11/30/*/index.html"))[0]
+    html = post.read_text(encoding="utf-8")
+    canonical = SITE_URL + post.parent.relative_to(site).as_posix() + "/"
+    assert f'<link rel="canonical" href="{canonical}">' in html and f'<meta property="og:url" content="{canonical}">' in html
+    descriptions = {
+        page: page.read_text(encoding="utf-8").split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+        for page in [site / "index.html", *site.glob("2018/11/*/*/index.html")]
+    }
+    assert len(set(descriptions.values())) == len(descriptions), "each page its own description"
+    assert '<meta property="og:image" content="' + SITE_URL + 'assets/images/feed.png">' in html
+    assert "RSS feed of new articles" in html
+
+
+def test_the_home_page_is_the_newest_week_s_edition(built: tuple[Path, Path]) -> None:
+    _, site = built
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "Week ending Friday, November 30, 2018" in html
+    content = html.split('data-md-component="content"', 1)[1]
+    assert content.index("The lead story") < content.index("The scoreboard") < content.index("Earlier editions")
+    assert 'class="heat heat--' in html and 'href="funds/spy/"' in html
+    assert "Editing guide" not in html, "the editing guide is out of the navigation"
+
+
+def test_a_wrong_figure_on_the_home_page_is_refused(built: tuple[Path, Path], sample: Dataset, tmp_path: Path) -> None:
+    from generator.load import SAMPLE_STORE, read_store, with_history
+    from generator.render import PHRASEBOOK_FILE, load_phrasebook
+    from generator.verify import Closes, verify_edition
+
+    root, _ = built
+    docs = tmp_path / "content"
+    docs.mkdir()
+    for name in ("posts", "weeks"):
+        (docs / name).symlink_to(root / DOCS_DIR / name)
+    page = (root / DOCS_DIR / "edition.md").read_text(encoding="utf-8")
+    ledger = (root / DOCS_DIR / "edition" / "claims.json").read_text(encoding="utf-8")
+    (docs / "edition").mkdir()
+    (docs / "edition" / "claims.json").write_text(ledger, encoding="utf-8")
+    prices = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
+    args = (Closes(prices, sample.store_start.date()), sample.universe, load_phrasebook(ROOT / PHRASEBOOK_FILE), sample.settings)
+    (docs / "edition.md").write_text(page, encoding="utf-8")
+    claims, problems = verify_edition(docs, *args)
+    assert claims > 40 and problems == []
+    row = next(line for line in page.splitlines() if line.startswith("| [SPY]"))
+    week = row.split(" | ")[1]
+    wrong = f"{float(week.rstrip('%')) + 0.3:+.1f}%"
+    (docs / "edition.md").write_text(page.replace(row, row.replace(f" {week} ", f" {wrong} ", 1)), encoding="utf-8")
+    _, problems = verify_edition(docs, *args)
+    assert problems, "a figure the ledger does not hold is refused"
+    (docs / "edition" / "claims.json").write_text(ledger.replace(f'"text":"{week}"', f'"text":"{wrong}"', 1), encoding="utf-8")
+    _, problems = verify_edition(docs, *args)
+    assert any(f'"{wrong}": the recomputed value is' in problem for problem in problems), "and so is one the ledger lies about"

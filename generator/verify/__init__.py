@@ -36,7 +36,18 @@ from .claims import FRONT
 from .prices import Closes, Context, read_events_file
 from .text import FIGURE, MEANING_WORDS, verify
 
-__all__ = ["FIGURE", "MEANING_WORDS", "Closes", "Context", "Report", "verify", "verify_article", "verify_folder", "verify_fund_pages"]
+__all__ = [
+    "FIGURE",
+    "MEANING_WORDS",
+    "Closes",
+    "Context",
+    "Report",
+    "verify",
+    "verify_article",
+    "verify_edition",
+    "verify_folder",
+    "verify_fund_pages",
+]
 
 
 def verify_article(
@@ -132,8 +143,29 @@ def verify_folder(
     ]
     if weeks is None:
         pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings)
-        return Report(articles=articles, claims=claims + page_claims, problems=problems + found, pages=pages)
+        edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings)
+        return Report(
+            articles=articles,
+            claims=claims + page_claims + edition_claims,
+            problems=problems + found + edition_found,
+            pages=pages,
+        )
     return Report(articles=articles, claims=claims, problems=problems)
+
+
+def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings) -> tuple[int, list[str]]:
+    """(claims verified, problems) for the home page's edition (`edition.md`, its ledger in `edition/claims.json`),
+    as of the week its ledger names (each date it prints must be that week's end, each figure true of it)."""
+    page, ledger_path = docs / "edition.md", docs / "edition" / "claims.json"
+    if not page.exists():
+        return 0, []
+    if not ledger_path.exists():
+        return 0, [f"{page}: no claims ledger beside it ({ledger_path})"]
+    ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+    as_of = date.fromisoformat(str(ledger.get("as_of")))
+    ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
+    count, found = verify(page.read_text(encoding="utf-8"), ledger, ctx)
+    return count, [f"{page}: {problem}" for problem in found]
 
 
 def verify_fund_pages(

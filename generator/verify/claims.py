@@ -38,7 +38,12 @@ FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 def front_title(front: str) -> str:
     """The title in an article's front matter, or "" when it has none (the generator writes it JSON-quoted; an editor may not)."""
-    line = re.search(r"^title:(.*)$", front, re.MULTILINE)
+    return front_field(front, "title")
+
+
+def front_field(front: str, name: str) -> str:
+    """One free-text field of a front matter (JSON-quoted by the generator, plain YAML by an editor), or "" when absent."""
+    line = re.search(rf"^{name}:(.*)$", front, re.MULTILINE)
     if line is None:
         return ""
     try:
@@ -98,6 +103,8 @@ def _date_words(kind: str, session: date, ctx: Context) -> str:
         return day_phrase_parts(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
     if kind == "on_day":
         return on_day_phrase(session, ctx.as_of, ctx.phrasebook.get("date_phrases"))
+    if kind == "weekday":
+        return f"{session:%A}"
     return f"{session:%B} {session.day}, {session.year}"
 
 
@@ -179,6 +186,8 @@ def _check_superlative(claim: dict[str, Any], ctx: Context) -> list[str]:
     back = ctx.closes.position[session] - ctx.closes.position[larger[-1] if larger else ctx.closes.history(symbol)[0]]
     if back < ctx.settings.thresholds.since_min_sessions:
         problems.append(f"{symbol}'s move on {session} is the biggest in fewer than {ctx.settings.thresholds.since_min_sessions} sessions")
+    if about.get("since") and about["since"] != (larger[-1].isoformat() if larger else None):
+        problems.append(f"{symbol}'s last move as large before {session} was on {larger[-1] if larger else 'no day'}, not {about['since']}")
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed from the closes it is "{expected}"'])
 
 
@@ -750,8 +759,9 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
+    "average_name": lambda claim, ctx: _check_average_name(claim, ctx),
     **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level"), _check_figure),
-    **dict.fromkeys(("day", "on_day", "longdate"), _check_date),
+    **dict.fromkeys(("day", "on_day", "longdate", "weekday"), _check_date),
     "breadth": _check_figure,
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
@@ -773,6 +783,17 @@ CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     "gate_reason": lambda claim, ctx: [],
 }
 """How each kind of claim is read against the prices (or, for an editor's words, against the editor's file)."""
+
+
+def _check_average_name(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """ "200-day moving average": one of the site's two averages, named as the articles name it."""
+    definitions = ctx.settings.definitions
+    names = {definitions.short_average_sessions: "average", definitions.long_average_sessions: "moving average"}
+    average = int(claim["about"].get("average", 0))
+    if average not in names:
+        return [f'"{claim["text"]}": the site has no {average}-session average']
+    expected = f"{average}-day {names[average]}"
+    return [] if claim["text"] == expected else [f'"{claim["text"]}": it is written "{expected}"']
 
 
 def _check_crossings(claim: dict[str, Any], ctx: Context) -> list[str]:
@@ -802,6 +823,10 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     words = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
     expected = [f"{verb} its {about['average']}-day moving average" for verb in (words if isinstance(words, list) else [words])]
     problems = [] if claim["text"] in expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected[0]}"']
+    if about.get("since"):
+        since = _last_on_side(about, ctx)
+        if since is None or about["since"] != since.isoformat():
+            problems.append(f"{about['subject']}'s last close {about['direction']} the line before {about['session']} was on {since}")
     return problems + _crossing_truth(about, ctx)
 
 
@@ -854,18 +879,24 @@ def _check_line_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     return problems + ([] if claim["text"] == expected else [f'"{claim["text"]}": recomputed, it reads "{expected}"'])
 
 
+def _last_on_side(about: dict[str, Any], ctx: Context) -> date | None:
+    """The last session before a crossing whose close was already on the side it crossed to (None: never)."""
+    symbol, session, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
+    above, c = about["direction"] == "above", ctx.closes
+    for day in reversed(c.sessions[: c.position[session]]):
+        mean = c.average(symbol, day, average) if c.has(symbol, day) else None
+        if mean is not None and (c.close(symbol, day) > mean if above else c.close(symbol, day) < mean):
+            return day
+    return None
+
+
 def _check_crossed_since(claim: dict[str, Any], ctx: Context) -> list[str]:
     """ "its first close above the line since March 2020": the crossing happened, no close since then was on that side, that
     one was, and it lies at least `crossing_since_min_sessions` sessions back."""
     about = claim["about"]
     symbol, session, average = about["subject"], date.fromisoformat(about["session"]), int(about["average"])
-    above, c = about["direction"] == "above", ctx.closes
-    since = None
-    for day in reversed(c.sessions[: c.position[session]]):
-        mean = c.average(symbol, day, average) if c.has(symbol, day) else None
-        if mean is not None and (c.close(symbol, day) > mean if above else c.close(symbol, day) < mean):
-            since = day
-            break
+    c = ctx.closes
+    since = _last_on_side(about, ctx)
     problems = _crossing_truth(about, ctx)
     if since is None:
         return [*problems, f"{symbol} never closed {about['direction']} its {average}-day average before {session}"]
@@ -885,7 +916,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "signed": "change multiple",
         "percent": "change drawdown drawdown_start gap",
         "points": "gap tracking",
-        "table_percent": "change trailing",
+        "table_percent": "change trailing versus_average",
         "word": "change gap tracking",
         "subhead": "change",
         "off_high": "drawdown drawdown_start",
@@ -902,6 +933,8 @@ MEASURES: dict[str, frozenset[str]] = {
         "day": "date crossing day_move",
         "on_day": "date crossing day_move",
         "longdate": "date trailing",
+        "weekday": "date",
+        "average_name": "average",
         "name": "name",
         "index": "index",
         "sector": "sector",

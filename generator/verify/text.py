@@ -6,8 +6,9 @@ import functools
 import re
 from typing import Any
 
+from ..render import lede_text
 from ..universe import Universe
-from .claims import FRONT, check_claim, front_title
+from .claims import FRONT, check_claim, front_field, front_title
 from .prices import Context
 from .style import copyedit
 
@@ -71,6 +72,9 @@ def verify(markdown: str, ledger: dict[str, Any], ctx: Context) -> tuple[int, li
     if front:
         title = front_title(front.group(1))
     body = markdown[front.end() if front else 0 :]
+    description = front_field(front.group(1), "description") if front else ""
+    if description and description != lede_text(body):
+        problems.append(f'the description reads "{description}", the article\'s first paragraph "{lede_text(body)}"')
     body = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group()), body, flags=re.DOTALL)
     body = FIGURE.sub(lambda m: " " * len(m.group()), body)
     if "as_of" in ledger and ledger["as_of"] != ctx.as_of.isoformat():
