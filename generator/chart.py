@@ -27,12 +27,21 @@ DOWN_COLOUR = "#d73027"
 LINE_COLOURS = ["#4c78a8", "#f58518", "#b279a2"]
 TREND_SESSIONS = 260
 """How far back the price-and-averages chart reaches: about a year of sessions."""
+TREND_HEIGHT, HISTORY_HEIGHT, DRAWDOWN_HEIGHT = 260, 300, 180
+"""Plot heights in pixels: an article's price chart, a fund page's price history and its drawdown chart."""
 LEGIBLE = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelOverlap": "greedy", "labelSeparation": 8, "labelPadding": 4},
     "legend": {"orient": "top", "direction": "horizontal", "labelFontSize": 12, "symbolSize": 80, "columnPadding": 12},
     "title": {"fontSize": 14, "anchor": "start"},
 }
 """Type sizes and a legend above the plot: legible on a 390-pixel phone, where a legend at the side took 40% of the width."""
+
+
+BAR_STEP = 22
+"""Pixels per bar of the weekly-change chart."""
+FRAME = {"bars": 71, "lines": 86, "history": 111, "drawdown": 62}
+"""Pixels a drawing takes beyond its plot (title, axes, legend, the range selector), as Chromium draws it: with the plot's
+height, the room the page keeps for the chart before it is drawn, so that drawing it moves nothing on the page."""
 
 
 @dataclass(frozen=True)
@@ -46,13 +55,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: its name in the week's folder, the spec, the data behind it, what it shows in words, and its table."""
+    """One chart: its name in the week's folder, the spec, the data behind it, what it shows in words, its table, and
+    the height of its drawing in pixels."""
 
     name: str
     spec: dict[str, Any]
     data: pd.DataFrame
     description: str
     table: Table
+    height: int
+
+    @property
+    def css_height(self) -> str:
+        """The height as the page's style sheet takes it: layout, not a figure for the reader."""
+        return f"{self.height}px"
 
 
 def _spec(chart: alt.TopLevelMixin, validate: bool) -> dict[str, Any]:
@@ -109,7 +125,7 @@ def _bars_skeleton() -> dict[str, Any]:
                 alt.Tooltip("change:Q", title="Week (%)", format="+.1f"),
             ],
         )
-        .properties(width="container", height=alt.Step(22), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(width="container", height=alt.Step(BAR_STEP), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
     return _spec(chart, validate=False)
 
@@ -138,7 +154,8 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
         columns=("Symbol", "Fund", "Change (%)"),
         rows=tuple((str(row.symbol), str(row.fund), f"{row.change:+.2f}") for row in data.itertuples()),
     )
-    return Chart(name="week", spec=spec, data=data, description=description, table=table)
+    height = BAR_STEP * len(symbols) + FRAME["bars"]
+    return Chart(name="week", spec=spec, data=data, description=description, table=table, height=height)
 
 
 def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
@@ -187,7 +204,7 @@ def _averages_sentence(wide: pd.DataFrame) -> str:
 @functools.lru_cache(maxsize=8)
 def _trend_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
     placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
-    chart = _lines(placeholder, list(series), "").properties(width="container", height=260)
+    chart = _lines(placeholder, list(series), "").properties(width="container", height=TREND_HEIGHT)
     return _spec(chart, validate=False)
 
 
@@ -202,7 +219,8 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
     )
     spec = _filled(_trend_skeleton(tuple(series)), data, validate, title=f"{symbol} and its moving averages", description=description)
     name = f"trend-{symbol.lower().lstrip('^')}"
-    return Chart(name=name, spec=spec, data=data, description=description, table=_price_table(data, series))
+    height = TREND_HEIGHT + FRAME["lines"]
+    return Chart(name=name, spec=spec, data=data, description=description, table=_price_table(data, series), height=height)
 
 
 RANGES = {"One year": 365, "Three years": 3 * 365, "All": 100 * 365}
@@ -226,9 +244,10 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
         .add_params(span)
         .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
-        .properties(width="container", height=300, description=description)
+        .properties(width="container", height=HISTORY_HEIGHT, description=description)
     )
-    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description, table=_price_table(data, series))
+    table, height = _price_table(data, series), HISTORY_HEIGHT + FRAME["history"]
+    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
 
 
 def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
@@ -249,7 +268,7 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
             y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
             tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("drawdown:Q", title="Drawdown (%)", format=".1f")],
         )
-        .properties(width="container", height=180, description=description)
+        .properties(width="container", height=DRAWDOWN_HEIGHT, description=description)
     )
     month_ends = data[_month_ends(data["date"]).to_numpy()]
     table = Table(
@@ -257,7 +276,8 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
         columns=("Date", "Below the high (%)"),
         rows=tuple((str(row.date), f"{row.drawdown:.2f}") for row in month_ends.itertuples()),
     )
-    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description, table=table)
+    height = DRAWDOWN_HEIGHT + FRAME["drawdown"]
+    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
 
 
 def vega_bundle() -> str:
