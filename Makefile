@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site test lint typecheck golden serve sample clean chromium bench
+.PHONY: site test lint typecheck golden serve sample clean chromium browser-tools bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -17,7 +17,7 @@ site: $(STAMP)
 	$(BIN)/python -m generator site
 
 ## test: lint, type-check and run the whole test suite (what CI runs)
-test: $(STAMP) lint typecheck chromium
+test: $(STAMP) lint typecheck chromium browser-tools
 	$(BIN)/python -m pytest -n 2 -q
 
 # The browser tests drive Debian's Chromium; as root on Debian it is installed here, elsewhere
@@ -28,6 +28,14 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 			|| echo "Chromium could not be installed: the browser tests will be skipped"; \
 	fi
+
+# Lighthouse and axe-core for the browser tests, pinned in tests/browser-tools/package-lock.json;
+# without npm they are skipped with the reason.
+browser-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/browser-tools && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+			|| echo "Lighthouse and axe-core could not be installed: their tests will be skipped"; \
+	else echo "no npm: the Lighthouse and axe-core tests will be skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

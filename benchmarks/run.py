@@ -1,6 +1,6 @@
 """The benchmark: how long the site takes to generate and build, how big it is, and how far it scales.
 
-    python benchmarks/run.py [--shared-dir PATH] [--quick] [--keep] [--profile FILE]
+    python benchmarks/run.py [--shared-dir PATH] [--keep] [--profile FILE]
 
 Everything runs on temporary copies of the project (never on the working tree), prints one table
 with each figure beside its target, and writes the same figures to BENCHMARKS.md. See
@@ -14,7 +14,6 @@ import cProfile
 import gzip
 import hashlib
 import importlib.util
-import inspect
 import json
 import os
 import platform
@@ -194,7 +193,6 @@ def code_fingerprint() -> str:
 class Bench:
     work: Path
     shared: Path
-    quick: bool
     profile: Path | None
     out: Results = field(default_factory=Results)
     facts: dict[str, Any] = field(default_factory=dict)
@@ -338,7 +336,6 @@ class Bench:
         profiler = cProfile.Profile() if self.profile else None
         startup, _ = run([PYTHON, "-c", "import generator.cli, generator.pipeline, generator.site, generator.chart"])
         self.out.add("Start-up: import the generator and its libraries", f"{startup:.1f} s", note="a fresh process, as each command pays")
-        from generator import chart
         from generator.load import read_store, with_history
         from generator.pipeline import generate_articles, load_dataset, story_charts, story_for, week_facts, week_windows
         from generator.render import PHRASEBOOK_FILE, load_phrasebook
@@ -361,21 +358,9 @@ class Bench:
             lambda: generate_articles(data, root=project),
             lambda a: f"{len(a)} articles",
         )
-        specs = [item.spec for article in articles for item in article.charts]
-        workers = inspect.signature(chart.render_svgs).parameters.get("workers")
-        how = f"pool of {workers.default}" if workers is not None else "as the generator renders them"
-        cache = self.work / "svg-cache"
-        began = time.perf_counter()
-        svgs = chart.render_svgs(specs, cache)
-        pooled = time.perf_counter() - began
-        self.out.add(f"Stage: chart.render_svgs, empty cache ({how})", f"{pooled:.2f} s", note=f"{len(specs)} charts")
-        began = time.perf_counter()
-        chart.render_svgs(specs, cache)
-        self.out.add("Stage: chart.render_svgs, every SVG cached", f"{time.perf_counter() - began:.2f} s")
         docs = self.work / "stages-docs"
         out = OutputWriter(docs)
-        rendered = iter(svgs)
-        timed("Stage: write (posts, facts, claims, specs, CSVs, SVGs)", lambda: [write_article(out, a, rendered) for a in articles])
+        timed("Stage: write (posts, facts, claims, specs, CSVs)", lambda: [write_article(out, a) for a in articles])
         timed(
             "Stage: verify (fact-check every claim)",
             lambda: verify_folder(
@@ -412,19 +397,6 @@ class Bench:
             f"{slow * 1000:.1f} ms/chart",
             note=f"{slow / fast:.1f}x slower; {validated} charts (every {max(1, len(weeks) // VALIDATED_WEEKS)}th week)",
         )
-        per_chart = pooled / len(specs)
-        started = "; a pool's start-up included" if workers is not None else ""
-        self.out.add(f"SVG, chart.render_svgs ({how})", f"{per_chart * 1000:.1f} ms/chart", note=f"empty cache{started}")
-        if self.quick:
-            self.out.add("Naive: SVG one at a time, no cache", "-", status="skipped", note="--quick")
-        else:
-            import vl_convert
-
-            began = time.perf_counter()
-            for spec in specs:
-                vl_convert.vegalite_to_svg(spec)
-            serial = (time.perf_counter() - began) / len(specs)
-            self.out.add("Naive: SVG one at a time, no cache", f"{serial * 1000:.1f} ms/chart", note=f"{serial / per_chart:.1f}x slower")
         if profiler:
             profiler.disable()
             assert self.profile is not None
@@ -459,7 +431,6 @@ class Bench:
         else:
             self.out.add("Universe: dataset (calendar checks, panel, weeks)", f"{pages['dataset']:.1f} s", note="prepare_dataset")
             self.out.add("Universe: fund pages, render (funds.fund_pages)", f"{pages['pages']:.1f} s", note=pages["note"])
-            self.out.add("Universe: fund charts, SVG (empty cache)", f"{pages['svgs']:.1f} s", note=f"{pages['charts']} charts")
             self.out.add("Universe: fund pages, write", f"{pages['write']:.1f} s")
         if pages is not None and "seconds" in pages and archive is not None:
             whole = found["import"] + pages["seconds"] + archive
@@ -501,7 +472,7 @@ class Bench:
             per_fund = 3_000 / pages["pages_count"] if pages.get("pages_count") else 0
             self.out.details.append(
                 f"fund pages scaled to 3,000 funds (x{per_fund:.1f} the pages; each chart 4x longer with 20 years): "
-                f"render {pages['pages'] * per_fund:.0f} s, SVG {pages['svgs'] * per_fund:.0f} s at today's chart size"
+                f"render {pages['pages'] * per_fund:.0f} s at today's chart size"
             )
         self.facts["universe"] = found
 
@@ -654,7 +625,7 @@ def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
     """
     if not (ROOT / "generator" / "funds.py").exists():
         return None
-    from generator import chart, funds
+    from generator import funds
     from generator.config import DEFAULTS
     from generator.pipeline import prepare_dataset
     from generator.site import write_chart
@@ -676,27 +647,24 @@ def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
     began = time.perf_counter()
     pages, index = funds.fund_pages(data, [], ROOT)
     figures["pages"] = time.perf_counter() - began
-    specs = [item.spec for page in pages for item in page.charts]
-    began = time.perf_counter()
-    svgs = iter(chart.render_svgs(specs, work / "universe-cache" / "svg"))
-    figures["svgs"] = time.perf_counter() - began
+    charts = sum(len(page.charts) for page in pages)
     began = time.perf_counter()
     out = OutputWriter(work / "universe-docs")
     out.write(funds.FUNDS_DIR / "index.md", index)
     for page in pages:
         out.write(funds.FUNDS_DIR / f"{page.slug}.md", page.markdown)
         for item in page.charts:
-            write_chart(out, funds.FUNDS_DIR / page.slug, item, next(svgs))
+            write_chart(out, funds.FUNDS_DIR / page.slug, item)
     figures["write"] = time.perf_counter() - began
     seconds = sum(figures.values())
     return {
         "value": f"{seconds:.1f} s",
         "seconds": seconds,
         "pages_count": len(pages),
-        "charts": len(specs),
+        "charts": charts,
         "placeholders": len(placeholders),
         **figures,
-        "note": f"{len(pages)} pages, {len(specs)} charts; {len(placeholders)} with placeholder metadata",
+        "note": f"{len(pages)} pages, {charts} charts; {len(placeholders)} with placeholder metadata",
     }
 
 
@@ -769,7 +737,6 @@ def write_report(results: Results, info: dict[str, str], started: datetime, tota
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared-dir", type=Path, default=DEFAULT_SHARED, help="folder of the whole universe's yfinance CSVs")
-    parser.add_argument("--quick", action="store_true", help="skip the naive one-at-a-time SVG reference (the slowest part)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project copies and print where they are")
     parser.add_argument("--profile", type=Path, help="cProfile the in-process stages into this file and print the top entries")
     parser.add_argument("--universe-worker", type=Path, help=argparse.SUPPRESS)
@@ -782,7 +749,7 @@ def main() -> int:
 
     started, clock = datetime.now(), time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="etf-bench-"))
-    bench = Bench(work=work, shared=options.shared_dir, quick=options.quick, profile=options.profile)
+    bench = Bench(work=work, shared=options.shared_dir, profile=options.profile)
     bench.facts["clock"] = clock
     fingerprint = code_fingerprint()
     try:
@@ -809,7 +776,7 @@ def main() -> int:
     info = machine()
     print_table(bench.out)
     print(f"{info['cores']} cores, {info['memory']}, Python {info['python']}; details in {REPORT.relative_to(ROOT)}")
-    command = "python benchmarks/run.py" + (" --quick" if options.quick else "")
+    command = "python benchmarks/run.py"
     write_report(bench.out, info, started, total, command)
     return 1 if bench.out.errors else 0
 

@@ -1,18 +1,18 @@
 """Chart stage: Altair specs built from facts and tidy, pre-aggregated frames.
 
 Specs carry no background or text colours of their own: the site's script picks the light or
-dark theme when it embeds them, so one spec serves both palettes. Validation against the
-Vega-Lite schema is on in tests and off in production (it costs more than building the spec).
+dark theme when it embeds them, so one spec serves both palettes. Each spec carries its
+description (Vega names the drawing with it) and each chart a table of the figures it shows,
+which screen readers and readers without JavaScript get in place of the drawing. Validation
+against the Vega-Lite schema is on in tests and off in production (it costs more than building
+the spec).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import hashlib
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -21,29 +21,78 @@ import pandas as pd
 from .compute import Panel
 from .facts import FundFacts
 from .universe import Universe
-from .write import write_atomic
 
 UP_COLOUR = "#1a9850"
 DOWN_COLOUR = "#d73027"
 LINE_COLOURS = ["#4c78a8", "#f58518", "#b279a2"]
 TREND_SESSIONS = 260
 """How far back the price-and-averages chart reaches: about a year of sessions."""
+TREND_HEIGHT, HISTORY_HEIGHT, DRAWDOWN_HEIGHT = 260, 300, 180
+"""Plot heights in pixels: an article's price chart, a fund page's price history and its drawdown chart."""
+LEGIBLE = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelOverlap": "greedy", "labelSeparation": 8, "labelPadding": 4},
+    "legend": {"orient": "top", "direction": "horizontal", "labelFontSize": 12, "symbolSize": 80, "columnPadding": 12},
+    "title": {"fontSize": 14, "anchor": "start"},
+}
+"""Type sizes and a legend above the plot: legible on a 390-pixel phone, where a legend at the side took 40% of the width."""
+
+
+BAR_STEP = 22
+"""Pixels per bar of the weekly-change chart."""
+FRAME = {"bars": 71, "lines": 86, "history": 111, "drawdown": 62}
+"""Pixels a drawing takes beyond its plot (title, axes, legend, the range selector), as Chromium draws it: with the plot's
+height, the room the page keeps for the chart before it is drawn, so that drawing it moves nothing on the page."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The figures a chart shows, as text: a caption, the column heads and the rows (the first column names the row)."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: its name in the week's folder, the spec, the data behind it, and what it shows in words."""
+    """One chart: its name in the week's folder, the spec, the data behind it, what it shows in words, its table, and
+    the height of its drawing in pixels."""
 
     name: str
     spec: dict[str, Any]
     data: pd.DataFrame
     description: str
+    table: Table
+    height: int
+
+    @property
+    def css_height(self) -> str:
+        """The height as the page's style sheet takes it: layout, not a figure for the reader."""
+        return f"{self.height}px"
 
 
 def _spec(chart: alt.TopLevelMixin, validate: bool) -> dict[str, Any]:
     spec = chart.to_dict(validate=validate)
-    spec.pop("config", None)
+    spec["config"] = LEGIBLE
     return spec
+
+
+def _month_ends(dates: pd.Series) -> pd.Series:
+    """Which rows close a calendar month in the data, and the newest row: the sessions a chart's table lists."""
+    months = pd.to_datetime(dates).dt.to_period("M")
+    last = months.ne(months.shift(-1))
+    last.iloc[-1] = True
+    return last
+
+
+def _price_table(data: pd.DataFrame, series: list[str]) -> Table:
+    wide = data.pivot(index="date", columns="series", values="price").reindex(columns=series)
+    wide = wide[_month_ends(pd.Series(wide.index, index=wide.index)).to_numpy()]
+    rows = tuple(
+        (day, *("" if pd.isna(value) else f"{value:.2f}" for value in values))
+        for day, values in zip(wide.index, wide.to_numpy(), strict=True)
+    )
+    return Table(caption="Closing prices in dollars at the last session of each month", columns=("Date", *series), rows=rows)
 
 
 def _filled(skeleton: dict[str, Any], data: pd.DataFrame, validate: bool, **top: Any) -> dict[str, Any]:
@@ -76,7 +125,7 @@ def _bars_skeleton() -> dict[str, Any]:
                 alt.Tooltip("change:Q", title="Week (%)", format="+.1f"),
             ],
         )
-        .properties(width="container", height=alt.Step(22), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(width="container", height=alt.Step(BAR_STEP), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
     return _spec(chart, validate=False)
 
@@ -92,7 +141,6 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
     )
     skeleton = _bars_skeleton()
     encoding = {**skeleton["encoding"], "y": {**skeleton["encoding"]["y"], "sort": symbols}}
-    spec = _filled(skeleton, data, validate, title=title, encoding=encoding)
     first = funds[symbols[0]].week
     ranked = sorted(symbols, key=lambda s: -funds[s].week.value)
     description = (
@@ -100,7 +148,14 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
         f"{ranked[0]} did best at {funds[ranked[0]].week.value * 100:+.1f}%, "
         f"{ranked[-1]} worst at {funds[ranked[-1]].week.value * 100:+.1f}%."
     )
-    return Chart(name="week", spec=spec, data=data, description=description)
+    spec = _filled(skeleton, data, validate, title=title, encoding=encoding, description=description)
+    table = Table(
+        caption="Change in closing price over the week",
+        columns=("Symbol", "Fund", "Change (%)"),
+        rows=tuple((str(row.symbol), str(row.fund), f"{row.change:+.2f}") for row in data.itertuples()),
+    )
+    height = BAR_STEP * len(symbols) + FRAME["bars"]
+    return Chart(name="week", spec=spec, data=data, description=description, table=table, height=height)
 
 
 def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
@@ -149,7 +204,7 @@ def _averages_sentence(wide: pd.DataFrame) -> str:
 @functools.lru_cache(maxsize=8)
 def _trend_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
     placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
-    chart = _lines(placeholder, list(series), "").properties(width="container", height=260).interactive(bind_y=False)
+    chart = _lines(placeholder, list(series), "").properties(width="container", height=TREND_HEIGHT)
     return _spec(chart, validate=False)
 
 
@@ -157,13 +212,15 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
     """A fund's close with its 50- and 200-day moving averages over the past year."""
     window = panel.close.loc[:end].index[-TREND_SESSIONS:]
     data, series, wide = _price_lines(panel, symbol, window)
-    spec = _filled(_trend_skeleton(tuple(series)), data, validate, title=f"{symbol} and its moving averages")
     last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
     description = (
         f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
         f"closing at ${last:,.2f}{_averages_sentence(wide)}."
     )
-    return Chart(name=f"trend-{symbol.lower().lstrip('^')}", spec=spec, data=data, description=description)
+    spec = _filled(_trend_skeleton(tuple(series)), data, validate, title=f"{symbol} and its moving averages", description=description)
+    name = f"trend-{symbol.lower().lstrip('^')}"
+    height = TREND_HEIGHT + FRAME["lines"]
+    return Chart(name=name, spec=spec, data=data, description=description, table=_price_table(data, series), height=height)
 
 
 RANGES = {"One year": 365, "Three years": 3 * 365, "All": 100 * 365}
@@ -179,17 +236,18 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     span = alt.param(
         name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=list(RANGES), name="Range ")
     )
-    chart = (
-        _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
-        .add_params(span)
-        .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
-        .properties(width="container", height=300)
-    )
     description = (
         f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
-    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description)
+    chart = (
+        _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
+        .add_params(span)
+        .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
+        .properties(width="container", height=HISTORY_HEIGHT, description=description)
+    )
+    table, height = _price_table(data, series), HISTORY_HEIGHT + FRAME["history"]
+    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
 
 
 def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
@@ -197,6 +255,11 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
     if series.empty:
         return None
     data = pd.DataFrame({"date": pd.DatetimeIndex(series.index).strftime("%Y-%m-%d"), "drawdown": (series * 100).round(2).to_numpy()})
+    worst = pd.DatetimeIndex(series.index)[int(series.to_numpy().argmin())]
+    description = (
+        f"Area chart of how far {universe[symbol].name} ({symbol}) closed below its 52-week high; "
+        f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
+    )
     chart = (
         alt.Chart(data, title=f"{symbol} below its 52-week high")
         .mark_area(line=True, opacity=0.4, color=DOWN_COLOUR)
@@ -205,35 +268,16 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
             y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
             tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("drawdown:Q", title="Drawdown (%)", format=".1f")],
         )
-        .properties(width="container", height=180)
+        .properties(width="container", height=DRAWDOWN_HEIGHT, description=description)
     )
-    worst = pd.DatetimeIndex(series.index)[int(series.to_numpy().argmin())]
-    description = (
-        f"Area chart of how far {universe[symbol].name} ({symbol}) closed below its 52-week high; "
-        f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
+    month_ends = data[_month_ends(data["date"]).to_numpy()]
+    table = Table(
+        caption="How far below its 52-week high the fund closed at the last session of each month",
+        columns=("Date", "Below the high (%)"),
+        rows=tuple((str(row.date), f"{row.drawdown:.2f}") for row in month_ends.itertuples()),
     )
-    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description)
-
-
-def _svg(spec_json: str) -> str:
-    import vl_convert
-
-    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
-
-
-def render_svgs(specs: list[dict[str, Any]], cache: Path) -> list[str]:
-    """Static SVG of each spec, reusing earlier renders by content hash.
-
-    One at a time: vl-convert already spreads a render over the cores (measured: 35 ms a chart
-    serially against 39 ms in a pool of two processes), and its engine does not survive a fork.
-    """
-    cache.mkdir(parents=True, exist_ok=True)
-    texts = [json.dumps(spec, sort_keys=True) for spec in specs]
-    paths = [cache / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.svg" for text in texts]
-    for path, text in zip(paths, texts, strict=True):
-        if not path.exists():
-            write_atomic(path, _svg(text).encode("utf-8"))
-    return [path.read_text(encoding="utf-8") for path in paths]
+    height = DRAWDOWN_HEIGHT + FRAME["drawdown"]
+    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
 
 
 def vega_bundle() -> str:

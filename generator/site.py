@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -106,26 +106,22 @@ def stage_site(
     on_disk = {path.name for path in (docs / POSTS_DIR).glob("*.md")}
     articles = generate_articles(data, first, last, root=root, progress=progress, only=only, on_disk=on_disk)
     out = OutputWriter(root / STAGING_DIR, durable=False)  # scratch: the docs dir gets the durable copy
-    specs = [item.spec for article in articles for item in article.charts]
-    svgs = iter(chart.render_svgs(specs, root / CACHE_DIR / "svg"))
     for article in articles:
-        write_article(out, article, svgs)
+        write_article(out, article)
     written_weeks = {article.as_of for article in articles}
     full_run = first is None and last is None and only is None
-    charts = len(specs)
+    charts = sum(len(article.charts) for article in articles)
     if only is None:
         listed = [article.listed() for article in articles]
         if not full_run:
             listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
         pages, index = fund_pages(data, listed, root)
-        fund_specs = [item.spec for page in pages for item in page.charts]
-        fund_svgs = iter(chart.render_svgs(fund_specs, root / CACHE_DIR / "svg"))
         out.write(FUNDS_DIR / "index.md", index)
         for page in pages:
             out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
             out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
             for item in page.charts:
-                write_chart(out, FUNDS_DIR / page.slug, item, next(fund_svgs))
+                write_chart(out, FUNDS_DIR / page.slug, item)
         this_week = edition(data, listed, root)
         if this_week is not None:
             out.write(EDITION_FILE, this_week.markdown)
@@ -134,7 +130,7 @@ def stage_site(
         out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
         out.write("about-data.md", about_data_page(data, root))
         out.write(VEGA_BUNDLE, chart.vega_bundle())
-        charts += len(fund_specs)
+        charts += sum(len(page.charts) for page in pages)
     out.prune(".")
     staging = (root / STAGING_DIR).resolve()
     return Staged(
@@ -238,20 +234,19 @@ def edition_claims_json(page: Edition) -> str:
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 
-def write_article(out: OutputWriter, article: Article, svgs: Iterator[str]) -> None:
+def write_article(out: OutputWriter, article: Article) -> None:
     folder = WEEKS_DIR / article.as_of.isoformat()
     out.write(article.path, article.markdown)
     out.write(folder / "facts.json", article.facts.model_dump_json(exclude_none=True) + "\n")
     out.write(folder / f"{article.story}{LEDGER_SUFFIX}", claims_json(article))
     for item in article.charts:
-        write_chart(out, folder, item, next(svgs))
+        write_chart(out, folder, item)
 
 
-def write_chart(out: OutputWriter, folder: Path, item: chart.Chart, svg: str) -> None:
-    """A chart's spec, the data behind it as CSV, and its static image."""
+def write_chart(out: OutputWriter, folder: Path, item: chart.Chart) -> None:
+    """A chart's spec and the data behind it as CSV (its table is in the page)."""
     out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
     out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
-    out.write(folder / f"{item.name}.svg", svg)
 
 
 MANIFEST = CACHE_DIR / "site-manifest.json"

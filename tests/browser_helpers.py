@@ -1,10 +1,14 @@
-"""Helpers for tests/test_browser.py: find Chromium, build a short site, serve it, record what a page does."""
+"""Helpers for tests/test_browser.py: find Chromium, build a short site, serve it (compressed, as a web host would),
+record what a page does, and run Lighthouse and axe-core on it."""
 
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +34,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+BROWSER_TOOLS = ROOT / "tests" / "browser-tools"
+"""Lighthouse and axe-core, pinned in its package-lock.json and installed there by `make test` when npm is present."""
+LIGHTHOUSE = BROWSER_TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+AXE = BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+COMPRESSED = frozenset({".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt"})
 
 # Marks Vega's SVG renderer draws for the data (axes, legends and titles are other `role-*` groups).
 DATA_MARKS = ", ".join(f"svg g.role-mark.mark-{kind} path" for kind in ("rect", "line", "area", "symbol"))
@@ -53,8 +64,31 @@ def build_project(sample: Dataset, first: date, last: date, root: Path, generate
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves text files gzip-compressed to a browser that accepts it, as any web host does: page weights are then the
+    weights a reader pays."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in COMPRESSED or not path.is_file():
+            super().do_GET()
+            return
+        body = _gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
 
 
 @contextmanager
@@ -103,3 +137,62 @@ class Recorder:
         """Requests to anything but the local server (data: and blob: URLs are the page's own)."""
         local = urlparse(self.base).netloc
         return [url for url in self.requests if urlparse(url).scheme not in {"data", "blob"} and urlparse(url).netloc != local]
+
+
+def lighthouse_missing() -> str | None:
+    """Why Lighthouse and axe-core cannot run here, or None when they can."""
+    if shutil.which("node") is None:
+        return "no node: Lighthouse needs Node.js (and npm to install it)"
+    if not LIGHTHOUSE.is_file() or not AXE.is_file():
+        return f"Lighthouse and axe-core are not installed: run `npm ci` in {BROWSER_TOOLS.relative_to(ROOT)} (`make test` does)"
+    return None
+
+
+@dataclass(frozen=True)
+class Lighthouse:
+    """One Lighthouse run on a phone (its default): the four scores out of 100, the first view's weight and requests, and
+    whether Lighthouse found the machine's processor too slow (busy) for its performance score to mean much."""
+
+    scores: dict[str, int]
+    transferred: int
+    requests: int
+    failing: dict[str, list[str]]
+    slow_host: bool
+    benchmark_index: float
+
+
+def run_lighthouse(url: str, chromium: str, report: Path) -> Lighthouse:
+    """Lighthouse on `url` with the given Chromium; the full JSON report is kept at `report`."""
+    report.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
+    subprocess.run(command, check=True, timeout=240, env={**os.environ, "CHROME_PATH": chromium}, capture_output=True)
+    result = json.loads(report.read_text(encoding="utf-8"))
+    audits = result["audits"]
+    failing = {
+        name: [ref["id"] for ref in category["auditRefs"] if ref["weight"] > 0 and (audits[ref["id"]].get("score") or 0) < 1]
+        for name, category in result["categories"].items()
+    }
+    return Lighthouse(
+        scores={name: round(category["score"] * 100) for name, category in result["categories"].items()},
+        transferred=int(audits["total-byte-weight"]["numericValue"]),
+        requests=len(audits["network-requests"]["details"]["items"]),
+        failing=failing,
+        slow_host=any("slower CPU" in warning for warning in result["runWarnings"]),
+        benchmark_index=float(result["environment"]["benchmarkIndex"]),
+    )
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the open page: rule, impact and how many elements break it."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return [{"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "target": v["nodes"][0]["target"]} for v in found]

@@ -697,7 +697,7 @@ def _bumped(number: str) -> str:
 
 
 def chart(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
-    """A number in a chart's description (its alt text, changed in `aria-label` and `alt` alike), a value of its CSV
+    """A number in a chart's description (its accessible name, `aria-label`) or its table (first and last cell), a value of its CSV
     (first and last row of each numeric column) or of its Vega-Lite spec's data (first and last record of each field)."""
     text = article.markdown
     for block in re.finditer(r"<figure.*?</figure>", text, re.DOTALL):
@@ -707,14 +707,24 @@ def chart(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
         description = label.group(1)
         for number in re.finditer(r"\d[\d,]*\.\d+", description):
             new = _splice(description, number.start(), number.end(), _bumped(number.group()))
-            figure_text = (
-                block.group().replace(f'aria-label="{description}"', f'aria-label="{new}"').replace(f'alt="{description}"', f'alt="{new}"')
-            )
+            figure_text = block.group().replace(f'aria-label="{description}"', f'aria-label="{new}"')
             yield from _some(
                 _mutant(
                     article,
                     "chart",
                     f"alt text {number.group()} -> {_bumped(number.group())}",
+                    _splice(text, block.start(), block.end(), figure_text),
+                )
+            )
+        cells = list(re.finditer(r"(?<=<td>)[+-]?\d[\d,]*\.\d+(?=</td>)", block.group()))
+        for index in dict.fromkeys((0, len(cells) - 1)) if cells else ():
+            cell = cells[index]
+            figure_text = _splice(block.group(), cell.start(), cell.end(), _bumped(cell.group().lstrip("+")))
+            yield from _some(
+                _mutant(
+                    article,
+                    "chart",
+                    f"table cell {cell.group()} -> {_bumped(cell.group().lstrip('+'))}",
                     _splice(text, block.start(), block.end(), figure_text),
                 )
             )

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from generator import verify
 from generator.cli import app
-from generator.config import ROOT
 from generator.serve import error_page, error_pages
 from generator.site import STAGING_DIR, Staged
 
@@ -25,13 +24,8 @@ UNCLAIMED = "The desk counted 42 trades this week.\n\n"
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project generated for one week, with a manifest of its own (the shared `.cache/` keeps only the SVGs)."""
+    """A project generated for one week, with a manifest of its own."""
     root = make_project(tmp_path_factory.mktemp("closed"))
-    (root / ".cache").unlink()
-    (root / ".cache").mkdir()
-    shared = ROOT / ".cache" / "svg"
-    shared.mkdir(parents=True, exist_ok=True)  # on a fresh clone no run has made it yet
-    (root / ".cache" / "svg").symlink_to(shared, target_is_directory=True)
     code, output = run(root, "site", *RANGE, "--no-build")
     assert code == 0, output
     return root

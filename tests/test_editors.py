@@ -49,8 +49,6 @@ def make_project(tmp_path: Path) -> Path:
         ignore=shutil.ignore_patterns(*GENERATED),
     )
     (root / "content" / "notes").mkdir(exist_ok=True)
-    (ROOT / ".cache").mkdir(exist_ok=True)
-    (root / ".cache").symlink_to(ROOT / ".cache")  # rendered SVGs are keyed by content: share them across builds
     return root
 
 

@@ -38,8 +38,6 @@ def measured(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / TEMPLATES_DIR, root / TEMPLATES_DIR)
     (root / DOCS_DIR).mkdir()
-    (ROOT / ".cache").mkdir(exist_ok=True)
-    (root / ".cache").symlink_to(ROOT / ".cache")  # rendered SVGs are keyed by content: share them across builds
     write_site(sample, last=max(WEEKS), root=root, only=set(WEEKS))
     tidy = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
     articles = load_articles(root / DOCS_DIR, PriceTruth(tidy))

@@ -28,8 +28,6 @@ def built(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
     shutil.copy(ROOT / "mkdocs.yml", root)
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / DOCS_DIR, root / DOCS_DIR, ignore=shutil.ignore_patterns(*GENERATED))
-    (ROOT / ".cache").mkdir(exist_ok=True)
-    (root / ".cache").symlink_to(ROOT / ".cache")  # rendered SVGs are keyed by content: share them across builds
     write_site(sample, FIRST, LAST, root=root)
     build_site(sample.source, root=root)
     return root, root / "site"

@@ -1,8 +1,9 @@
-"""A chart's data file, spec and description against the prices."""
+"""A chart's data file, spec, description and table against the prices."""
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -13,17 +14,21 @@ from typing import Any
 from .prices import Context
 from .text import FIGURE
 
+TABLE_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+TABLE_CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
+
 
 def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list[str]:
-    """Each chart of the article: its data file and spec hold the recomputed values, its description says what they show."""
+    """Each chart of the article: its data file and spec hold the recomputed values, its description says what they show,
+    and its table shows the data file's figures."""
     problems = []
     for figure_html in FIGURE.findall(markdown):
         spec_name = re.search(r'data-spec="(?:[^"]*/)?([^"/]+)\.vl\.json"', figure_html)
-        labels = re.findall(r'(?:aria-label|alt)="([^"]*)"', figure_html)
-        if spec_name is None or len(labels) != 2 or labels[0] != labels[1]:
-            problems.append(f"{story}: a chart's description is missing or differs between the drawing and the image")
+        label = re.search(r'aria-label="([^"]*)"', figure_html)
+        if spec_name is None or label is None:
+            problems.append(f"{story}: a chart has no description")
             continue
-        name, description = spec_name.group(1), labels[0].replace("&#39;", "'").replace("&amp;", "&")
+        name, description = spec_name.group(1), html.unescape(label.group(1))
         csv_path, spec_path = folder / f"{name}.csv", folder / f"{name}.vl.json"
         if not csv_path.exists() or not spec_path.exists():
             problems.append(f"{name}: the chart's data or spec is missing")
@@ -38,9 +43,40 @@ def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list
         columns = set(rows[0]) if rows else set()
         check = _check_bars if "change" in columns else _check_drawdowns if "drawdown" in columns else _check_trend
         problems += [f"{name}: {problem}" for problem in check(rows, description, ctx)]
+        if spec.get("description") != description:
+            problems.append(f"{name}: the spec's description differs from the page's")
+        problems += [f"{name}: {problem}" for problem in _check_table(figure_html, rows)]
         title = spec.get("title")
         if "change" in columns and title != ctx.phrasebook["chart_titles"].get(story):
             problems.append(f'{name}: the chart title "{title}" is not the phrasebook\'s for {story}')
+    return problems
+
+
+def _check_table(figure_html: str, rows: list[dict[str, str]]) -> list[str]:
+    """Every cell of the chart's table is the data file's figure for its row and column (the data file is checked against
+    the prices): a weekly-change table lists every fund; a table over time ends at the data's newest session."""
+    table = [[html.unescape(cell) for cell in TABLE_CELL.findall(row)] for row in TABLE_ROW.findall(figure_html)]
+    if len(table) < 2 or not rows:
+        return ["the chart has no table of its data"]
+    head, body = table[0], table[1:]
+    if "change" in rows[0]:
+        expected = {r["symbol"]: [r["symbol"], r["fund"], f"{float(r['change']):+.2f}"] for r in rows}
+        shown = {line[0]: line for line in body}
+        return [] if shown == expected and len(body) == len(rows) else ["the table's funds or changes differ from the data"]
+    if "drawdown" in rows[0]:
+        values = {(r["date"], head[1]): r["drawdown"] for r in rows}
+    else:
+        values = {(r["date"], r["series"]): r["price"] for r in rows}
+    problems = []
+    for line in body:
+        if len(line) != len(head):
+            return [f"the table's row for {line[0]} has {len(line)} cells, not {len(head)}"]
+        for column, cell in zip(head[1:], line[1:], strict=True):
+            value = values.get((line[0], column))
+            if (value is None) != (cell == "") or (value is not None and abs(float(cell) - float(value)) > 1e-9):
+                problems.append(f"the table's {column} on {line[0]} is {cell or 'empty'}, not {value}")
+    if body[-1][0] != max(r["date"] for r in rows):
+        problems.append("the table does not end at the newest session")
     return problems
 
 

@@ -1,21 +1,43 @@
-/* Draws every chart on the page with the site's own Vega bundle (no CDN), in the light or
-   dark palette that Material is showing, and redraws when the reader switches palette. */
+/* Draws the page's charts with the site's own Vega bundle (no CDN), in the light or dark palette
+   that Material is showing, and redraws them when the reader switches palette. The bundle is
+   fetched only by a page that has a chart, and each chart is drawn when it nears the screen, so
+   a page's first view costs neither. */
 (function () {
   "use strict";
+
+  var bundleUrl = document.currentScript.src.replace(/charts\.js(\?.*)?$/, "vega-bundle.js");
+  var bundle = null;
+  var visible = [];
 
   function isDark() {
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
-  function draw(element) {
+  function loadBundle() {
+    if (!bundle) {
+      bundle = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = bundleUrl;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error(bundleUrl + " could not be loaded")); };
+        document.head.appendChild(script);
+      });
+    }
+    return bundle;
+  }
+
+  function fetchSpec(element) {
+    if (element._spec) return Promise.resolve(element._spec);
     var url = element.getAttribute("data-spec");
-    var load = element._spec
-      ? Promise.resolve(element._spec)
-      : fetch(url).then(function (response) {
-          if (!response.ok) throw new Error(url + ": " + response.status);
-          return response.json();
-        });
-    return load.then(function (spec) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  function draw(element) {
+    return Promise.all([fetchSpec(element), loadBundle()]).then(function (loaded) {
+      var spec = loaded[0];
       element._spec = spec;
       if (element._view) element._view.finalize();
       var options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined };
@@ -31,12 +53,22 @@
     });
   }
 
-  function drawAll() {
-    document.querySelectorAll(".etf-chart__view").forEach(draw);
+  function redrawVisible() {
+    visible.forEach(draw);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    drawAll();
-    new MutationObserver(drawAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    var charts = document.querySelectorAll(".etf-chart__view");
+    if (!charts.length) return;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        visible.push(entry.target);
+        draw(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });
+    charts.forEach(function (chart) { observer.observe(chart); });
+    new MutationObserver(redrawVisible).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   });
 })();
