@@ -704,30 +704,19 @@ def chart(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
         label = re.search(r'aria-label="([^"]*)"', block.group())
         if label is None:
             continue
+
+        def figure_mutant(description: str, figure_text: str, block: re.Match[str] = block) -> Iterator[Mutant]:
+            yield from _some(_mutant(article, "chart", description, _splice(text, block.start(), block.end(), figure_text)))
+
         description = label.group(1)
         for number in re.finditer(r"\d[\d,]*\.\d+", description):
             new = _splice(description, number.start(), number.end(), _bumped(number.group()))
             figure_text = block.group().replace(f'aria-label="{description}"', f'aria-label="{new}"')
-            yield from _some(
-                _mutant(
-                    article,
-                    "chart",
-                    f"alt text {number.group()} -> {_bumped(number.group())}",
-                    _splice(text, block.start(), block.end(), figure_text),
-                )
-            )
+            yield from figure_mutant(f"alt text {number.group()} -> {_bumped(number.group())}", figure_text)
         cells = list(re.finditer(r"(?<=<td>)[+-]?\d[\d,]*\.\d+(?=</td>)", block.group()))
         for index in dict.fromkeys((0, len(cells) - 1)) if cells else ():
-            cell = cells[index]
-            figure_text = _splice(block.group(), cell.start(), cell.end(), _bumped(cell.group().lstrip("+")))
-            yield from _some(
-                _mutant(
-                    article,
-                    "chart",
-                    f"table cell {cell.group()} -> {_bumped(cell.group().lstrip('+'))}",
-                    _splice(text, block.start(), block.end(), figure_text),
-                )
-            )
+            cell, bumped = cells[index], _bumped(cells[index].group().lstrip("+"))
+            yield from figure_mutant(f"table cell {cell.group()} -> {bumped}", _splice(block.group(), cell.start(), cell.end(), bumped))
     for name, content in article.charts.items():
         mutated = _csv_mutants(content) if name.endswith(".csv") else _spec_mutants(content)
         for description, new in mutated:

@@ -823,10 +823,6 @@ def _check_crossed(claim: dict[str, Any], ctx: Context) -> list[str]:
     words = ctx.phrasebook["directions"][about["key"]]["down" if about["direction"] == "below" else "up"]
     expected = [f"{verb} its {about['average']}-day moving average" for verb in (words if isinstance(words, list) else [words])]
     problems = [] if claim["text"] in expected else [f'"{claim["text"]}": a crossing {about["direction"]} reads "{expected[0]}"']
-    if about.get("since"):
-        since = _last_on_side(about, ctx)
-        if since is None or about["since"] != since.isoformat():
-            problems.append(f"{about['subject']}'s last close {about['direction']} the line before {about['session']} was on {since}")
     return problems + _crossing_truth(about, ctx)
 
 
