@@ -151,13 +151,12 @@ def lighthouse_missing() -> str | None:
 @dataclass(frozen=True)
 class Lighthouse:
     """One Lighthouse run on a phone (its default): the four scores out of 100, the first view's weight and requests, and
-    whether Lighthouse found the machine's processor too slow (busy) for its performance score to mean much."""
+    Lighthouse's measure of the machine's speed (the performance score depends on it)."""
 
     scores: dict[str, int]
     transferred: int
     requests: int
     failing: dict[str, list[str]]
-    slow_host: bool
     benchmark_index: float
 
 
@@ -186,7 +185,6 @@ def run_lighthouse(url: str, chromium: str, report: Path) -> Lighthouse:
         transferred=int(audits["total-byte-weight"]["numericValue"]),
         requests=len(audits["network-requests"]["details"]["items"]),
         failing=failing,
-        slow_host=any("slower CPU" in warning for warning in result["runWarnings"]),
         benchmark_index=float(result["environment"]["benchmarkIndex"]),
     )
 
