@@ -10,9 +10,12 @@ the spec).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import importlib.metadata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -21,6 +24,7 @@ import pandas as pd
 from .compute import Panel
 from .facts import FundFacts
 from .universe import Universe
+from .write import WriteError, write_atomic
 
 UP_COLOUR = "#1a9850"
 DOWN_COLOUR = "#d73027"
@@ -71,8 +75,9 @@ class Chart:
         return f"{self.height}px"
 
 
-def _spec(chart: alt.TopLevelMixin, validate: bool) -> dict[str, Any]:
-    spec = chart.to_dict(validate=validate)
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A skeleton's spec: built once, unvalidated (`_filled` validates each chart built from it)."""
+    spec = chart.to_dict(validate=False)
     spec["config"] = LEGIBLE
     return spec
 
@@ -103,7 +108,9 @@ def _filled(skeleton: dict[str, Any], data: pd.DataFrame, validate: bool, **top:
     """
     spec = copy.deepcopy(skeleton)
     spec.pop("datasets", None)
-    spec["data"] = {"values": data.to_dict(orient="records")}
+    names = [str(name) for name in data.columns]
+    columns = [data[name].to_numpy().tolist() for name in names]
+    spec["data"] = {"values": [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]}
     spec.update(top)
     if validate:
         alt.Chart.from_dict(spec, validate=True)
@@ -127,7 +134,7 @@ def _bars_skeleton() -> dict[str, Any]:
         )
         .properties(width="container", height=alt.Step(BAR_STEP), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
-    return _spec(chart, validate=False)
+    return _spec(chart)
 
 
 def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Universe, title: str, validate: bool = False) -> Chart:
@@ -171,7 +178,8 @@ def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFr
     data = wide.reset_index().melt("date", var_name="series", value_name="price").dropna()
     data["price"] = data["price"].round(2)
     data["date"] = data["date"].dt.strftime("%Y-%m-%d")
-    series = [name for name in wide.columns if name in set(data["series"])]
+    present = set(data["series"].to_numpy().tolist())
+    series = [name for name in wide.columns if name in present]
     return data, series, wide
 
 
@@ -205,7 +213,7 @@ def _averages_sentence(wide: pd.DataFrame) -> str:
 def _trend_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
     placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
     chart = _lines(placeholder, list(series), "").properties(width="container", height=TREND_HEIGHT)
-    return _spec(chart, validate=False)
+    return _spec(chart)
 
 
 def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe, validate: bool = False) -> Chart:
@@ -233,21 +241,30 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     history = panel.close[symbol].loc[start:].dropna().index
     data, series, wide = _price_lines(panel, symbol, history)
     last_day = pd.Timestamp(history[-1])
-    span = alt.param(
-        name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=list(RANGES), name="Range ")
-    )
     description = (
         f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
-    chart = (
-        _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
-        .add_params(span)
-        .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
-        .properties(width="container", height=HISTORY_HEIGHT, description=description)
+    spec = _filled(
+        _history_skeleton(tuple(series)),
+        data,
+        validate,
+        title=f"{symbol} since {pd.Timestamp(history[0]):%B %Y}",
+        description=description,
+        transform=[{"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
     )
     table, height = _price_table(data, series), HISTORY_HEIGHT + FRAME["history"]
-    return Chart(name="price", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
+    return Chart(name="price", spec=spec, data=data, description=description, table=table, height=height)
+
+
+@functools.lru_cache(maxsize=8)
+def _history_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
+    placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
+    span = alt.param(
+        name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=list(RANGES), name="Range ")
+    )
+    chart = _lines(placeholder, list(series), "").add_params(span).properties(width="container", height=HISTORY_HEIGHT)
+    return _spec(chart)
 
 
 def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
@@ -260,16 +277,7 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
         f"Area chart of how far {universe[symbol].name} ({symbol}) closed below its 52-week high; "
         f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
     )
-    chart = (
-        alt.Chart(data, title=f"{symbol} below its 52-week high")
-        .mark_area(line=True, opacity=0.4, color=DOWN_COLOUR)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
-            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("drawdown:Q", title="Drawdown (%)", format=".1f")],
-        )
-        .properties(width="container", height=DRAWDOWN_HEIGHT, description=description)
-    )
+    spec = _filled(_drawdown_skeleton(), data, validate, title=f"{symbol} below its 52-week high", description=description)
     month_ends = data[_month_ends(data["date"]).to_numpy()]
     table = Table(
         caption="How far below its 52-week high the fund closed at the last session of each month",
@@ -277,11 +285,35 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
         rows=tuple((str(row.date), f"{row.drawdown:.2f}") for row in month_ends.itertuples()),
     )
     height = DRAWDOWN_HEIGHT + FRAME["drawdown"]
-    return Chart(name="drawdown", spec=_spec(chart, validate), data=data, description=description, table=table, height=height)
+    return Chart(name="drawdown", spec=spec, data=data, description=description, table=table, height=height)
 
 
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed."""
+@functools.lru_cache(maxsize=1)
+def _drawdown_skeleton() -> dict[str, Any]:
+    placeholder = pd.DataFrame({"date": ["2020-01-01"], "drawdown": [0.0]})
+    chart = (
+        alt.Chart(placeholder, title="")
+        .mark_area(line=True, opacity=0.4, color=DOWN_COLOUR)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
+            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("drawdown:Q", title="Drawdown (%)", format=".1f")],
+        )
+        .properties(width="container", height=DRAWDOWN_HEIGHT)
+    )
+    return _spec(chart)
+
+
+def vega_bundle(cache: Path | None = None) -> str:
+    """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed. Bundling takes seconds,
+    so the script is kept in `cache`, under the package's version."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]  # None: the bundle sets window.vegaEmbed
+    kept = None if cache is None else cache / f"vega-bundle-{importlib.metadata.version('vl-convert-python')}.js"
+    if kept is not None and kept.exists():
+        return kept.read_text(encoding="utf-8")
+    bundle = str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]  # None: the bundle sets window.vegaEmbed
+    if kept is not None:
+        with contextlib.suppress(WriteError):  # a cache that cannot be written only costs the time
+            write_atomic(kept, bundle.encode("utf-8"), durable=False)
+    return bundle

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import gates
-from .config import ROOT, Settings, load_settings
+from .config import CACHE_DIR, ROOT, Settings, load_settings
 from .errors import GeneratorError
 from .events import EVENTS_FILE
 from .gates import GateReport
@@ -32,14 +32,27 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF m
 console = Console(stderr=True, soft_wrap=True)
 project = ROOT
 """The project folder the commands read and write (mkdocs.yml, data/, templates/, content/); set by --project."""
+cache: Path | None = None
+"""Where computed results are kept across runs (each week's facts); set by --cache, default the project's .cache/."""
+CACHE_ENV = "COMMENTARY_CACHE"
 
 
 @app.callback()
 def main_options(
     folder: Annotated[Path, typer.Option("--project", help="The project folder (default: the one this package is in).")] = ROOT,
+    cache_folder: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cache",
+            envvar=CACHE_ENV,
+            help="Keep each week's facts here, keyed by their inputs (default: the project's .cache/). Safe to share between "
+            "projects and to delete.",
+        ),
+    ] = None,
 ) -> None:
-    global project
+    global project, cache
     project = folder.resolve()
+    cache = (cache_folder or project / CACHE_DIR).resolve()
 
 
 DateOption = Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]  # noqa: UP045
@@ -92,14 +105,13 @@ def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[p
 
 
 def _check_or_exit(data: Dataset | None = None) -> None:
-    """Validate every editor-owned input first; on a problem, list them all and exit 2 before writing anything."""
+    """Validate every editor-owned input (or, given the data, check the inputs against it: notes for weeks it has); on a
+    problem, list them all and exit 2 before writing anything."""
     from .check import check_against_data, check_inputs
 
-    problems = check_inputs(project)
-    if not problems and data is not None:
-        problems, warnings = check_against_data(data, project)
-        for line in warnings:
-            console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
+    problems, warnings = (check_inputs(project), []) if data is None else check_against_data(data, project)
+    for line in warnings:
+        console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
     if problems:
         for line in problems:
             console.print(f"[bold red]error:[/] {line}", highlight=False)
@@ -114,7 +126,7 @@ def check(store: StoreOption = None) -> None:
 
     _check_or_exit()
     try:
-        data = load_dataset(project, store=store, source="live" if store else "sample", settings=_settings())
+        data = load_dataset(project, store=store, source="live" if store else "sample", settings=_settings(), cache=cache)
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -192,10 +204,10 @@ def _generate(
     _check_or_exit()
     settings = _settings()
     if store is None:
-        data = load_dataset(project, settings=settings)
+        data = load_dataset(project, settings=settings, cache=cache)
     else:
         tidy, report = _run_gates(project / store, now, settings)
-        data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", settings, report.excluded, root=project)
+        data = prepare_dataset(tidy, load_universe(project / FUNDS_FILE), "live", settings, report.excluded, root=project, cache=cache)
     _check_or_exit(data)
     for line in data.load_notes:
         console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
@@ -406,7 +418,7 @@ def article(
         raise typer.Exit(2)
     try:
         _check_or_exit()
-        data = load_dataset(project)
+        data = load_dataset(project, cache=cache)
         week = week_facts(data, window_for(data, as_of.date(), "trailing"))
         rendered = render_article(data, week, story, root=project)
         claims, problems = _verify_in_memory(rendered, data)

@@ -206,11 +206,13 @@ def record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> tu
 def last_on_side(close: pd.Series, average: pd.Series, before: pd.Timestamp, above: bool) -> pd.Timestamp | None:
     """The last session before `before` whose close was above its average (or below it, with `above` false); a session
     without an average or exactly on it is on neither side."""
-    earlier = close.loc[:before].iloc[:-1] if before in close.index else close.loc[:before]
-    gap = (earlier - average.reindex(earlier.index)).to_numpy()
+    sessions = pd.DatetimeIndex(close.index)
+    earlier = int(sessions.searchsorted(before))
+    aligned = average if average.index.equals(sessions) else average.reindex(sessions)
+    gap = close.to_numpy()[:earlier] - aligned.to_numpy()[:earlier]
     with np.errstate(invalid="ignore"):
         on_side = np.flatnonzero(gap > 0 if above else gap < 0)
-    return pd.Timestamp(earlier.index[on_side[-1]]) if len(on_side) else None
+    return pd.Timestamp(sessions[on_side[-1]]) if len(on_side) else None
 
 
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:

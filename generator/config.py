@@ -16,6 +16,8 @@ from .errors import GeneratorError
 
 ROOT = Path(__file__).resolve().parent.parent
 """The package's own project: `data/`, `templates/`, `content/` and `mkdocs.yml` are found from here unless `--project` names another."""
+CACHE_DIR = Path(".cache")
+"""Inside the project: what a run keeps for the next (the site manifest; each week's facts unless --cache says otherwise)."""
 
 
 class SettingsError(GeneratorError):

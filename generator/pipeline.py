@@ -7,6 +7,7 @@ arithmetic of its own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from .config import (
 )
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
+from .facts_cache import FactsCache
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .holdings import HOLDINGS, allocation, read_holdings
 from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
@@ -81,12 +83,21 @@ class Dataset:
     """Editors' notes by week (content/notes/YYYY-MM-DD.md)."""
     events: list[Event]
     """The editors' events file (data/events.csv), by date."""
+    cache: Path | None = None
+    """Where each week's facts are kept across runs (facts_cache); None: only for this run, in memory."""
+
+    @functools.cached_property
+    def facts_cache(self) -> FactsCache:
+        return FactsCache(self, self.cache)
 
 
-def load_dataset(root: Path = ROOT, store: Path | None = None, source: str = "sample", settings: Settings | None = None) -> Dataset:
+def load_dataset(
+    root: Path = ROOT, store: Path | None = None, source: str = "sample", settings: Settings | None = None, cache: Path | None = None
+) -> Dataset:
     """Read the price store (the bundled sample by default) and the metadata, and prepare every stage's input."""
     settings = settings or load_settings(root)
-    return prepare_dataset(read_store(root / (store or SAMPLE_STORE)), load_universe(root / FUNDS_FILE), source, settings, root=root)
+    tidy = read_store(root / (store or SAMPLE_STORE))
+    return prepare_dataset(tidy, load_universe(root / FUNDS_FILE), source, settings, root=root, cache=cache)
 
 
 def prepare_dataset(
@@ -96,6 +107,7 @@ def prepare_dataset(
     settings: Settings,
     excluded: dict[str, str] | None = None,
     root: Path = ROOT,
+    cache: Path | None = None,
 ) -> Dataset:
     """Put the bundled history in front of the store, check the store's sessions against the NYSE calendar and compute
     the panel once for every session.
@@ -141,11 +153,17 @@ def prepare_dataset(
         editor_flows=read_editor_flows(root / EDITOR_FLOWS),
         notes=read_notes(root / NOTES_DIR),
         events=read_events(root / EVENTS_FILE),
+        cache=cache,
     )
 
 
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
-    """Facts for every fund with prices at both ends of the window, and the stories they support."""
+    """Facts for every fund with prices at both ends of the window, and the stories they support (computed once per
+    run, and read back from the facts cache when nothing they depend on changed)."""
+    return data.facts_cache.week(window, lambda: _computed_week_facts(data, window))
+
+
+def _computed_week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     funds = facts.week_funds(data.panel, window, data.weekly, data.record_weeks, data.universe, data.settings)
     note = data.notes.get(window.end, EMPTY_NOTE)
     editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]

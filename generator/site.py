@@ -19,7 +19,7 @@ import yaml
 
 from . import chart
 from .closed_world import ARTICLE_DIGEST, LEDGER_SUFFIX, article_digest, articles_and_ledgers
-from .config import ROOT
+from .config import CACHE_DIR, ROOT
 from .edition import EDITION_FILE, EDITION_LEDGER, Edition, edition
 from .funds import FUNDS_DIR, FundPage, fund_pages
 from .notes import FRONT_MATTER
@@ -27,7 +27,6 @@ from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, abo
 from .write import OutputWriter, write_atomic
 
 DOCS_DIR = Path("content")
-CACHE_DIR = Path(".cache")
 STAGING_DIR = Path(".staging")
 """Where a run generates, mirroring the docs dir's generated paths; what it holds after a failed fact check is there to inspect."""
 VEGA_BUNDLE = Path("assets/javascripts/vega-bundle.js")
@@ -129,7 +128,7 @@ def stage_site(
         newest = data.weeks[-1].date() if len(data.weeks) else None
         out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
         out.write("about-data.md", about_data_page(data, root))
-        out.write(VEGA_BUNDLE, chart.vega_bundle())
+        out.write(VEGA_BUNDLE, chart.vega_bundle(data.cache))
         charts += sum(len(page.charts) for page in pages)
     out.prune(".")
     staging = (root / STAGING_DIR).resolve()

@@ -1,15 +1,35 @@
-"""Shared fixtures: the bundled sample, loaded once per test session."""
+"""Shared fixtures: the bundled sample, loaded once per test session, and one facts cache for every copy of the project."""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
 
+from generator.cli import CACHE_ENV
 from generator.pipeline import Dataset, load_dataset
 
 # Property tests run beside a parallel suite and a browser: time each example, but do not fail on it.
 settings.register_profile("project", deadline=None)
 settings.load_profile("project")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_facts_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests run the generator in many copies of the project, most over the same prices: one cache folder for all
+    of them (and every parallel worker: entries are keyed by their inputs and written atomically) saves recomputing the
+    same weeks in each."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "commentary-cache"
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
 
 
 @pytest.fixture(scope="session")
