@@ -215,6 +215,12 @@ def last_on_side(close: pd.Series, average: pd.Series, before: pd.Timestamp, abo
     return pd.Timestamp(sessions[on_side[-1]]) if len(on_side) else None
 
 
+def printed_gap(change: float, reference: float) -> float:
+    """How far one change (a fraction) beat another, measured between the two as articles print them, to a tenth of a
+    percent: the reader who subtracts "2.9 percent" from "1.3 percent" gets the 1.6 points the article says."""
+    return (float(f"{change * 100:.1f}") - float(f"{reference * 100:.1f}")) / 100
+
+
 def sessions_between(sessions: pd.DatetimeIndex, earlier: pd.Timestamp, later: pd.Timestamp) -> int:
     """How many sessions after `earlier` up to and including `later`."""
     return int(sessions.searchsorted(later, side="right") - sessions.searchsorted(earlier, side="right"))

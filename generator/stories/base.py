@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from ..compute import printed_gap
 from ..config import MARKET_BENCHMARK, Settings, Thresholds
 from ..facts import Fact, Figure, FundFacts, Span
 
@@ -66,11 +67,11 @@ def events_of(fund: FundFacts) -> int:
 
 
 def gap(funds: dict[str, FundFacts], subject: str, reference: str, span: Span = "week") -> Figure | None:
-    """`subject`'s change minus `reference`'s over the same window (a fraction)."""
+    """`subject`'s change minus `reference`'s over the same window (a fraction), between the figures as printed."""
     a, b = getattr(funds[subject], span), getattr(funds[reference], span)
     if a is None or b is None or (a.start, a.end) != (b.start, b.end):
         return None
-    return Figure(value=a.value - b.value, measure="gap", subject=subject, reference=reference, span=span)
+    return Figure(value=printed_gap(a.value, b.value), measure="gap", subject=subject, reference=reference, span=span)
 
 
 def honest_ratio(subject: FundFacts, reference: FundFacts, thresholds: Thresholds) -> Figure | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..compute import printed_gap
 from ..config import MARKET_BENCHMARK, SECTOR_LEVERAGED, SECTORS, Settings
 from ..facts import Figure, FundFacts
 from .base import Story, StoryType, events_of
@@ -36,7 +37,9 @@ def sectors_story(funds: dict[str, FundFacts], settings: Settings) -> SectorsSto
         return None
     ranked = sorted(present, key=lambda s: -funds[s].week.value)
     best, worst = funds[ranked[0]], funds[ranked[-1]]
-    spread = Figure(value=best.week.value - worst.week.value, measure="gap", subject=best.symbol, reference=worst.symbol, span="week")
+    spread = Figure(
+        value=printed_gap(best.week.value, worst.week.value), measure="gap", subject=best.symbol, reference=worst.symbol, span="week"
+    )
     flat = settings.thresholds.flat_percent / 100
     rising = sum(funds[s].week.value >= flat for s in ranked)
     falling = sum(funds[s].week.value <= -flat for s in ranked)

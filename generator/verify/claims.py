@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from ..calendar import day_phrase_parts, on_day_phrase
+from ..compute import printed_gap
 from ..config import (
     BONDS,
     DRAWDOWN_WATCH,
@@ -276,7 +277,7 @@ def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) 
     flat = ctx.flat
     if story == "small-caps":
         lead, market = SMALL_CAPS[0], LARGE_CAP_BENCHMARKS[0]
-        gap, week = ctx.change(lead, "week") - ctx.change(market, "week"), ctx.change(lead, "week")
+        gap, week = printed_gap(ctx.change(lead, "week"), ctx.change(market, "week")), ctx.change(lead, "week")
         long = ctx.settings.definitions.long_average_sessions
         start, end = ctx.span("week")
         sides = []
@@ -302,7 +303,7 @@ def angle_problems(story: str, angle: str, about: dict[str, Any], ctx: Context) 
         truth = "broad_rally" if all(v >= flat for v in weeks) else "broad_selloff" if all(v <= -flat for v in weeks) else "rotation"
     elif story in {"bonds", "havens", "international"}:
         lead = {"bonds": BONDS, "havens": HAVENS, "international": INTERNATIONAL}[story][0]
-        gap = ctx.change(lead, "week") - ctx.change(MARKET_BENCHMARK, "week")
+        gap = printed_gap(ctx.change(lead, "week"), ctx.change(MARKET_BENCHMARK, "week"))
         up, down = {
             "bonds": ("bonds_win", "stocks_win"),
             "havens": ("gold_shines", "gold_fades"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..compute import printed_gap
 from ..config import (
     SECTORS,
     TOTAL_RETURN_SPANS,
@@ -329,7 +330,7 @@ def figure(about: dict[str, Any], ctx: Context) -> float:
             raise Unverifiable(f"{subject} has no {about['average']}-session average on {ctx.as_of}")
         return ctx.closes.close(subject, ctx.as_of) / average - 1
     if measure == "gap":
-        return ctx.change(subject, span) - ctx.change(about["reference"], span)
+        return printed_gap(ctx.change(subject, span), ctx.change(about["reference"], span))
     if measure == "ratio":
         return ctx.change(subject, span) / ctx.change(about["reference"], span)
     if measure == "multiple":
