@@ -144,7 +144,7 @@ def test_a_record_week_names_the_last_week_as_large_and_how_many_weeks_back() ->
 
 # What the archive says in the weeks that reach furthest back, as a desk would check them by hand against the history.
 RECORDS = [
-    (date(2020, 3, 20), "market", "The S&P 500 sank 15.0 percent, its worst week since October 2008."),
+    (date(2020, 3, 20), "market", "The S&P 500 plunged 15.0 percent in the week through Friday, its worst week since October 2008."),
     (date(2018, 2, 9), "market", "its worst week since January 2016"),
     (date(2020, 3, 13), "market", "On Thursday, SPY tanked 9.6 percent, its biggest one-day drop since October 2008."),
 ]
