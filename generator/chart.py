@@ -249,7 +249,7 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         _history_skeleton(tuple(series)),
         data,
         validate,
-        title=f"{symbol} since {pd.Timestamp(history[0]):%B %Y}",
+        title=f"{symbol} and its moving averages",  # true whichever range the reader picks
         description=description,
         transform=[{"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
     )
@@ -293,7 +293,7 @@ def _drawdown_skeleton() -> dict[str, Any]:
     placeholder = pd.DataFrame({"date": ["2020-01-01"], "drawdown": [0.0]})
     chart = (
         alt.Chart(placeholder, title="")
-        .mark_area(line=True, opacity=0.4, color=DOWN_COLOUR)
+        .mark_area(line=alt.OverlayMarkDef(color=DOWN_COLOUR), opacity=0.4, color=DOWN_COLOUR)
         .encode(
             x=alt.X("date:T", title=None),
             y=alt.Y("drawdown:Q", title="Below the 52-week high (%)"),
