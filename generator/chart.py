@@ -10,7 +10,6 @@ the spec).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import importlib.metadata
@@ -24,7 +23,7 @@ import pandas as pd
 from .compute import Panel
 from .facts import FundFacts
 from .universe import Universe
-from .write import WriteError, write_atomic
+from .write import write_cached
 
 UP_COLOUR = "#1a9850"
 DOWN_COLOUR = "#d73027"
@@ -210,9 +209,17 @@ def _averages_sentence(wide: pd.DataFrame) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _trend_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
+def _lines_skeleton(series: tuple[str, ...], height: int, ranged: bool = False) -> dict[str, Any]:
+    """The price-and-averages spec without its rows; `ranged` adds the fund page's range selector (`span`, in days)."""
     placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
-    chart = _lines(placeholder, list(series), "").properties(width="container", height=TREND_HEIGHT)
+    chart = _lines(placeholder, list(series), "").properties(width="container", height=height)
+    if ranged:
+        labels = list(RANGES)
+        chart = chart.add_params(
+            alt.param(
+                name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=labels, name="Range ")
+            )
+        )
     return _spec(chart)
 
 
@@ -225,7 +232,9 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
         f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
         f"closing at ${last:,.2f}{_averages_sentence(wide)}."
     )
-    spec = _filled(_trend_skeleton(tuple(series)), data, validate, title=f"{symbol} and its moving averages", description=description)
+    spec = _filled(
+        _lines_skeleton(tuple(series), TREND_HEIGHT), data, validate, title=f"{symbol} and its moving averages", description=description
+    )
     name = f"trend-{symbol.lower().lstrip('^')}"
     height = TREND_HEIGHT + FRAME["lines"]
     return Chart(name=name, spec=spec, data=data, description=description, table=_price_table(data, series), height=height)
@@ -246,7 +255,7 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
     spec = _filled(
-        _history_skeleton(tuple(series)),
+        _lines_skeleton(tuple(series), HISTORY_HEIGHT, ranged=True),
         data,
         validate,
         title=f"{symbol} and its moving averages",  # true whichever range the reader picks
@@ -255,16 +264,6 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     )
     table, height = _price_table(data, series), HISTORY_HEIGHT + FRAME["history"]
     return Chart(name="price", spec=spec, data=data, description=description, table=table, height=height)
-
-
-@functools.lru_cache(maxsize=8)
-def _history_skeleton(series: tuple[str, ...]) -> dict[str, Any]:
-    placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
-    span = alt.param(
-        name="span", value=RANGES["All"], bind=alt.binding_select(options=list(RANGES.values()), labels=list(RANGES), name="Range ")
-    )
-    chart = _lines(placeholder, list(series), "").add_params(span).properties(width="container", height=HISTORY_HEIGHT)
-    return _spec(chart)
 
 
 def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
@@ -314,6 +313,5 @@ def vega_bundle(cache: Path | None = None) -> str:
         return kept.read_text(encoding="utf-8")
     bundle = str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]  # None: the bundle sets window.vegaEmbed
     if kept is not None:
-        with contextlib.suppress(WriteError):  # a cache that cannot be written only costs the time
-            write_atomic(kept, bundle.encode("utf-8"), durable=False)
+        write_cached(kept, bundle.encode("utf-8"))
     return bundle

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Window
-from .write import WriteError, write_atomic
+from .write import write_cached
 
 if TYPE_CHECKING:
     from .pipeline import Dataset
@@ -93,17 +93,16 @@ class FactsCache:
         return digest.hexdigest()
 
     def week(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
-        if window in self.memory:
-            return self.memory[window]
-        if self.folder is None:
+        if window not in self.memory:
+            self.memory[window] = compute() if self.folder is None else self._kept(self.folder, window, compute)
+        return self.memory[window]
+
+    def _kept(self, folder: Path, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
+        path = folder / f"{window.end.isoformat()}-{self.key(window)[:32]}.pickle"
+        found = self._read(path)
+        if found is None:
             found = compute()
-        else:
-            path = self.folder / f"{window.end.isoformat()}-{self.key(window)[:32]}.pickle"
-            cached = self._read(path)
-            found = compute() if cached is None else cached
-            if cached is None:
-                self._write(path, found)
-        self.memory[window] = found
+            self._write(path, found)
         return found
 
     @staticmethod
@@ -115,9 +114,7 @@ class FactsCache:
         return found
 
     def _write(self, path: Path, found: WeekFacts) -> None:
-        try:
-            write_atomic(path, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-        except WriteError:
+        if not write_cached(path, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)):
             return
         with contextlib.suppress(OSError):  # another run may be pruning the same week
             siblings = sorted(path.parent.glob(f"{path.name[:10]}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

@@ -58,6 +58,16 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
 
 
+def write_cached(path: Path, data: bytes) -> bool:
+    """Keep a computed result for the next run: atomic, not flushed to disk, and a folder that cannot be written only
+    costs the time of computing it again (False)."""
+    try:
+        write_atomic(path, data, durable=False)
+    except WriteError:
+        return False
+    return True
+
+
 def _shown(path: Path) -> str:
     """`path` relative to the working folder when it is inside it, as the user typed it."""
     try:
