@@ -241,7 +241,7 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
     chart = (
-        _lines(data, series, f"{symbol} since {pd.Timestamp(history[0]):%B %Y}")
+        _lines(data, series, f"{symbol} and its moving averages")
         .add_params(span)
         .transform_filter(f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000")
         .properties(width="container", height=HISTORY_HEIGHT, description=description)
