@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -97,16 +97,18 @@ def quote(data: Dataset, symbol: str, as_of: pd.Timestamp) -> Quote:
     index = data.universe[symbol].kind == "index"
     close = panel.close[symbol].loc[data.store_start : as_of]
     week_start = pd.Timestamp(window_for(data, as_of.date(), "calendar").start)
-    returns = {}
     found = compute.trailing_returns(close, panel.adjusted[symbol], as_of, week_start)
-    for span, label in WINDOWS:
-        if span in found:
-            item = found[span]
 
-            def figure(value: float, basis: str, span: Span = span, base: pd.Timestamp = item.base) -> Figure:
-                return Figure(value=value, measure="trailing", subject=symbol, span=span, start=base.date(), basis=basis)  # type: ignore[arg-type]
+    def figure(span: Span, base: pd.Timestamp, value: float, basis: Literal["price", "total"]) -> Figure:
+        return Figure(value=value, measure="trailing", subject=symbol, span=span, start=base.date(), basis=basis)
 
-            returns[span] = Returned(span, label, figure(item.price, "price"), None if index else figure(item.total, "total"))
+    returns = {
+        span: Returned(
+            span, label, figure(span, item.base, item.price, "price"), None if index else figure(span, item.base, item.total, "total")
+        )
+        for span, label in WINDOWS
+        if (item := found.get(span)) is not None
+    }
     last = float(close.loc[as_of])
     extremes = compute.close_range(close, as_of, definitions.high_window_days)
     band = None
