@@ -34,9 +34,11 @@ def test_the_edition_is_dated_by_its_week_and_leads_with_the_lead(markdown: str)
 @pytest.mark.parametrize(
     "row",
     [
-        "| [SPY](funds/spy.md) | -0.1% | +11.5% | +15.0% |",
-        "| [IWM](funds/iwm.md) | +0.5% | +15.1% | +22.0% |",
-        "| [TLT](funds/tlt.md) | +0.6% | -11.2% | -9.7% |",
+        # Year to date on the Adj Close, 2021-04-23 over 2020-12-31: SPY 416.74 / 372.659, IWM 225.76 / 195.692,
+        # TLT 140.06 / 157.143.
+        "| [SPY](funds/spy.md) | -0.1% | +11.8% | +15.0% |",
+        "| [IWM](funds/iwm.md) | +0.5% | +15.4% | +22.0% |",
+        "| [TLT](funds/tlt.md) | +0.6% | -10.9% | -9.7% |",
     ],
 )
 def test_the_scoreboard_gives_week_year_to_date_and_the_long_average(markdown: str, row: str) -> None:

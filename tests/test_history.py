@@ -146,7 +146,7 @@ def test_a_record_week_names_the_last_week_as_large_and_how_many_weeks_back() ->
 RECORDS = [
     (date(2020, 3, 20), "market", "The S&P 500 sank 15.0 percent, its worst week since October 2008."),
     (date(2018, 2, 9), "market", "its worst week since January 2016"),
-    (date(2020, 3, 13), "market", "On Thursday, SPY skidded 9.6 percent, its biggest one-day drop since October 2008."),
+    (date(2020, 3, 13), "market", "On Thursday, SPY tanked 9.6 percent, its biggest one-day drop since October 2008."),
 ]
 
 
