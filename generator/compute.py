@@ -6,7 +6,9 @@ needs more history than a fund has comes out NaN or None, never zero and never f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,6 +89,13 @@ def build_panel(
         volatility=realised_volatility(close, definitions.volatility_sessions, definitions.sessions_per_year),
         first_close={str(symbol): dates[0] for symbol in close.columns if len(dates := pd.DatetimeIndex(close[symbol].dropna().index))},
     )
+
+
+def panel_through(panel: Panel, end: pd.Timestamp) -> Panel:
+    """The panel cut after `end`: a page dated `end` (a fund page, as of the newest edition) shows nothing later."""
+    frames = {item.name: getattr(panel, item.name) for item in dataclasses.fields(panel)}
+    cut: dict[str, Any] = {name: frame.loc[:end] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
+    return dataclasses.replace(panel, **cut)
 
 
 def change(close: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -176,16 +185,26 @@ def dollar_volume(close: pd.DataFrame, volume: pd.DataFrame, start: pd.Timestamp
     return window.sum(min_count=len(window)).where((shares > 0).all())
 
 
-def volume_ratio(volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, sessions: int) -> pd.Series:
-    """The average daily volume of the sessions after `start` up to `end`, over that of the `sessions` sessions up to `start`.
+def daily_average(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """The mean per session of the sessions after `start` up to `end` (shares or dollars traded a day in a week).
 
-    NaN without that much history or where a session reports no volume (the index, a fund not yet listed).
+    NaN where a session of the window reports nothing (the index, a fund not yet listed).
     """
-    position = int(volume.index.searchsorted(start))
-    before = volume.iloc[max(position + 1 - sessions, 0) : position + 1]
-    week = volume.loc[start:end].iloc[1:]
-    usual = before.mean().where((before > 0).all() & (len(before) == sessions))
-    return week.mean().where((week > 0).all()) / usual
+    window = frame.loc[start:end].iloc[1:]
+    return window.mean().where((window > 0).all())
+
+
+def usual_daily(frame: pd.DataFrame, start: pd.Timestamp, sessions: int) -> pd.Series:
+    """The mean per session of the `sessions` sessions up to and including `start`: what a week's trading is measured
+    against. NaN without that much history or where one of those sessions reports nothing."""
+    position = int(frame.index.searchsorted(start))
+    before = frame.iloc[max(position + 1 - sessions, 0) : position + 1]
+    return before.mean().where((before > 0).all() & (len(before) == sessions))
+
+
+def volume_ratio(volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, sessions: int) -> pd.Series:
+    """The average daily volume of the sessions after `start` up to `end`, over that of the `sessions` sessions up to `start`."""
+    return daily_average(volume, start, end) / usual_daily(volume, start, sessions)
 
 
 def record_close(close: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp, float] | None:
@@ -256,17 +275,34 @@ def leverage_gap(fund_return: float, underlying_return: float, factor: int) -> f
     return fund_return - factor * underlying_return
 
 
-def trailing_returns(close: pd.Series, end: pd.Timestamp, lookback_days: int) -> dict[str, tuple[pd.Timestamp, float]]:
-    """A fund's returns up to `end`: the past week, month, year to date, one year and since its first close.
+@dataclass(frozen=True)
+class Return:
+    """A fund's return from the close of `base` to the end of a window, measured both ways: `price` on the close (the
+    change a desk quotes) and `total` on the adjusted close (Adj Close: the total return, payouts reinvested)."""
 
-    Each is (base session, change); a window the fund's history does not reach is left out.
+    base: pd.Timestamp
+    price: float
+    total: float
+
+
+def total_return(adjusted: pd.Series, base: pd.Timestamp, end: pd.Timestamp) -> float:
+    """The total return from the close of `base` to the close of `end`: the adjusted close (split- and
+    distribution-adjusted) on `end` over that on `base`, minus one, so a payout counts as if reinvested."""
+    return float(adjusted.loc[end] / adjusted.loc[base] - 1)
+
+
+def trailing_returns(close: pd.Series, adjusted: pd.Series, end: pd.Timestamp, week_start: pd.Timestamp) -> dict[str, Return]:
+    """A fund's returns up to `end`: the calendar week from the close of `week_start`, the past month, the year to date,
+    one year and since its first close, each as a price change and a total return.
+
+    A window whose base the fund's own history lacks is left out: a week whose base it has no close for, a month or
+    a year it has not traded, a year to date without a close in the prior year.
     """
     history = close.loc[:end].dropna()
     sessions = pd.DatetimeIndex(history.index)
     if len(sessions) < 2:
         return {}
     bases = {
-        "week": sessions[sessions <= end - pd.Timedelta(days=lookback_days)],
         "month": sessions[sessions <= end - pd.DateOffset(months=1)],
         "ytd": sessions[sessions < pd.Timestamp(year=end.year, month=1, day=1)],
         "year": sessions[sessions <= end - pd.DateOffset(years=1)],
@@ -274,9 +310,21 @@ def trailing_returns(close: pd.Series, end: pd.Timestamp, lookback_days: int) ->
     found = {name: pd.Timestamp(days[-1]) for name, days in bases.items() if len(days)}
     if "ytd" in found and found["ytd"].year != end.year - 1:
         del found["ytd"]
+    if week_start in sessions and week_start < end:
+        found = {"week": week_start, **found}
     found["start"] = pd.Timestamp(sessions[0])
     last = float(history.iloc[-1])
-    return {name: (base, last / float(history.loc[base]) - 1) for name, base in found.items()}
+    return {name: Return(base, last / float(history.loc[base]) - 1, total_return(adjusted, base, end)) for name, base in found.items()}
+
+
+def close_range(close: pd.Series, end: pd.Timestamp, days: int) -> tuple[float, float] | None:
+    """The lowest and highest close in the `days` calendar days up to `end` (the 52-week range), or None when the fund's
+    history does not reach back that far (as for `rolling_high`)."""
+    history = close.loc[:end].dropna()
+    if history.empty or pd.Timestamp(history.index[0]) + pd.Timedelta(days=days) > end:
+        return None
+    window = history[history.index > end - pd.Timedelta(days=days)]
+    return float(window.min()), float(window.max())
 
 
 def drawdowns(close: pd.Series, days: int) -> pd.Series:

@@ -298,10 +298,11 @@ HEATMAP_STEPS_PERCENT = (1.0, 2.5)
 MARKET_BENCHMARK = "SPY"
 """The fund a group is measured against when no other benchmark is named."""
 MARKET_INDEX = "^GSPC"
-TOTAL_RETURN_SPANS = frozenset({"ytd"})
-"""Returns measured on the adjusted close (total return, payouts reinvested) and labelled so: the year to date. A week, a
-day or a month is the price change a desk quotes; two returns compared are always of the same span, so never mixed."""
 """The S&P 500 index itself: its record closes are the market's (the fund's price lags it by the dividends it pays out)."""
+TOTAL_RETURN_SPANS = frozenset({"ytd", "year", "start"})
+"""Returns measured on the adjusted close (total return, payouts reinvested) and labelled so: the year to date, and on a
+fund page one year and the whole history. A week, a day or a month is the price change a desk quotes; two returns
+compared are always of the same span, so never mixed."""
 
 BONDS = ("TLT", "IEF", "SHY", "AGG", "LQD", "HYG")
 """The bond funds of the bonds story; TLT (long Treasurys) leads."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import EDITION_FUNDS, HEATMAP_STEPS_PERCENT, ROOT, SECTORS
 from .funds import fund_slug
-from .pipeline import Dataset, ListedArticle, week_facts, window_for
+from .pipeline import Dataset, ListedArticle, edition_date, week_facts, window_for
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 
 EDITION_FILE = Path("edition.md")
@@ -43,7 +43,7 @@ def edition(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> 
     """The edition of the newest week with articles (None before any): figures from that week's facts."""
     if not articles:
         return None
-    as_of = max(article.as_of for article in articles)
+    as_of = edition_date(data, articles)
     week = week_facts(data, window_for(data, as_of, "calendar"))
     by_week: dict[date, list[ListedArticle]] = {}
     for article in sorted(articles, key=lambda a: (not a.lead, a.path.name)):

@@ -52,7 +52,11 @@ class Figure(Fact):
     return), `tracking` (`subject`'s `span` return minus `factor` times `reference`'s), `streak`
     (consecutive weekly gains, or losses when negative), `beat` (sector funds that beat
     `reference` for the week), `members` (sector funds with the week), `trailing` (a fund
-    page's return over `span` from the close of `start`), `volatility` (annualised, over
+    page's return over `span` from the close of `start`, on the close or the adjusted close as `basis` says),
+    `close` (the close at the page's date), `range_low` and `range_high` (the lowest and highest close of the 52-week
+    window), `range_position` (where the close stands in that range, from 0 at its low to 1 at its high),
+    `daily_volume` and `daily_dollars` (shares and dollars traded a day in the week's sessions, or with `average` in
+    that many sessions up to its start), `volatility` (annualised, over
     `average` sessions), `dollar_volume` (dollars traded in the week's sessions), `volume_ratio`
     (the week's average daily volume over that of the `average` sessions before it) and
     `distance` (how far the level named by `reference` lies from the close: the `average`-session
@@ -67,6 +71,8 @@ class Figure(Fact):
     factor: int | None = None
     average: int | None = None
     start: date | None = None
+    basis: Literal["price", "total"] | None = None
+    """A fund page's return: a price change (on the close) or a total return (on the adjusted close)."""
 
 
 class Crossing(Fact):

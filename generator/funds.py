@@ -1,33 +1,89 @@
-"""Fund pages: one page per fund of the universe, with its facts, returns, charts and the articles that mention it."""
+"""Fund pages: a page per fund (its quote, returns, trading, peers, charts and the articles that mention it), a page of
+its own kind for the market index, and the funds index, a sortable table of them all; each with its claims ledger.
+
+Every page is as of the site's date (`pipeline.edition_date`, the home page's edition), so the week a fund page gives
+is the week the newest articles and the edition give.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
 
 from . import chart, compute
-from .config import ROOT
-from .facts import Figure
-from .pipeline import Dataset, ListedArticle
+from .config import ROOT, TOTAL_RETURN_SPANS
+from .facts import Assets, Figure, Span
+from .flows import latest_assets
+from .pipeline import Dataset, ListedArticle, edition_date, window_for
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 
 FUNDS_DIR = Path("funds")
 """Fund pages and their chart files, in the docs dir: funds/iwm.md and funds/iwm/price.vl.json."""
+INDEX_SLUG = "index"
+"""The funds index is funds/index.md, its ledger funds/index/claims.json (no ticker is written in lower case)."""
+WINDOWS: tuple[tuple[Span, str], ...] = (
+    ("week", "Week"),
+    ("month", "Past month"),
+    ("ytd", "Year to date"),
+    ("year", "One year"),
+    ("start", "Since the start"),
+)
+"""The windows of a fund page's returns, with their labels."""
+QUOTED: tuple[Span, ...] = ("week", "month", "ytd", "year")
+"""The returns of the quote at the top of a fund page (the others are in its table of returns)."""
+ARTICLES_LISTED = 30
+"""A fund page lists this many of the articles that mention the fund, newest first; its tag page has them all."""
 
 
 @dataclass(frozen=True)
 class FundPage:
-    symbol: str
+    symbol: str | None
+    """The fund or index the page is about; None for the funds index."""
     slug: str
     markdown: str
     charts: list[chart.Chart]
     claims: list[Claim]
     """Every figure, fund, date and data-bound word of the page (its claims ledger)."""
     as_of: date
-    """The fund's newest close: the page's figures end there."""
+    """The page's date: its figures are of the close of that session."""
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A window's return as a page prints it: the price change and the total return (None for an index, which pays
+    nothing out), and the one the site quotes for the window (config.TOTAL_RETURN_SPANS)."""
+
+    span: Span
+    label: str
+    price: Figure
+    total: Figure | None
+
+    @property
+    def quoted(self) -> Figure:
+        return self.total if self.total is not None and self.span in TOTAL_RETURN_SPANS else self.price
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A fund's close at the page's date and what a reader looks up first: its returns, 52-week range and trading."""
+
+    symbol: str
+    as_of: date
+    close: Figure
+    returns: dict[Span, Returned]
+    range: tuple[Figure, Figure, Figure] | None
+    """The 52-week low, high, and where the close stands between them; None without a year of history."""
+    trading: dict[str, Figure] | None
+    """Shares and dollars a day, this week and in the usual sessions before it, and their ratio; None for an index or
+    where a session reports no volume."""
+
+    @property
+    def quoted(self) -> list[Returned]:
+        return [self.returns[span] for span in QUOTED if span in self.returns]
 
 
 def fund_slug(symbol: str) -> str:
@@ -35,25 +91,101 @@ def fund_slug(symbol: str) -> str:
     return symbol.lower().lstrip("^")
 
 
-def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> tuple[list[FundPage], str]:
-    """A page for every fund with prices, a page saying why for each fund the gates left out, and the index page.
+def quote(data: Dataset, symbol: str, as_of: pd.Timestamp) -> Quote:
+    """The fund's quote at the close of `as_of`: its week is the calendar week ending then (the edition's week)."""
+    panel, definitions = data.panel, data.settings.definitions
+    index = data.universe[symbol].kind == "index"
+    close = panel.close[symbol].loc[data.store_start : as_of]
+    week_start = pd.Timestamp(window_for(data, as_of.date(), "calendar").start)
+    found = compute.trailing_returns(close, panel.adjusted[symbol], as_of, week_start)
+
+    def figure(span: Span, base: pd.Timestamp, value: float, basis: Literal["price", "total"]) -> Figure:
+        return Figure(value=value, measure="trailing", subject=symbol, span=span, start=base.date(), basis=basis)
+
+    returns = {
+        span: Returned(
+            span, label, figure(span, item.base, item.price, "price"), None if index else figure(span, item.base, item.total, "total")
+        )
+        for span, label in WINDOWS
+        if (item := found.get(span)) is not None
+    }
+    last = float(close.loc[as_of])
+    extremes = compute.close_range(close, as_of, definitions.high_window_days)
+    band = None
+    if extremes is not None and extremes[1] > extremes[0]:
+        low, high = extremes
+        band = (
+            Figure(value=low, measure="range_low", subject=symbol),
+            Figure(value=high, measure="range_high", subject=symbol),
+            Figure(value=(last - low) / (high - low), measure="range_position", subject=symbol),
+        )
+    return Quote(
+        symbol,
+        as_of.date(),
+        Figure(value=last, measure="close", subject=symbol),
+        returns,
+        band,
+        None if index else _trading(panel, symbol, week_start, as_of, definitions.volume_average_sessions),
+    )
+
+
+def _trading(panel: compute.Panel, symbol: str, week_start: pd.Timestamp, end: pd.Timestamp, sessions: int) -> dict[str, Figure] | None:
+    """Shares and dollars traded a day in the week and in the `sessions` sessions up to its start."""
+    shares = panel.volume[[symbol]]
+    dollars = shares * panel.close[[symbol]]
+    values = {
+        "week_shares": ("daily_volume", compute.daily_average(shares, week_start, end)[symbol], {"span": "week"}),
+        "usual_shares": ("daily_volume", compute.usual_daily(shares, week_start, sessions)[symbol], {"average": sessions}),
+        "week_dollars": ("daily_dollars", compute.daily_average(dollars, week_start, end)[symbol], {"span": "week"}),
+        "usual_dollars": ("daily_dollars", compute.usual_daily(dollars, week_start, sessions)[symbol], {"average": sessions}),
+    }
+    if any(pd.isna(value) for _, value, _ in values.values()):
+        return None
+    figures = {
+        name: Figure(value=float(value), measure=measure, subject=symbol, **about)  # type: ignore[arg-type]
+        for name, (measure, value, about) in values.items()
+    }
+    ratio = figures["week_shares"].value / figures["usual_shares"].value
+    figures["ratio"] = Figure(value=ratio, measure="volume_ratio", subject=symbol, span="week", average=sessions)
+    return figures
+
+
+def peers_of(data: Dataset, symbol: str) -> list[str]:
+    """The funds of the same category (data/funds.yaml), the fund itself among them, in the metadata's order; for the
+    market index, the funds that track it or a multiple of it."""
+    fund = data.universe[symbol]
+    if fund.kind == "index":
+        chosen = [s for s, f in data.universe.funds.items() if f.kind != "index" and (f.index == fund.index or f.underlying == symbol)]
+    else:
+        chosen = [s for s, f in data.universe.funds.items() if f.category == fund.category]
+    return [s for s in chosen if s in data.prices.close.columns]
+
+
+def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> list[FundPage]:
+    """A page for every fund with prices, a page saying why for each fund the gates left out, and the funds index.
 
     A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder.
     """
+    site_date = pd.Timestamp(edition_date(data, articles))
     mentions: dict[str, list[ListedArticle]] = {}
     for article in articles:
         for symbol in article.tags:
             mentions.setdefault(symbol, []).append(article)
-    newest = data.prices.sessions[-1]
     templates = root / TEMPLATES_DIR
     phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
-    pages = []
+    panel = compute.panel_through(data.panel, site_date)
+    quotes: dict[str, Quote] = {}
     for symbol in data.prices.close.columns:
-        fund = data.universe[symbol]
-        close = data.prices.close[symbol].loc[data.store_start :]
-        last = pd.Timestamp(close.dropna().index[-1])
+        history = panel.close[symbol].loc[data.store_start :].dropna()
+        if not history.empty:
+            quotes[symbol] = quote(data, symbol, pd.Timestamp(history.index[-1]))
+    assets = latest_assets(data.snapshots, site_date.date())
+    pages = []
+    for symbol, fund_quote in quotes.items():
+        fund, last = data.universe[symbol], pd.Timestamp(fund_quote.as_of)
+        close = panel.close[symbol].loc[data.store_start :]
         drawdowns = compute.drawdowns(close, data.settings.definitions.high_window_days)
-        charts = [chart.fund_history(data.panel, symbol, data.universe, data.store_start)]
+        charts = [chart.fund_history(panel, symbol, data.universe, data.store_start)]
         drawdown_chart = chart.fund_drawdown(drawdowns, symbol, data.universe)
         if drawdown_chart is not None:
             charts.append(drawdown_chart)
@@ -63,32 +195,35 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
             for item, caption in zip(charts, ["Price and moving averages", "Below the 52-week high"], strict=False)
         ]
         writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
-        volatility = float(data.panel.volatility[symbol].loc[last])
+        volatility = float(panel.volatility[symbol].loc[last])
         definitions = data.settings.definitions
-        trailing = compute.trailing_returns(close, last, definitions.week_lookback_days)
-        context = {
+        supplied = assets.get(symbol)
+        context: dict[str, Any] = {
             "w": writer,
             "title": f"{symbol}: {fund.name}",
             "fund": fund,
             "as_of": last.date(),
-            "stale": last < newest,
-            "returns": {
-                name: Figure(value=value, measure="trailing", subject=symbol, span=name, start=base.date())  # type: ignore[arg-type]
-                for name, (base, value) in trailing.items()
-            },
+            "stale": last < site_date,
+            "quote": fund_quote,
+            "assets": None if supplied is None else Assets(amount=supplied[0], as_of=supplied[1]),
             "volatility": None
             if pd.isna(volatility)
             else Figure(value=volatility, measure="volatility", subject=symbol, average=definitions.volatility_sessions),
             "drawdown": None
             if drawdowns.empty or drawdowns.index[-1] != last
             else Figure(value=float(drawdowns.iloc[-1]), measure="drawdown", subject=symbol),
+            "peers": [quotes[peer] for peer in peers_of(data, symbol) if peer in quotes and quotes[peer].as_of == fund_quote.as_of],
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
             "articles": sorted(mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
-            "definitions": data.settings.definitions,
+            "listed": ARTICLES_LISTED,
+            "slug": fund_slug,
+            "total_spans": TOTAL_RETURN_SPANS,
         }
-        markdown = render_template(templates, "pages/fund.md.j2", context)
+        template = "pages/market-index.md.j2" if fund.kind == "index" else "pages/fund.md.j2"
+        markdown = render_template(templates, template, context)
         pages.append(FundPage(symbol, slug, markdown, charts, writer.claims, last.date()))
+    newest = data.prices.sessions[-1]
     for symbol, reason in sorted(data.excluded.items()):
         if symbol in data.universe:
             writer = Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
@@ -96,8 +231,13 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
             context["title"] = f"{symbol}: {data.universe[symbol].name}"
             markdown = render_template(templates, "pages/fund-left-out.md.j2", context)
             pages.append(FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date()))
-    by_category: dict[str, list[str]] = {}
-    for page in pages:
-        by_category.setdefault(data.universe[page.symbol].category, []).append(page.symbol)
-    index = render_template(templates, "pages/funds.md.j2", {"universe": data.universe, "by_category": by_category, "slug": fund_slug})
-    return pages, index
+    writer = Writer(as_of=site_date.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
+    listed = sorted((page.symbol for page in pages if page.symbol), key=lambda s: (data.universe[s].kind == "index", s))
+    context = {
+        "w": writer,
+        "as_of": site_date.date(),
+        "funds": [(data.universe[s], quotes.get(s) if s in quotes and quotes[s].as_of == site_date.date() else None) for s in listed],
+        "slug": fund_slug,
+    }
+    index = render_template(templates, "pages/funds.md.j2", context)
+    return [*pages, FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())]

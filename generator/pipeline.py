@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -238,6 +238,13 @@ class ListedArticle:
     path: Path
     tags: tuple[str, ...]
     lead: bool = False
+
+
+def edition_date(data: Dataset, articles: Iterable[ListedArticle]) -> date:
+    """The site's date: the newest week with an article (the home page's edition), or before any, the newest complete week
+    of the data. Fund pages and the funds index are as of it, so the week they give is the edition's."""
+    days = [article.as_of for article in articles]
+    return max(days) if days else pd.Timestamp(data.weeks[-1] if len(data.weeks) else data.prices.sessions[-1]).date()
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,11 @@ class Writer:
         return mention, {"measure": "name", "subject": symbol}
 
     @_claim("name")
+    def fund_name(self, symbol: str) -> Printed:
+        """The fund's name alone (a table's column beside its ticker)."""
+        return self.universe[symbol].name, {"measure": "name", "subject": symbol}
+
+    @_claim("name")
     def name_and_ticker(self, symbol: str) -> Printed:
         """A fund page's heading: "iShares Russell 2000 ETF (IWM)"."""
         return f"{self.universe[symbol].name} ({symbol})", {"measure": "name", "subject": symbol}
@@ -639,16 +644,38 @@ class Writer:
         return link.headline, {"measure": "post", "file": Path(str(link.path)).name, "listing": listing}
 
     @staticmethod
-    def dollars(amount: float) -> str:
-        """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
+    def magnitude(amount: float) -> str:
+        """A large amount as the desk writes it: "310 million", "2.7 billion", "12.5 million", "850,000" (unsigned)."""
         amount = abs(amount)
         if amount >= 1e9:
-            return f"${amount / 1e9:,.1f} billion"
+            return f"{amount / 1e9:,.1f} billion"
         if amount >= 1e8:
-            return f"${amount / 1e6:,.0f} million"
+            return f"{amount / 1e6:,.0f} million"
         if amount >= 1e6:
-            return f"${amount / 1e6:,.1f} million"
-        return f"${round(amount, -3):,.0f}"
+            return f"{amount / 1e6:,.1f} million"
+        return f"{round(amount, -3):,.0f}"
+
+    @classmethod
+    def dollars(cls, amount: float) -> str:
+        """Dollars as the desk writes them: "$310 million", "$2.7 billion", "$12.5 million", "$850,000" (unsigned)."""
+        return f"${cls.magnitude(amount)}"
+
+    @_claim()
+    def shares(self, fact: Figure) -> Printed:
+        """Shares traded a day (`daily_volume`): "31.2 million"."""
+        return self.magnitude(fact.value), about(fact)
+
+    @_claim()
+    def price(self, fact: Figure) -> Printed:
+        """A close, "$225.76", or a 52-week extreme, "52-week low $180.12"; an index's level has no dollar sign: "4,180.17"."""
+        number = f"{fact.value:,.2f}"
+        label = {"range_low": "52-week low ", "range_high": "52-week high "}.get(fact.measure, "")
+        return label + (number if self.universe[fact.subject].kind == "index" else f"${number}"), about(fact)
+
+    @_claim()
+    def range_position(self, fact: Figure) -> Printed:
+        """Where the close stands in its 52-week range, from its low: "80.4%" (the range bar's marker is placed by it)."""
+        return f"{fact.value * 100:.1f}%", about(fact)
 
     @_claim()
     def traded(self, fact: Figure) -> Printed:
@@ -795,6 +822,10 @@ WRITER_FILTERS = (
     "members",
     "breadth",
     "table_percent",
+    "price",
+    "range_position",
+    "fund_name",
+    "shares",
     "money",
     "traded",
     "volume",

@@ -114,8 +114,7 @@ def stage_site(
         listed = [article.listed() for article in articles]
         if not full_run:
             listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
-        pages, index = fund_pages(data, listed, root)
-        out.write(FUNDS_DIR / "index.md", index)
+        pages = fund_pages(data, listed, root)
         for page in pages:
             out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
             out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
@@ -218,9 +217,10 @@ def claims_json(article: Article) -> str:
 
 
 def fund_claims_json(page: FundPage) -> str:
-    """A fund page's claims ledger, beside its charts."""
+    """A fund page's claims ledger, beside its charts (the funds index's names no fund)."""
     ledger = {
         "symbol": page.symbol,
+        "as_of": page.as_of.isoformat(),
         "page": f"{FUNDS_DIR.as_posix()}/{page.slug}.md",
         "claims": [dataclasses.asdict(c) for c in page.claims],
     }

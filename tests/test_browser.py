@@ -353,3 +353,33 @@ def test_no_serious_accessibility_violation_and_screenshots(name: str, urls: dic
         finally:
             context.close()
     assert_clean(recorder)
+
+
+SORTED_COLUMN = """(column) => [...document.querySelectorAll('.sortable-table tbody tr')]
+    .map(row => row.cells[column].textContent.trim())"""
+"""The text of one column of the funds index, top to bottom."""
+
+
+def test_the_funds_index_sorts_by_a_column_and_reads_whole_without_javascript(
+    base: str, browser: Any, context: Any, recorder: Recorder
+) -> None:
+    page = context.new_page()
+    page.goto(base + "funds/", wait_until="load")
+    heading = page.locator(".sortable-table th").nth(3)
+    heading.get_by_role("button", name="Week").click()
+    weeks = [float(cell.rstrip("%")) for cell in page.evaluate(SORTED_COLUMN, 3)]
+    assert weeks == sorted(weeks, reverse=True) and heading.get_attribute("aria-sort") == "descending", "figures: the highest first"
+    heading.get_by_role("button", name="Week").click()
+    assert heading.get_attribute("aria-sort") == "ascending"
+    assert [float(cell.rstrip("%")) for cell in page.evaluate(SORTED_COLUMN, 3)] == sorted(weeks)
+    page.locator(".sortable-table th").nth(0).get_by_role("button", name="Ticker").click()
+    tickers = page.evaluate(SORTED_COLUMN, 0)
+    assert tickers == sorted(tickers) and len(tickers) == 48
+    assert_clean(recorder)
+    plain = browser.new_context(java_script_enabled=False)
+    try:
+        still = plain.new_page()
+        still.goto(base + "funds/", wait_until="load")
+        assert still.evaluate(SORTED_COLUMN, 0) == tickers and still.locator(".sortable-table button").count() == 0
+    finally:
+        plain.close()

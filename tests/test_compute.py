@@ -233,3 +233,57 @@ def test_record_close_is_the_weeks_first_close_above_every_earlier_one(closes, e
         assert found is not None
         assert (found[0], found[1]) == (pd.Timestamp(session), pd.Timestamp(previous))
         assert found[2] == pytest.approx(depth)
+
+
+def test_total_return_counts_a_payout_that_the_close_drops_by():
+    # A fund at 100 pays out 10 on March 2: its close drops to 90 with no market move, and Yahoo scales every earlier
+    # adjusted close by 90/100. From March 1 to March 3 the close says -1%, the total return +10%.
+    close = pd.Series([100.0, 90.0, 99.0], index=TRADING_DAYS[:3])
+    adjusted = pd.Series([90.0, 90.0, 99.0], index=TRADING_DAYS[:3])
+    assert compute.change(close.to_frame("A"), TRADING_DAYS[0], TRADING_DAYS[2])["A"] == pytest.approx(-0.01)
+    assert compute.total_return(adjusted, TRADING_DAYS[0], TRADING_DAYS[2]) == pytest.approx(0.10)
+
+
+HISTORY = pd.DatetimeIndex(["2019-12-31", "2020-04-14", "2020-12-31", "2021-03-12", "2021-03-15", "2021-04-09", "2021-04-14"])
+"""A sparse history ending on Wednesday, April 14, 2021: each window's base is the fund's own last close on or before it."""
+TRAILING = {
+    # window: (base, price change, total return); closes 50 40 80 90 95 98 100, adjusted 40 34 72 81 90 98 100
+    "week": ("2021-04-09", 100 / 98 - 1, 100 / 98 - 1),
+    "month": ("2021-03-12", 100 / 90 - 1, 100 / 81 - 1),  # on or before March 14 (March 15 is too late)
+    "ytd": ("2020-12-31", 0.25, 100 / 72 - 1),
+    "year": ("2020-04-14", 1.5, 100 / 34 - 1),
+    "start": ("2019-12-31", 1.0, 1.5),
+}
+
+
+def test_trailing_returns_give_each_window_from_its_base_as_price_change_and_total_return():
+    close = pd.Series([50.0, 40.0, 80.0, 90.0, 95.0, 98.0, 100.0], index=HISTORY)
+    adjusted = pd.Series([40.0, 34.0, 72.0, 81.0, 90.0, 98.0, 100.0], index=HISTORY)
+    found = compute.trailing_returns(close, adjusted, HISTORY[-1], pd.Timestamp("2021-04-09"))
+    assert list(found) == list(TRAILING)
+    for name, (base, price, total) in TRAILING.items():
+        assert found[name].base == pd.Timestamp(base)
+        assert (found[name].price, found[name].total) == (pytest.approx(price), pytest.approx(total)), name
+
+
+def test_trailing_returns_leave_out_a_window_the_history_does_not_reach():
+    close = pd.Series([90.0, 95.0, 98.0, 100.0], index=HISTORY[3:])
+    # No close on the week's base (April 8); nothing a year back; nothing in 2020 for the year to date.
+    found = compute.trailing_returns(close, close, HISTORY[-1], pd.Timestamp("2021-04-08"))
+    assert list(found) == ["month", "start"]
+
+
+def test_close_range_is_the_lowest_and_highest_close_of_the_window_once_the_history_is_that_long():
+    close = pd.Series([10.0, 12.0, 8.0, 11.0, 9.0, 13.0], index=TRADING_DAYS)
+    # Three calendar days up to Friday, March 5: March 3, 4 and 5 (8, 11, 9); March 2 is three days back, outside.
+    assert compute.close_range(close, TRADING_DAYS[4], 3) == (8.0, 11.0)
+    # On March 3 the history is two days long: no range yet.
+    assert compute.close_range(close, TRADING_DAYS[2], 3) is None
+
+
+def test_daily_average_is_the_weeks_mean_after_its_base_and_usual_daily_the_sessions_up_to_it():
+    volume = pd.DataFrame({"A": [100.0, 300.0, 300.0, 600.0, 900.0, 600.0]}, index=TRADING_DAYS)
+    assert compute.daily_average(volume, TRADING_DAYS[2], TRADING_DAYS[5])["A"] == pytest.approx(700.0)  # (600+900+600)/3
+    assert compute.usual_daily(volume, TRADING_DAYS[2], 2)["A"] == pytest.approx(300.0)  # March 2 and 3
+    quiet = volume.assign(A=[100.0, 300.0, 300.0, 600.0, 0.0, 600.0])  # March 5 reports no volume
+    assert math.isnan(compute.daily_average(quiet, TRADING_DAYS[2], TRADING_DAYS[5])["A"])

@@ -171,27 +171,50 @@ def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: d
 def verify_fund_pages(
     docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings
 ) -> tuple[int, int, list[str]]:
-    """Every fund page with its ledger (funds/<slug>/claims.json), as of the fund's newest close in the prices."""
+    """Every fund page and the funds index with its ledger (funds/<slug>/claims.json), as of the date its ledger names:
+    the end of the edition's week, or a fund's last close before it (a page of a fund the gates left out: the newest
+    session). Its week is the calendar week ending then, as the edition's is."""
     pages = claims = 0
     problems: list[str] = []
     for page in sorted((docs / "funds").glob("*.md")):
-        if page.name == "index.md":
-            continue
         ledger_path = page.with_suffix("") / "claims.json"
         if not ledger_path.exists():
             problems.append(f"{page}: no claims ledger beside it ({ledger_path})")
             continue
         ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
-        symbol = str(ledger.get("symbol", ""))
-        if symbol not in universe.funds or page.stem != symbol.lower().lstrip("^"):
+        symbol = ledger.get("symbol")
+        named = symbol in universe.funds and page.stem == str(symbol).lower().lstrip("^")
+        if not (named or (symbol is None and page.name == "index.md")):
             problems.append(f"{page}: its ledger is for {symbol!r}")
             continue
         left_out = any(isinstance(c, dict) and c.get("kind") == "gate_reason" for c in ledger.get("claims", []))
-        as_of = closes.sessions[-1] if left_out or symbol not in closes.by_symbol else max(closes.by_symbol[symbol])
-        ctx = Context(closes, universe, phrasebook, settings, as_of, "trailing", docs)
+        try:
+            as_of = closes.sessions[-1] if left_out else date.fromisoformat(str(ledger.get("as_of")))
+        except ValueError:
+            problems.append(f"{page}: its ledger names no date ({ledger.get('as_of')!r})")
+            continue
+        dated = _page_date_problem(as_of, symbol, closes)
+        if dated and not left_out:
+            problems.append(f"{page}: {dated}")
+            continue
+        ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
         markdown = page.read_text(encoding="utf-8")
         count, found = verify(markdown, ledger, ctx)
         found += verify_charts(ledger_path.parent, "", markdown, ctx)
         pages, claims = pages + 1, claims + count
         problems += [f"{page}: {problem}" for problem in found]
     return pages, claims, problems
+
+
+def _page_date_problem(day: date, symbol: str | None, closes: Closes) -> str | None:
+    """Why a fund page (or, with no symbol, the funds index) cannot be dated `day`: a page is of a week's last session
+    (the edition's), or of a fund's last close."""
+    if day not in closes.position:
+        return f"{day} is not a session in the prices"
+    later = closes.position[day] + 1
+    week_end = later == len(closes.sessions) or closes.sessions[later].isocalendar()[:2] != day.isocalendar()[:2]
+    if symbol is not None and not closes.has(symbol, day):
+        return f"{symbol} has no close on {day}"
+    if not week_end and (symbol is None or day != max(closes.by_symbol[symbol])):
+        return f"{day} is neither the last session of its week nor the fund's last close"
+    return None

@@ -220,13 +220,14 @@ def _check_record_week(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 
 def _mentions(symbol: str, ctx: Context) -> list[str]:
-    """Every way the text may name a fund: its ticker, its first mention, or that linked to its page."""
+    """Every way the text may name a fund: its ticker, its first mention or that linked to its page, its name (a table's
+    column beside its ticker)."""
     if symbol not in ctx.universe.funds:
         return []
     fund = ctx.universe[symbol]
     full = fund.first_mention(ctx.settings.style)
     linked = f"[{full}](../funds/{symbol.lower().lstrip('^')}.md)"
-    return [symbol, full, f"{fund.name} ({symbol})"] + ([] if fund.kind == "index" else [linked])
+    return [symbol, full, fund.name, f"{fund.name} ({symbol})"] + ([] if fund.kind == "index" else [linked])
 
 
 def _same(text: str, expected: str) -> bool:
@@ -529,6 +530,9 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind in {"traded", "volume", "level"}:
         expected = _trading_words(kind, value, about, ctx)
         return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
+    if kind in {"shares", "price", "range_position"}:
+        expected = _quote_words(kind, value, about, ctx)
+        return [] if text == expected else [f'"{text}": recomputed, it is "{expected}"']
     if kind == "breadth":
         words = ctx.phrasebook["numbers"]
         members = int(figure({**about, "measure": "members"}, ctx))
@@ -549,10 +553,21 @@ def _check_figure(claim: dict[str, Any], ctx: Context) -> list[str]:
     return [f'"{text}": no check reads a {kind!r}']
 
 
+def _quote_words(kind: str, value: float, about: dict[str, Any], ctx: Context) -> str:
+    """What a fund page's close, 52-week extreme, place in its range or shares a day should read."""
+    if kind == "shares":
+        return _dollars(value).removeprefix("$")
+    if kind == "range_position":
+        return f"{value * 100:.1f}%"
+    label = {"range_low": "52-week low ", "range_high": "52-week high "}.get(about["measure"], "")
+    return label + ("" if ctx.universe[about["subject"]].kind == "index" else "$") + f"{value:,.2f}"
+
+
 def _trading_words(kind: str, value: float, about: dict[str, Any], ctx: Context) -> str:
     """What the dollars traded, the pace of volume, or the next level should read, from the recomputed value."""
     thresholds = ctx.settings.thresholds
-    if kind in {"traded", "volume"} and about.get("span") != "week":
+    usual = about.get("measure") == "daily_dollars" and about.get("average") is not None
+    if kind in {"traded", "volume"} and about.get("span") != "week" and not usual:
         raise Unverifiable(f"trading is counted over the article's week, not the {about.get('span')}")
     if kind == "traded":
         return _dollars(value)
@@ -761,7 +776,8 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
 CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
     "average_name": lambda claim, ctx: _check_average_name(claim, ctx),
-    **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level"), _check_figure),
+    **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level", "shares", "price"), _check_figure),
+    "range_position": _check_figure,
     **dict.fromkeys(("day", "on_day", "longdate", "weekday"), _check_date),
     "breadth": _check_figure,
     **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
@@ -923,7 +939,10 @@ MEASURES: dict[str, frozenset[str]] = {
         "members": "beat",
         "breadth": "breadth",
         "volatility": "volatility",
-        "traded": "dollar_volume",
+        "traded": "dollar_volume daily_dollars",
+        "shares": "daily_volume",
+        "price": "close range_low range_high",
+        "range_position": "range_position",
         "volume": "volume_ratio",
         "level": "distance",
         "pair": "change",

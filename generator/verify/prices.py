@@ -144,6 +144,15 @@ class Closes:
             self._highs[symbol, days] = highs
         return self._highs[symbol, days][day]
 
+    def close_range(self, symbol: str, day: date, days: int) -> tuple[float, float]:
+        """The lowest and highest close in the `days` calendar days up to `day`; an error when the fund's closes do not
+        reach back that far."""
+        closes = self.by_symbol[symbol]
+        if min(closes) + timedelta(days=days) > day:
+            raise Unverifiable(f"{symbol}'s closes do not reach {days} days back from {day}")
+        window = [value for session, value in closes.items() if day - timedelta(days=days) < session <= day]
+        return min(window), max(window)
+
     def traded_sessions(self, symbol: str, first: int, last: int) -> list[date]:
         """The sessions at positions first..last (inclusive), each with a close and a reported volume, or an error."""
         days = self.sessions[max(first, 0) : last + 1]
@@ -248,12 +257,17 @@ def _streak(symbol: str, ctx: Context) -> int:
 
 
 def trailing_base(symbol: str, span: str, ctx: Context) -> date:
-    """The base session of a fund page's return: a week, a month or a year back, the prior year's end, or the first close."""
+    """The base session of a fund page's return: the start of the page's week (the edition's), a month or a year back,
+    the prior year's end, or the first close in the store."""
+    if span == "week":
+        start = ctx.span("week")[0]
+        if not ctx.closes.has(symbol, start):
+            raise Unverifiable(f"{symbol} has no close on {start}, where its week starts")
+        return start
     history = ctx.closes.history(symbol)
     own = history[: bisect.bisect_right(history, ctx.as_of)]
     end = pd.Timestamp(ctx.as_of)
     limits = {
-        "week": end - pd.Timedelta(days=ctx.settings.definitions.week_lookback_days),
         "month": end - pd.DateOffset(months=1),
         "year": end - pd.DateOffset(years=1),
         "ytd": pd.Timestamp(year=end.year - 1, month=12, day=31),
@@ -278,13 +292,21 @@ def _volatility(symbol: str, sessions: int, ctx: Context) -> float:
 
 
 def _trading(symbol: str, measure: str, about: dict[str, Any], ctx: Context) -> float:
-    """Dollars traded in the week (close times volume, summed), or its average daily volume over the usual."""
+    """Dollars traded in the week (close times volume, summed), its average daily volume over the usual, or shares or
+    dollars a day: in the week's sessions, or with `average` in that many sessions up to the week's start."""
     start, end = ctx.span("week")
     first, last = ctx.closes.position[start], ctx.closes.position[end]
     week = ctx.closes.traded_sessions(symbol, first + 1, last)
     volumes, closes = ctx.closes.volumes[symbol], ctx.closes.by_symbol[symbol]
     if measure == "dollar_volume":
         return sum(closes[day] * volumes[day] for day in week)
+    if measure in {"daily_volume", "daily_dollars"}:
+        if about.get("average") is None and about.get("span") != "week":
+            raise Unverifiable(f"trading a day is of the week or of the sessions before it, not the {about.get('span')}")
+        average = about.get("average")
+        days = week if average is None else ctx.closes.traded_sessions(symbol, first + 1 - int(average), first)
+        weight = closes if measure == "daily_dollars" else dict.fromkeys(days, 1.0)
+        return sum(weight[day] * volumes[day] for day in days) / len(days)
     usual = ctx.closes.traded_sessions(symbol, first + 1 - int(about["average"]), first)
     return (sum(volumes[day] for day in week) / len(week)) / (sum(volumes[day] for day in usual) / len(usual))
 
@@ -341,10 +363,20 @@ def figure(about: dict[str, Any], ctx: Context) -> float:
         base = trailing_base(subject, span, ctx)
         if about.get("start") != base.isoformat():
             raise Unverifiable(f"{subject}'s {span} return runs from the close of {base}, not {about.get('start')}")
-        return ctx.closes.change(subject, base, ctx.as_of)
+        basis = about.get("basis")
+        if basis not in {"price", "total"} or (basis == "total" and ctx.universe[subject].kind == "index"):
+            raise Unverifiable(f"{subject}'s return is a price or a total return (an index's only a price return), not {basis!r}")
+        return ctx.closes.change(subject, base, ctx.as_of, total=basis == "total")
+    if measure == "close":
+        return ctx.closes.close(subject, ctx.as_of)
+    if measure in {"range_low", "range_high", "range_position"}:
+        low, high = ctx.closes.close_range(subject, ctx.as_of, ctx.settings.definitions.high_window_days)
+        if measure == "range_position":
+            return (ctx.closes.close(subject, ctx.as_of) - low) / (high - low)
+        return low if measure == "range_low" else high
     if measure == "volatility":
         return _volatility(subject, int(about["average"]), ctx)
-    if measure in {"dollar_volume", "volume_ratio"}:
+    if measure in {"dollar_volume", "volume_ratio", "daily_volume", "daily_dollars"}:
         return _trading(subject, measure, about, ctx)
     if measure == "distance":
         return _distance(subject, about, ctx)
