@@ -189,7 +189,7 @@ def site(
             if cached is None:
                 line = _generate(store, now, first, last, week, digest, preview)
             else:
-                verified = _verify(store, None, _settings())
+                verified = _verify(store, None, _settings(), remembered=True)
                 line = f"inputs unchanged since the last run: {cached} generated files up to date, {verified.claims} claims verified"
             generated = time.perf_counter() - started
             if build:
@@ -255,7 +255,7 @@ def _generate(
     checks: list[tuple[Path, set[date] | None]] = [(staged.folder, only)]
     if staged.pages and (kept_weeks := weeks_of(kept)):
         checks.append((project / DOCS_DIR, kept_weeks))
-    verified = _fact_check(store, settings, checks, [*articles_and_ledgers(staged.folder), *kept])
+    verified = _fact_check(store, settings, checks, [*articles_and_ledgers(staged.folder), *kept], remembered=True)
     if verified.problems:
         pages = error_pages(staged, verified.problems) if preview else None
         if pages:
@@ -291,20 +291,26 @@ def verify_articles(
     console.print(f"verified {report.claims} claims in {report.articles} articles{pages} ({elapsed:.1f} s)", highlight=False)
 
 
-def _verify(store: Path | None, weeks: set[date] | None, settings: Settings) -> Verified:
+def _verify(store: Path | None, weeks: set[date] | None, settings: Settings, remembered: bool = False) -> Verified:
     """The fact check of the docs dir (of `weeks`, and every post's ledger); on a problem, list them all and exit 2."""
     from .closed_world import articles_and_ledgers
     from .site import DOCS_DIR
 
     docs = project / DOCS_DIR
-    report = _fact_check(store, settings, [(docs, weeks)], articles_and_ledgers(docs))
+    report = _fact_check(store, settings, [(docs, weeks)], articles_and_ledgers(docs), remembered)
     if report.problems:
         _refuse(report)
     return report
 
 
-def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path]) -> Verified:
-    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers)."""
+def _fact_check(
+    store: Path | None, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path], remembered: bool = False
+) -> Verified:
+    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers).
+
+    With `remembered` (a `site` run), an article whose check reads what a passing check read before counts as passed
+    (the cache's verified/ folder); `verify` recomputes every claim.
+    """
     from .closed_world import unaccounted_posts
     from .holdings import HOLDINGS
     from .render import PHRASEBOOK_FILE, load_phrasebook
@@ -315,7 +321,10 @@ def _fact_check(store: Path | None, settings: Settings, checks: list[tuple[Path,
         closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
         universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
         events, holdings = project / EVENTS_FILE, project / HOLDINGS
-        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings, jobs) for folder, weeks in checks]
+        reports = [
+            verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings, jobs, cache if remembered else None)
+            for folder, weeks in checks
+        ]
     except GeneratorError as error:
         _fail(error)
     return Verified(

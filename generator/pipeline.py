@@ -35,13 +35,13 @@ from .config import (
 )
 from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
-from .facts_cache import FactsCache
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .holdings import HOLDINGS, allocation, read_holdings
 from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, lede_text, load_phrasebook, render_template
 from .universe import FUNDS_FILE, Universe, load_universe
+from .week_cache import WeekCache, folder_digest
 from .workers import spread
 
 POSTS_DIR = Path("posts")
@@ -85,13 +85,13 @@ class Dataset:
     events: list[Event]
     """The editors' events file (data/events.csv), by date."""
     cache: Path | None = None
-    """Where each week's facts are kept across runs (facts_cache); None: only for this run, in memory."""
+    """Where each week's facts are kept across runs (week_cache); None: only for this run, in memory."""
     jobs: int = 1
     """How many processes a run spreads its independent work over (each week's facts, each week's articles)."""
 
     @functools.cached_property
-    def facts_cache(self) -> FactsCache:
-        return FactsCache(self, self.cache)
+    def week_cache(self) -> WeekCache:
+        return WeekCache(self, self.cache)
 
 
 def load_dataset(
@@ -170,7 +170,7 @@ def prepare_dataset(
 def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
     """Facts for every fund with prices at both ends of the window, and the stories they support (computed once per
     run, and read back from the facts cache when nothing they depend on changed)."""
-    return data.facts_cache.week(window, lambda: _computed_week_facts(data, window))
+    return data.week_cache.week(window, lambda: _computed_week_facts(data, window))
 
 
 def _computed_week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
@@ -446,6 +446,9 @@ class PlannedWeek:
     window: Window
     articles: list[tuple[stories.StoryName, Identity, list[RelatedLink]]]
     root: Path
+    templates: str
+    """The digest of the templates and phrasebook (week_cache.folder_digest): with the plan and the note, what the week's
+    articles are rendered from besides its facts."""
 
 
 def generate_articles(
@@ -467,6 +470,7 @@ def generate_articles(
     """
     windows = list(week_windows(data, None, last))
     warm_week_facts(data, windows)
+    templates = folder_digest(root / TEMPLATES_DIR)
     planned: list[PlannedWeek] = []
     by_story: dict[str, list[RelatedLink]] = {}
     used: HeadlineMemory = {}
@@ -479,7 +483,7 @@ def generate_articles(
             named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
             used[named[name].generated] = week.as_of
         links = {name: RelatedLink(n.headline, Path(post_path(week.as_of, n.slug).name), week.as_of) for name, n in named.items()}
-        plan = PlannedWeek(window, [], root)
+        plan = PlannedWeek(window, [], root, templates)
         for name in named:
             if rendered:
                 related = related_links(links[name], [links[o] for o in named if o != name], by_story.get(name, []))
@@ -494,15 +498,20 @@ def generate_articles(
 
 def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
     """Every window's facts into this run's memory: those the cache lacks computed over `data.jobs` processes."""
-    cache = data.facts_cache
+    cache = data.week_cache
     missing = cache.missing(windows)
     for window, found in zip(missing, spread(week_facts, data, missing, data.jobs), strict=True):
         cache.remember(window, found)
 
 
 def render_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
-    """A planned week's articles, lead first; they share what the week has said, so a standing passage given in full in
-    one is shortened in the next."""
+    """A planned week's articles, lead first (read back from the week cache when nothing they are made from changed);
+    they share what the week has said, so a standing passage given in full in one is shortened in the next."""
+    made_with = repr((plan.articles, plan.templates, data.notes.get(plan.window.end)))
+    return data.week_cache.articles(plan.window, made_with, lambda: _rendered_week(data, plan))
+
+
+def _rendered_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
     week = week_facts(data, plan.window)
     lead = story_for(data, week)
     week_said: set[str] = set()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import feedparser
@@ -154,6 +156,48 @@ def test_every_claim_of_the_built_articles_verifies(built: tuple[Path, Path], sa
     report = verify_folder(root / DOCS_DIR, closes, sample.universe, phrasebook, sample.settings)
     assert report.articles == len(list((root / DOCS_DIR / "posts").glob("*.md"))) and report.claims > 300
     assert report.problems == []
+
+
+def test_a_site_run_remembers_the_articles_that_passed_and_checks_a_changed_one_again(
+    built: tuple[Path, Path], sample: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import verify
+    from generator.load import SAMPLE_STORE, read_store, with_history
+    from generator.render import PHRASEBOOK_FILE, load_phrasebook
+
+    root, _ = built
+    docs = tmp_path / "docs"
+    shutil.copytree(root / DOCS_DIR, docs)
+    prices = with_history(read_store(ROOT / SAMPLE_STORE), ROOT, sample.settings.gates.max_day_move_percent)
+    closes, phrasebook = verify.Closes(prices, sample.store_start.date()), load_phrasebook(ROOT / PHRASEBOOK_FILE)
+    weeks = {date(2018, 11, 30), date(2018, 11, 23)}
+
+    def check() -> verify.Report:
+        return verify.verify_folder(docs, closes, sample.universe, phrasebook, sample.settings, weeks, cache=tmp_path / "cache")
+
+    first = check()
+    assert first.problems == [] and first.articles >= 4
+    checked: list[Path] = []
+    real = verify._checked_article
+
+    def counted(shared: Any, ledger: Path) -> tuple[date | None, int, list[str]]:
+        if date.fromisoformat(ledger.parent.name) in weeks:
+            checked.append(ledger)
+        return real(shared, ledger)
+
+    monkeypatch.setattr(verify, "_checked_article", counted)
+    again = check()
+    assert (again.articles, again.claims, again.problems, checked) == (first.articles, first.claims, [], [])
+
+    post = sorted((docs / "posts").glob("2018-11-30-*.md"))[0]
+    front, body = post.read_text(encoding="utf-8").split("\n---\n", 1)
+    moved = re.sub(r"(\d)\.(\d) percent", lambda m: f"{m[1]}.{(int(m[2]) + 1) % 10} percent", body, count=1)
+    post.write_text(f"{front}\n---\n{moved}", encoding="utf-8")
+    changed = check()
+    assert {ledger.parent.name for ledger in checked} == {"2018-11-30"}, "the changed week alone is checked again"
+    assert changed.problems, "and its changed figure is refused"
+    checked.clear()
+    assert check().problems == changed.problems and checked, "a failing check is never remembered"
 
 
 SITE_URL = "https://example.github.io/etf-weekly/"

@@ -18,10 +18,12 @@ printed words against it. An article passes when
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from ..config import ROOT, Settings
 from ..events import EVENTS_FILE, Event
 from ..holdings import HOLDINGS, read_holdings
 from ..universe import Universe
+from ..week_cache import code_digest, entry, read_kept, write_kept
 from ..workers import spread
 from .charts import verify_charts
 from .claims import FRONT
@@ -92,6 +95,10 @@ class Report:
     """Fund pages checked (a full check only)."""
 
 
+VERIFIED_DIR = "verified"
+"""In the cache folder: the articles whose check passed, by week and by a digest of what the check read."""
+
+
 @dataclass(frozen=True)
 class _FolderCheck:
     """What every article's check in one docs dir reads (inherited by the processes that check them)."""
@@ -104,6 +111,36 @@ class _FolderCheck:
     weeks: set[date] | None
     events: dict[tuple[str, str], Event]
     holdings: pd.DataFrame
+    cache: Path | None = None
+    """Where an article that passed is remembered under a digest of everything its check reads (None: check every one)."""
+
+    @functools.cached_property
+    def shared(self) -> bytes:
+        """The digest of what every article's check reads besides its own files and the prices up to its week."""
+        digest = hashlib.sha256(code_digest())
+        for part in (self.universe.model_dump_json(), repr(self.phrasebook), self.settings.model_dump_json(), repr(self.events)):
+            digest.update(part.encode() + b"\0")
+        digest.update(pd.util.hash_pandas_object(self.holdings, index=False).to_numpy().tobytes())
+        digest.update(repr(self.closes.store_start).encode())
+        return digest.digest()
+
+    @functools.cached_property
+    def posts(self) -> list[tuple[str, bytes]]:
+        """Every post's file name and digest, by name (so by date): a related link is checked against the post's headline."""
+        return [(path.name, hashlib.sha256(path.read_bytes()).digest()) for path in sorted((self.docs / "posts").glob("*.md"))]
+
+    def key(self, ledger_path: Path, day: date) -> str:
+        """What the check of the article a ledger names reads: the files of its week's folder (the ledger, the charts), the
+        posts up to its week (its own, and those its links name), the prices up to the end of its week, and the rest."""
+        digest = hashlib.sha256(self.shared + ledger_path.name.encode() + b"\0")  # which of the week's articles
+        for path in sorted(p for p in ledger_path.parent.iterdir() if p.is_file()):
+            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        week_end = day + timedelta(days=6 - day.weekday())
+        for name, post in self.posts:
+            if name[:10] <= week_end.isoformat():
+                digest.update(name.encode() + b"\0" + post)
+        digest.update(self.closes.digest_through(week_end))
+        return digest.hexdigest()
 
 
 def verify_folder(
@@ -116,13 +153,16 @@ def verify_folder(
     events: Path | None = None,
     holdings: Path | None = None,
     jobs: int = 1,
+    cache: Path | None = None,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
     An article's week comes from its own date (front matter and file name must agree) and must
     be a week's last session in the prices; its charts are checked from the week's folder.
     `closes` are the prices with their history in front (load.with_history), built once for every folder a run checks.
-    The articles are checked over `jobs` processes.
+    The articles are checked over `jobs` processes. With `cache`, an article whose check reads exactly what the check of
+    an article that passed read (the same files, prices up to its week, metadata, settings, events and code) is counted
+    as passed again without being recomputed; only passes are remembered.
     """
     check = _FolderCheck(
         docs,
@@ -133,7 +173,10 @@ def verify_folder(
         weeks,
         read_events_file(events or ROOT / EVENTS_FILE),
         read_holdings(holdings or ROOT / HOLDINGS),
+        None if cache is None else cache / VERIFIED_DIR,
     )
+    if cache is not None:
+        _ = check.shared, check.posts, closes.digest_through(date.min)  # once, before the workers fork
     results = spread(_check_article, check, sorted((docs / "weeks").glob("*/*.claims.json")), jobs)
     checked = {day for day, _, _ in results if day is not None}
     articles = sum(day is not None for day, _, _ in results)
@@ -155,7 +198,25 @@ def verify_folder(
 
 
 def _check_article(check: _FolderCheck, ledger_path: Path) -> tuple[date | None, int, list[str]]:
-    """(the article's week if it was checked, claims verified, problems) for the article a ledger names."""
+    """(the article's week if it was checked, claims verified, problems) for the article a ledger names, read back where
+    the same check passed before."""
+    try:
+        day = date.fromisoformat(ledger_path.parent.name)
+    except ValueError:
+        day = None
+    if check.cache is None or day is None or (check.weeks is not None and day not in check.weeks):
+        return _checked_article(check, ledger_path)
+    path = entry(check.cache / ledger_path.name.removesuffix(".claims.json"), day, check.key(ledger_path, day))  # by story
+    passed = read_kept(path)
+    if isinstance(passed, int):
+        return day, passed, []
+    result = _checked_article(check, ledger_path)
+    if result[0] is not None and not result[2]:
+        write_kept(path, result[1])
+    return result
+
+
+def _checked_article(check: _FolderCheck, ledger_path: Path) -> tuple[date | None, int, list[str]]:
     docs, closes = check.docs, check.closes
     try:
         ledger = json.loads(ledger_path.read_text(encoding="utf-8"))

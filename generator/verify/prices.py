@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import bisect
 import collections
+import functools
+import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..compute import printed_gap
@@ -33,6 +36,7 @@ class Closes:
     """
 
     def __init__(self, tidy: pd.DataFrame, store_start: date | None = None) -> None:
+        self._tidy = tidy
         self.by_symbol: dict[str, dict[date, float]] = {}
         self.adjusted: dict[str, dict[date, float]] = {}
         self.volumes: dict[str, dict[date, float]] = {}
@@ -50,6 +54,18 @@ class Closes:
         self._histories: dict[str, list[date]] = {}
         self._highs: dict[tuple[str, int], dict[date, float]] = {}
         self._week_ends: list[date] | None = None
+
+    @functools.cached_property
+    def _row_hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        """One hash per price row, the rows in session order, and their sessions: a digest of the prices up to a day is
+        one slice of it."""
+        rows = self._tidy.sort_values(["session", "symbol"], kind="stable")
+        return pd.util.hash_pandas_object(rows, index=False).to_numpy(), pd.DatetimeIndex(rows["session"]).to_numpy()
+
+    def digest_through(self, day: date) -> bytes:
+        """A digest of every price row up to and including `day`: what a check of a page dated before it can read."""
+        hashes, sessions = self._row_hashes
+        return hashlib.sha256(hashes[: int(np.searchsorted(sessions, np.datetime64(day), side="right"))].tobytes()).digest()
 
     def has(self, symbol: str, *days: date | None) -> bool:
         closes = self.by_symbol.get(symbol, {})

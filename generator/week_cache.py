@@ -1,10 +1,11 @@
-"""Each week's facts kept on disk, keyed by everything they are computed from, so that a run recomputes only the weeks
-whose inputs changed (a new week of prices, an edited note) and reads the rest back.
+"""Each week's facts and articles kept on disk, keyed by everything they are made from, so that a run recomputes only
+the weeks whose inputs changed (a new week of prices, an edited note or template) and reads the rest back.
 
 A week's facts depend on the price rows up to its last session (every metric looks back, never
 ahead), that week's note, the metadata, settings, events, snapshots and the generator's own code.
-The key covers all of them, so an entry is either right or never read; a damaged entry is
-recomputed, and a cache folder that cannot be written only costs the time.
+Its articles depend on those facts, the whole note, the templates and phrasebook, and the headlines and Related Links
+the walk over the earlier weeks gave them. The keys cover all of it, so an entry is either right or never read; a
+damaged entry is recomputed, and a cache folder that cannot be written only costs the time.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import contextlib
 import hashlib
 import pickle
 from collections.abc import Callable
+from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,10 +26,11 @@ from .calendar import Window
 from .write import write_cached
 
 if TYPE_CHECKING:
-    from .pipeline import Dataset
+    from .pipeline import Article, Dataset
     from .stories import WeekFacts
 
 FACTS_DIR = "facts"
+ARTICLES_DIR = "articles"
 KEPT_PER_WEEK = 3
 """Entries kept for one week (the newest): enough for a few settings tried side by side, without growing forever."""
 PACKAGE = Path(__file__).parent
@@ -43,15 +46,24 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
+def folder_digest(folder: Path) -> str:
+    """The names and bytes of every file under `folder` (the templates and phrasebook an article is rendered with)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _frame_digest(frame: pd.DataFrame) -> bytes:
     return hashlib.sha256(repr(list(frame.columns)).encode() + pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()).digest()
 
 
-class FactsCache:
-    """Week facts by window: in memory for this run, and in `folder` (when given) across runs and projects."""
+class WeekCache:
+    """Week facts by window, in memory for this run; facts and articles in `folder` (when given) across runs and
+    projects."""
 
     def __init__(self, data: Dataset, folder: Path | None) -> None:
-        self.folder = None if folder is None else folder / FACTS_DIR
+        self.folder = folder
         self.data = data
         self.memory: dict[Window, WeekFacts] = {}
 
@@ -105,29 +117,44 @@ class FactsCache:
 
     def week(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
         if window not in self.memory:
-            self.memory[window] = compute() if self.folder is None else self._kept(self.folder, window, compute)
+            self.memory[window] = compute() if self.folder is None else _kept(self.folder / FACTS_DIR, window, self.key(window), compute)
         return self.memory[window]
 
-    def _kept(self, folder: Path, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
-        path = folder / f"{window.end.isoformat()}-{self.key(window)[:32]}.pickle"
-        found = self._read(path)
-        if found is None:
-            found = compute()
-            self._write(path, found)
-        return found
+    def articles(self, window: Window, made_with: str, render: Callable[[], list[Article]]) -> list[Article]:
+        """The week's articles; `made_with` names what besides the week's facts they are rendered from (the plan of
+        headlines and links, the note, the templates' digest)."""
+        if self.folder is None:
+            return render()
+        key = hashlib.sha256(f"{self.key(window)}\0{made_with}".encode()).hexdigest()
+        return _kept(self.folder / ARTICLES_DIR, window, key, render)
 
-    @staticmethod
-    def _read(path: Path) -> WeekFacts | None:
-        try:
-            found: WeekFacts = pickle.loads(path.read_bytes())
-        except Exception:  # missing, damaged or written by other code: recomputed and overwritten
-            return None
-        return found
 
-    def _write(self, path: Path, found: WeekFacts) -> None:
-        if not write_cached(path, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)):
-            return
-        with contextlib.suppress(OSError):  # another run may be pruning the same week
-            siblings = sorted(path.parent.glob(f"{path.name[:10]}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in siblings[KEPT_PER_WEEK:]:
-                stale.unlink(missing_ok=True)
+def _kept(folder: Path, window: Window, key: str, compute: Callable[[], Any]) -> Any:
+    path = entry(folder, window.end, key)
+    found = read_kept(path)
+    if found is None:
+        found = compute()
+        write_kept(path, found)
+    return found
+
+
+def entry(folder: Path, day: date, key: str) -> Path:
+    """The file an entry of the week ending `day` is kept in (the date first, so a week's entries are pruned together)."""
+    return folder / f"{day.isoformat()}-{key[:32]}.pickle"
+
+
+def read_kept(path: Path) -> Any:
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # missing, damaged or written by other code: recomputed and overwritten
+        return None
+
+
+def write_kept(path: Path, found: Any) -> None:
+    """Kept for later runs, with at most `KEPT_PER_WEEK` entries of the same week beside it."""
+    if not write_cached(path, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)):
+        return
+    with contextlib.suppress(OSError):  # another run may be pruning the same week
+        siblings = sorted(path.parent.glob(f"{path.name[:10]}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in siblings[KEPT_PER_WEEK:]:
+            stale.unlink(missing_ok=True)

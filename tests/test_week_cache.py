@@ -69,16 +69,16 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_time(tidy: pd.Data
 def test_prices_after_the_week_leave_its_key_and_facts_alone(tidy: pd.DataFrame, tmp_path: Path) -> None:
     """No metric looks ahead: the week computed from the data of a quarter later is the week computed then."""
     full, then = dataset(tidy, tmp_path), dataset(tidy.loc[tidy["session"] <= LATER], tmp_path)
-    assert full.facts_cache.key(window(full)) == then.facts_cache.key(window(then))
+    assert full.week_cache.key(window(full)) == then.week_cache.key(window(then))
     assert pipeline._computed_week_facts(full, window(full)) == pipeline._computed_week_facts(then, window(then))
 
 
 def test_a_changed_price_in_or_before_the_week_or_a_changed_setting_moves_its_key(tidy: pd.DataFrame, tmp_path: Path) -> None:
     base = dataset(tidy, tmp_path)
-    key = base.facts_cache.key(window(base))
+    key = base.week_cache.key(window(base))
     revised = tidy.copy()
     row = revised.index[(revised["symbol"] == "IWM") & (revised["session"] == pd.Timestamp("2018-01-03"))]
     revised.loc[row, "close"] += 0.01
-    assert dataset(revised, tmp_path).facts_cache.key(window(base)) != key
+    assert dataset(revised, tmp_path).week_cache.key(window(base)) != key
     stricter = Settings.model_validate({"thresholds": {"correction_percent": 9.0}})
-    assert dataset(tidy, tmp_path, stricter).facts_cache.key(window(base)) != key
+    assert dataset(tidy, tmp_path, stricter).week_cache.key(window(base)) != key
