@@ -3,6 +3,7 @@ with that (prices after the week leave it alone, so a new week of data recompute
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -82,3 +83,28 @@ def test_a_changed_price_in_or_before_the_week_or_a_changed_setting_moves_its_ke
     assert dataset(revised, tmp_path).week_cache.key(window(base)) != key
     stricter = Settings.model_validate({"thresholds": {"correction_percent": 9.0}})
     assert dataset(tidy, tmp_path, stricter).week_cache.key(window(base)) != key
+
+
+def test_a_week_s_articles_are_read_back_until_a_template_changes(
+    tidy: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    cache = tmp_path / "cache"
+    written = pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
+    assert written and len(list((cache / "articles").glob(f"{WEEK}-*.pickle"))) == 1
+
+    rendered: list[date] = []
+    real = pipeline._rendered_week
+
+    def counted(data: Dataset, plan: pipeline.PlannedWeek) -> list[pipeline.Article]:
+        rendered.append(plan.window.end)
+        return real(data, plan)
+
+    monkeypatch.setattr(pipeline, "_rendered_week", counted)
+    again = pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
+    assert [(a.path, a.markdown, a.claims) for a in again] == [(a.path, a.markdown, a.claims) for a in written] and rendered == []
+    footer = root / "templates" / "partials" / "article.md.j2"
+    footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
+    assert rendered == [WEEK], "a changed template renders the week again"
