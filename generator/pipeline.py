@@ -546,7 +546,8 @@ def about_data_page(data: Dataset, root: Path = ROOT) -> str:
             "weeks": str(len(data.weeks)),
             "source": data.source,
             "first_close": {s: pd.DatetimeIndex(data.prices.close[s].dropna().index)[0].date() for s in data.prices.close.columns},
-            "priced": str(sum(data.universe[s].kind == "etf" for s in data.prices.close.columns)),
+            "priced": str(sum(data.universe[s].kind == "etf" for s in [*data.prices.close.columns, *data.excluded])),
+            "excluded": data.excluded,
             "history_from": data.prices.sessions[0].date(),
         },
     )
