@@ -86,6 +86,11 @@ def _price_data(store: Path | None, universe: bool) -> PriceData:
     return store if store is not None else UNIVERSE if universe else SAMPLE
 
 
+def _wide(data: PriceData) -> bool:
+    """Whether the data is the whole universe (bundles.Bundle.wide)."""
+    return isinstance(data, Bundle) and data.wide
+
+
 def _label(data: PriceData) -> str:
     """How the banner, the about page and the articles name the data."""
     return data.name if isinstance(data, Bundle) else "live"
@@ -161,8 +166,7 @@ def check(store: StoreOption = None, universe: UniverseOption = False) -> None:
     _check_or_exit(wide=universe)
     try:
         tidy, funds = _read_prices(chosen)
-        wide = isinstance(chosen, Bundle) and chosen.wide
-        data = prepare_dataset(tidy, funds, _label(chosen), _settings(), root=project, cache=cache, wide=wide)
+        data = prepare_dataset(tidy, funds, _label(chosen), _settings(), root=project, cache=cache, wide=_wide(chosen))
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -240,11 +244,10 @@ def _generate(
     from .serve import error_pages
     from .site import DOCS_DIR, apply_staged, kept_in_docs, record_run, stage_site, weeks_of
 
-    wide = isinstance(chosen, Bundle) and chosen.wide
-    _check_or_exit(wide=wide)
+    _check_or_exit(wide=_wide(chosen))
     settings = _settings()
     tidy, universe, report = _run_gates(chosen, now, settings)
-    data = prepare_dataset(tidy, universe, _label(chosen), settings, report.excluded, root=project, cache=cache, wide=wide)
+    data = prepare_dataset(tidy, universe, _label(chosen), settings, report.excluded, root=project, cache=cache, wide=_wide(chosen))
     _check_or_exit(data)
     for line in data.load_notes:
         console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
@@ -608,7 +611,7 @@ def make_universe(
     console.print(
         f"wrote {UNIVERSE_FILE}: {len(entries)} funds ({described} from the database, {len(entries) - described} by ticker alone; "
         f"{sum(e.index is not None for e in entries)} with an index and {sum(e.leverage is not None for e in entries)} with a "
-        f"daily multiple from their stated objective); the {len(curated.funds)} of {FUNDS_FILE} are its own",
+        f"daily multiple from their stated objective); {FUNDS_FILE} keeps its {len(curated.funds)} entries",
         highlight=False,
     )
 

@@ -160,20 +160,18 @@ class Agreement:
         return f"{self.fact}: {self.same} of {self.given} agree{alike}"
 
 
+CHECKED_FACTS = ("name", "issuer", "brand", "listing", "index", "leverage")
+"""The facts the database gives, compared with data/funds.yaml's."""
+
+
 def agreement(curated: Universe, rows: dict[str, Row]) -> list[Agreement]:
-    """How the database and the reading of its objectives agree with the editors' entries, fact by fact."""
-    compared = [(fund, rows[fund.symbol]) for fund in curated.funds.values() if fund.kind == "etf" and fund.symbol in rows]
-    facts = {
-        "name": lambda fund, row: (fund.name, row.name),
-        "issuer": lambda fund, row: (fund.issuer, issuer_of(row.family, row.name)),
-        "brand": lambda fund, row: (fund.brand, brand_of(row.name)),
-        "listing": lambda fund, row: (fund.listing, EXCHANGE_LISTINGS.get(row.exchange)),
-        "index": lambda fund, row: (fund.index, read_objective(row.summary, row.name).index),
-        "leverage": lambda fund, row: (fund.leverage, read_objective(row.summary, row.name).leverage),
-    }
+    """How the entries the database gives (`wider_entry`) agree with the editors' for the funds both describe, fact by fact."""
+    pairs = [
+        (fund, wider_entry(fund.symbol, rows[fund.symbol])) for fund in curated.funds.values() if fund.kind == "etf" and fund.symbol in rows
+    ]
     found = []
-    for fact, values in facts.items():
-        given = [(fund.symbol, *values(fund, row)) for fund, row in compared if values(fund, row)[1] is not None]
+    for fact in CHECKED_FACTS:
+        given = [(ours.symbol, getattr(ours, fact), getattr(theirs, fact)) for ours, theirs in pairs if getattr(theirs, fact) is not None]
         differences = [(symbol, ours, theirs) for symbol, ours, theirs in given if ours != theirs]
         alike = sum(_plain(str(ours)) == _plain(str(theirs)) for _, ours, theirs in differences)
         found.append(Agreement(fact, len(given), len(given) - len(differences), alike, differences))

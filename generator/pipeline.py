@@ -102,18 +102,11 @@ class Dataset:
         return self.panel if len(curated) == len(self.panel.close.columns) else panel_of(self.panel, curated)
 
 
-def load_dataset(
-    root: Path = ROOT,
-    bundle: Bundle = SAMPLE,
-    settings: Settings | None = None,
-    cache: Path | None = None,
-    excluded: dict[str, str] | None = None,
-) -> Dataset:
-    """Read a bundled price file (the sample by default) and its metadata, and prepare every stage's input; `excluded`
-    are the funds the publication gates left out."""
+def load_dataset(root: Path = ROOT, bundle: Bundle = SAMPLE, settings: Settings | None = None, cache: Path | None = None) -> Dataset:
+    """Read a bundled price file (the sample by default) and its metadata, and prepare every stage's input."""
     settings = settings or load_settings(root)
     tidy = read_store(root / bundle.store)
-    return prepare_dataset(tidy, bundle.universe(root), bundle.name, settings, excluded, root=root, cache=cache, wide=bundle.wide)
+    return prepare_dataset(tidy, bundle.universe(root), bundle.name, settings, root=root, cache=cache, wide=bundle.wide)
 
 
 def prepare_dataset(

@@ -339,9 +339,7 @@ def sector_weeks(ctx: Context) -> dict[str, float]:
 
 def fund_weeks(ctx: Context) -> dict[str, float]:
     """The week's change of every fund of the metadata (not the index) with a close at both ends of the week."""
-    return {
-        s: ctx.change(s, "week") for s, f in ctx.universe.funds.items() if f.kind == "etf" and s in ctx.closes.by_symbol and ctx.has_week(s)
-    }
+    return {s: ctx.change(s, "week") for s, f in ctx.universe.funds.items() if f.kind == "etf" and ctx.has_week(s)}
 
 
 def figure(about: dict[str, Any], ctx: Context) -> float:
