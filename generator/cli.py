@@ -27,6 +27,7 @@ from .pipeline import Article, Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, Universe, load_universe
 from .verify import Report as Verified
+from .workers import available_cores
 from .write import write_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
@@ -36,6 +37,9 @@ project = ROOT
 cache: Path | None = None
 """Where computed results are kept across runs (each week's facts); set by --cache, default the project's .cache/."""
 CACHE_ENV = "COMMENTARY_CACHE"
+jobs = 1
+"""How many processes a run spreads its independent work over; set by --jobs, default every core this process may use."""
+JOBS_ENV = "COMMENTARY_JOBS"
 
 
 @app.callback()
@@ -50,10 +54,21 @@ def main_options(
             "projects and to delete.",
         ),
     ] = None,
+    processes: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--jobs",
+            envvar=JOBS_ENV,
+            min=1,
+            help="Spread each week's facts, articles and fact check over this many processes (default: one per core; "
+            "1 runs everything in this process).",
+        ),
+    ] = None,
 ) -> None:
-    global project, cache
+    global project, cache, jobs
     project = folder.resolve()
     cache = (cache_folder or project / CACHE_DIR).resolve()
+    jobs = processes or available_cores()
 
 
 DateOption = Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]  # noqa: UP045
@@ -166,7 +181,7 @@ def check(store: StoreOption = None, universe: UniverseOption = False) -> None:
     _check_or_exit(wide=universe)
     try:
         tidy, funds = _read_prices(chosen)
-        data = prepare_dataset(tidy, funds, _label(chosen), _settings(), root=project, cache=cache, wide=_wide(chosen))
+        data = prepare_dataset(tidy, funds, _label(chosen), _settings(), root=project, cache=cache, wide=_wide(chosen), jobs=jobs)
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -247,7 +262,9 @@ def _generate(
     _check_or_exit(wide=_wide(chosen))
     settings = _settings()
     tidy, universe, report = _run_gates(chosen, now, settings)
-    data = prepare_dataset(tidy, universe, _label(chosen), settings, report.excluded, root=project, cache=cache, wide=_wide(chosen))
+    data = prepare_dataset(
+        tidy, universe, _label(chosen), settings, report.excluded, root=project, cache=cache, wide=_wide(chosen), jobs=jobs
+    )
     _check_or_exit(data)
     for line in data.load_notes:
         console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
@@ -256,11 +273,23 @@ def _generate(
         span = " ".join(f"{word} {day:%Y-%m-%d}" for word, day in (("from", first), ("to", last)) if day)
         raise GeneratorError(f"no complete week of the data {span} (the data has {data.weeks[0]:%Y-%m-%d} to {data.weeks[-1]:%Y-%m-%d})")
     only = {day.date() for day in week} if week else None
+    # Refreshed as each week is done, not by a thread of its own: the workers fork from this process, and a fork must
+    # not copy a thread that may hold the console's lock.
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("Writing weeks", total=sum(only is None or w.date() in only for w in weeks))
-        staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=lambda: bar.advance(task), only=only)
+
+        def advance() -> None:
+            bar.update(task, advance=1, refresh=True)
+
+        staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=advance, only=only)
     del data  # the fact check reads the prices its own way: the panel's memory is free for it
     # What MkDocs will read once the staged files are applied: them, and the weeks a range leaves in place.
     kept = kept_in_docs(staged, project)
@@ -333,7 +362,7 @@ def _fact_check(data: PriceData, settings: Settings, checks: list[tuple[Path, se
         closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
         phrasebook = load_phrasebook(project / PHRASEBOOK_FILE)
         events, holdings = project / EVENTS_FILE, project / HOLDINGS
-        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings) for folder, weeks in checks]
+        reports = [verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings, jobs) for folder, weeks in checks]
     except GeneratorError as error:
         _fail(error)
     return Verified(
@@ -468,7 +497,7 @@ def article(
         raise typer.Exit(2)
     try:
         _check_or_exit()
-        data = load_dataset(project, cache=cache)
+        data = load_dataset(project, cache=cache, jobs=jobs)
         week = week_facts(data, window_for(data, as_of.date(), "trailing"))
         rendered = render_article(data, week, story, root=project)
         claims, problems = _verify_in_memory(rendered, data)

@@ -7,6 +7,7 @@ needs more history than a fund has comes out NaN or None, never zero and never f
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,18 +168,30 @@ def biggest_moves(
     if not len(window) or not present.any():
         return {}
     rows = first + np.argmax(np.where(np.isnan(window), -1.0, np.abs(window)), axis=0)
-    columns = np.arange(values.shape[1])
-    value = values[rows, columns]
-    history = values[:last]
-    with np.errstate(invalid="ignore"):
-        as_large = np.where(value < 0, history <= value, history >= value) & (np.arange(last)[:, None] < rows)
-    matched = as_large.any(axis=0)
-    since = last - 1 - np.argmax(as_large[::-1], axis=0)
-    return {
-        str(symbol): (pd.Timestamp(sessions[rows[c]]), float(value[c]), pd.Timestamp(sessions[since[c]]) if matched[c] else None)
-        for c, symbol in enumerate(moves.columns)
-        if present[c]
-    }
+    found = {}
+    for c, symbol in enumerate(moves.columns):
+        if not present[c]:
+            continue
+        column, value = values[:, c], float(values[rows[c], c])
+        with np.errstate(invalid="ignore"):
+            since = last_where(lambda a, b: column[a:b] <= value if value < 0 else column[a:b] >= value, int(rows[c]))  # noqa: B023
+        found[str(symbol)] = (pd.Timestamp(sessions[rows[c]]), value, None if since is None else pd.Timestamp(sessions[since]))
+    return found
+
+
+def last_where(test: Callable[[int, int], np.ndarray], end: int, span: int = 64) -> int | None:
+    """The last position before `end` where `test(a, b)` (a boolean array for positions a to b) holds, or None.
+
+    It looks back in blocks that grow fourfold, so that what usually lies near (the last move as large, the last close on
+    the other side of an average) costs a short slice rather than the whole history since 1927.
+    """
+    while end > 0:
+        start = max(0, end - span)
+        hits = np.flatnonzero(test(start, end))
+        if len(hits):
+            return start + int(hits[-1])
+        end, span = start, span * 4
+    return None
 
 
 def dollar_volume(close: pd.DataFrame, volume: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -233,12 +246,16 @@ def last_on_side(close: pd.Series, average: pd.Series, before: pd.Timestamp, abo
     """The last session before `before` whose close was above its average (or below it, with `above` false); a session
     without an average or exactly on it is on neither side."""
     sessions = pd.DatetimeIndex(close.index)
-    earlier = int(sessions.searchsorted(before))
-    aligned = average if average.index.equals(sessions) else average.reindex(sessions)
-    gap = close.to_numpy()[:earlier] - aligned.to_numpy()[:earlier]
-    with np.errstate(invalid="ignore"):
-        on_side = np.flatnonzero(gap > 0 if above else gap < 0)
-    return pd.Timestamp(sessions[on_side[-1]]) if len(on_side) else None
+    aligned = (average if average.index.equals(sessions) else average.reindex(sessions)).to_numpy()
+    closes = close.to_numpy()
+
+    def on_side(a: int, b: int) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            gap = closes[a:b] - aligned[a:b]
+            return gap > 0 if above else gap < 0
+
+    found = last_where(on_side, int(sessions.searchsorted(before)))
+    return None if found is None else pd.Timestamp(sessions[found])
 
 
 def printed_gap(change: float, reference: float) -> float:

@@ -16,6 +16,15 @@ class PriceDataError(GeneratorError):
         self.source = source
         self.symbol = symbol
         self.day = day
+        self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuilt from its parts, so that one raised in a worker process reaches the command line whole."""
+        return (_price_data_error, (self.source, self.message, self.symbol, self.day))
+
+
+def _price_data_error(source: str, message: str, symbol: str | None, day: object) -> PriceDataError:
+    return PriceDataError(source, message, symbol=symbol, day=day)
 
 
 class MissingDataError(GeneratorError):

@@ -92,6 +92,17 @@ class FactsCache:
         digest.update(repr(self.data.notes[window.end].flows if window.end in self.data.notes else None).encode())
         return digest.hexdigest()
 
+    def missing(self, windows: list[Window]) -> list[Window]:
+        """The windows not yet in this run's memory; the digests their keys share are computed here, once, before the
+        workers that look them up fork from this process."""
+        if self.folder is not None:
+            _ = self.shared, self.rows
+        return [window for window in windows if window not in self.memory]
+
+    def remember(self, window: Window, found: WeekFacts) -> None:
+        """Facts a worker computed or read back, kept for the rest of the run."""
+        self.memory[window] = found
+
     def week(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
         if window not in self.memory:
             self.memory[window] = compute() if self.folder is None else self._kept(self.folder, window, compute)

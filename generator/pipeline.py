@@ -44,6 +44,7 @@ from .load import LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, lede_text, load_phrasebook, render_template
 from .universe import Universe
+from .workers import spread
 
 POSTS_DIR = Path("posts")
 WEEKS_DIR = Path("weeks")
@@ -89,6 +90,8 @@ class Dataset:
     """Where each week's facts are kept across runs (facts_cache); None: only for this run, in memory."""
     wide: bool = False
     """The whole universe (bundles.UNIVERSE): the edition lists the week's best and worst among all its funds."""
+    jobs: int = 1
+    """How many processes a run spreads its independent work over (each week's facts, each week's articles)."""
 
     @functools.cached_property
     def facts_cache(self) -> FactsCache:
@@ -102,11 +105,13 @@ class Dataset:
         return self.panel if len(curated) == len(self.panel.close.columns) else panel_of(self.panel, curated)
 
 
-def load_dataset(root: Path = ROOT, bundle: Bundle = SAMPLE, settings: Settings | None = None, cache: Path | None = None) -> Dataset:
+def load_dataset(
+    root: Path = ROOT, bundle: Bundle = SAMPLE, settings: Settings | None = None, cache: Path | None = None, jobs: int = 1
+) -> Dataset:
     """Read a bundled price file (the sample by default) and its metadata, and prepare every stage's input."""
     settings = settings or load_settings(root)
     tidy = read_store(root / bundle.store)
-    return prepare_dataset(tidy, bundle.universe(root), bundle.name, settings, root=root, cache=cache, wide=bundle.wide)
+    return prepare_dataset(tidy, bundle.universe(root), bundle.name, settings, root=root, cache=cache, wide=bundle.wide, jobs=jobs)
 
 
 def prepare_dataset(
@@ -118,6 +123,7 @@ def prepare_dataset(
     root: Path = ROOT,
     cache: Path | None = None,
     wide: bool = False,
+    jobs: int = 1,
 ) -> Dataset:
     """Put the bundled history in front of the store, check the store's sessions against the NYSE calendar and compute
     the panel once for every session.
@@ -165,6 +171,7 @@ def prepare_dataset(
         events=read_events(root / EVENTS_FILE),
         cache=cache,
         wide=wide,
+        jobs=jobs,
     )
 
 
@@ -439,6 +446,16 @@ def week_windows(data: Dataset, first: date | None = None, last: date | None = N
                 yield window
 
 
+@dataclass(frozen=True)
+class PlannedWeek:
+    """A week to render, as the walk over every week planned it: its window, and per article (lead first) the story, its
+    identity and its Related Links, which depend on the weeks before it. Rendering it needs nothing else."""
+
+    window: Window
+    articles: list[tuple[stories.StoryName, Identity, list[RelatedLink]]]
+    root: Path
+
+
 def generate_articles(
     data: Dataset,
     first: date | None = None,
@@ -453,11 +470,15 @@ def generate_articles(
     Weeks before the range are walked too, but only named (headline and path), so that an
     article's related links read the same whichever range wrote it. With `on_disk` (the post file
     names already in the docs dir), a week that is not rendered is linked only if its post exists.
+    The walk is in order (each week's headlines and links depend on the weeks before it); the facts before it and the
+    rendering after it are spread over `data.jobs` processes.
     """
-    articles: list[Article] = []
+    windows = list(week_windows(data, None, last))
+    warm_week_facts(data, windows)
+    planned: list[PlannedWeek] = []
     by_story: dict[str, list[RelatedLink]] = {}
     used: HeadlineMemory = {}
-    for window in week_windows(data, None, last):
+    for window in windows:
         rendered = (first is None or window.end >= first) and (only is None or window.end in only)
         week = week_facts(data, window)
         lead = story_for(data, week)
@@ -466,20 +487,37 @@ def generate_articles(
             named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
             used[named[name].generated] = week.as_of
         links = {name: RelatedLink(n.headline, Path(post_path(week.as_of, n.slug).name), week.as_of) for name, n in named.items()}
-        week_said: set[str] = set()
+        plan = PlannedWeek(window, [], root)
         for name in named:
             if rendered:
                 related = related_links(links[name], [links[o] for o in named if o != name], by_story.get(name, []))
-                article = render_article(
-                    data, week, name, related=related, root=root, secondary=name != lead, named=named[name], week_said=week_said
-                )
-                articles.append(article)
+                plan.articles.append((name, named[name], related))
             elif on_disk is not None and links[name].path.name not in on_disk:
                 continue
             by_story.setdefault(name, []).append(links[name])
-        if rendered and progress is not None:
-            progress()
-    return articles
+        if rendered:
+            planned.append(plan)
+    return [article for week in spread(render_week, data, planned, data.jobs, done=progress) for article in week]
+
+
+def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
+    """Every window's facts into this run's memory: those the cache lacks computed over `data.jobs` processes."""
+    cache = data.facts_cache
+    missing = cache.missing(windows)
+    for window, found in zip(missing, spread(week_facts, data, missing, data.jobs), strict=True):
+        cache.remember(window, found)
+
+
+def render_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
+    """A planned week's articles, lead first; they share what the week has said, so a standing passage given in full in
+    one is shortened in the next."""
+    week = week_facts(data, plan.window)
+    lead = story_for(data, week)
+    week_said: set[str] = set()
+    return [
+        render_article(data, week, name, related=related, root=plan.root, secondary=name != lead, named=named, week_said=week_said)
+        for name, named, related in plan.articles
+    ]
 
 
 def related_links(own: RelatedLink, this_week: list[RelatedLink], earlier: list[RelatedLink]) -> list[RelatedLink]:

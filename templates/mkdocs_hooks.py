@@ -2,12 +2,14 @@
 
 The feed's image and the pages' Open Graph image (`extra.share_image`, read by the theme) must be
 absolute addresses; they are made here from `site_url`, so that the address the site is deployed
-at is set in one place. And an article's page learns its week's other stories and the leads of
-the weeks before and after it, from the posts' own front matter (`date`, `lead`).
+at is set in one place. An article's page learns its week's other stories and the leads of
+the weeks before and after it, from the posts' own front matter (`date`, `lead`). And a page's meta
+description is cut to what a search result shows, while the feed keeps the whole lede.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -20,6 +22,10 @@ from mkdocs.structure.pages import Page
 FEED_IMAGE = "assets/images/feed.png"
 """The feed's and the shared pages' image, in the docs dir (RSS wants a PNG, GIF or JPEG)."""
 POSTS = "posts/"
+DESCRIPTION_CHARS = 160
+"""A search result shows about this many characters of a page's description; Lighthouse and most guides say the same."""
+SENTENCE_END = re.compile(r"(?<=[a-z0-9%)])\.(?=\s+[A-Z\"])")
+"""A full stop that ends a sentence: after a lower-case word, a figure or a bracket, so "U.S." and "S&P" do not end one."""
 
 
 @event_priority(100)  # before the RSS plugin reads its settings
@@ -49,8 +55,22 @@ def _week(page: Page) -> date:
     return created.date() if isinstance(created, datetime) else created
 
 
+def short_description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """The whole sentences of `text` that fit in `limit` characters, or, when the first does not, its words that fit
+    and an ellipsis: a description a search result shows whole, cut where a reader would stop."""
+    if len(text) <= limit:
+        return text
+    ends = [match.end() for match in SENTENCE_END.finditer(text) if match.end() <= limit]
+    if ends:
+        return text[: ends[-1]]
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-    """An article's week: `week_stories` (its week's other articles, lead first), `previous_lead` and `next_lead`."""
+    """A page's meta description cut to a search result's length (the feed has read the whole one by now); an article's
+    week: `week_stories` (its week's other articles, lead first), `previous_lead` and `next_lead`."""
+    if page.meta.get("description"):
+        page.meta["description"] = short_description(str(page.meta["description"]))
     if page not in _posts:
         return context
     week = _week(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -182,6 +183,7 @@ def test_pages_carry_their_own_description_open_graph_tags_and_a_feed_link(built
         for page in [site / "index.html", *site.glob("2018/11/*/*/index.html")]
     }
     assert len(set(descriptions.values())) == len(descriptions), "each page its own description"
+    assert all(len(html_unescape(text)) <= 160 for text in descriptions.values()), "a description a search result shows whole"
     assert '<meta property="og:image" content="' + SITE_URL + 'assets/images/feed.png">' in html
     assert "RSS feed of new articles" in html
 
@@ -194,6 +196,7 @@ def test_the_home_page_is_the_newest_week_s_edition(built: tuple[Path, Path]) ->
     assert content.index("The lead story") < content.index("The scoreboard") < content.index("Earlier editions")
     assert 'class="heat heat--' in html and 'href="funds/spy/"' in html
     assert "Editing guide" not in html, "the editing guide is out of the navigation"
+    assert "/editing/" not in (site / "sitemap.xml").read_text(encoding="utf-8"), "nor in the sitemap (robots: noindex)"
 
 
 def test_a_wrong_figure_on_the_home_page_is_refused(built: tuple[Path, Path], sample: Dataset, tmp_path: Path) -> None:

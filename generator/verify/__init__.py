@@ -31,6 +31,7 @@ from ..config import ROOT, Settings
 from ..events import EVENTS_FILE, Event
 from ..holdings import HOLDINGS, read_holdings
 from ..universe import Universe
+from ..workers import spread
 from .charts import verify_charts
 from .claims import FRONT
 from .prices import Closes, Context, read_events_file
@@ -91,6 +92,20 @@ class Report:
     """Fund pages checked (a full check only)."""
 
 
+@dataclass(frozen=True)
+class _FolderCheck:
+    """What every article's check in one docs dir reads (inherited by the processes that check them)."""
+
+    docs: Path
+    closes: Closes
+    universe: Universe
+    phrasebook: dict[str, Any]
+    settings: Settings
+    weeks: set[date] | None
+    events: dict[tuple[str, str], Event]
+    holdings: pd.DataFrame
+
+
 def verify_folder(
     docs: Path,
     closes: Closes,
@@ -100,44 +115,30 @@ def verify_folder(
     weeks: set[date] | None = None,
     events: Path | None = None,
     holdings: Path | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Every article in the docs dir with its ledger (or only those of `weeks`, each of which must have one).
 
     An article's week comes from its own date (front matter and file name must agree) and must
     be a week's last session in the prices; its charts are checked from the week's folder.
     `closes` are the prices with their history in front (load.with_history), built once for every folder a run checks.
+    The articles are checked over `jobs` processes.
     """
-    known_events = read_events_file(events or ROOT / EVENTS_FILE)
-    snapshots = read_holdings(holdings or ROOT / HOLDINGS)
-    articles = claims = 0
-    problems: list[str] = []
-    checked: set[date] = set()
-    for ledger_path in sorted((docs / "weeks").glob("*/*.claims.json")):
-        try:
-            ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
-            article = docs / str(ledger["article"])
-        except (ValueError, KeyError, TypeError) as error:
-            problems.append(f"{ledger_path}: not a claims ledger ({error})")
-            continue
-        if not article.resolve().is_relative_to((docs / "posts").resolve()) or not article.exists():
-            problems.append(f"{ledger_path}: its article {article} is missing")
-            continue
-        markdown = article.read_text(encoding="utf-8")
-        day = _article_date(markdown)
-        if day is None or not article.name.startswith(day.isoformat()) or ledger_path.parent.name != day.isoformat():
-            problems.append(f"{article}: its date, its file name and its ledger's folder disagree")
-            continue
-        if weeks is not None and day not in weeks:
-            continue
-        later = closes.position.get(day, len(closes.sessions)) + 1
-        if later < len(closes.sessions) and closes.sessions[later].isocalendar()[:2] == day.isocalendar()[:2]:
-            problems.append(f"{article}: {day} is not the last session of its week")
-        ctx = Context(closes, universe, phrasebook, settings, day, "calendar", docs, known_events, holdings=snapshots)
-        count, found = verify(markdown, ledger, ctx)
-        found += verify_charts(ledger_path.parent, str(ledger.get("story", "")), markdown, ctx)
-        articles, claims = articles + 1, claims + count
-        problems += [f"{article}: {problem}" for problem in found]
-        checked.add(day)
+    check = _FolderCheck(
+        docs,
+        closes,
+        universe,
+        phrasebook,
+        settings,
+        weeks,
+        read_events_file(events or ROOT / EVENTS_FILE),
+        read_holdings(holdings or ROOT / HOLDINGS),
+    )
+    results = spread(_check_article, check, sorted((docs / "weeks").glob("*/*.claims.json")), jobs)
+    checked = {day for day, _, _ in results if day is not None}
+    articles = sum(day is not None for day, _, _ in results)
+    claims = sum(count for _, count, _ in results)
+    problems = [problem for _, _, found in results for problem in found]
     problems += [
         f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
     ]
@@ -151,6 +152,32 @@ def verify_folder(
             pages=pages,
         )
     return Report(articles=articles, claims=claims, problems=problems)
+
+
+def _check_article(check: _FolderCheck, ledger_path: Path) -> tuple[date | None, int, list[str]]:
+    """(the article's week if it was checked, claims verified, problems) for the article a ledger names."""
+    docs, closes = check.docs, check.closes
+    try:
+        ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+        article = docs / str(ledger["article"])
+    except (ValueError, KeyError, TypeError) as error:
+        return None, 0, [f"{ledger_path}: not a claims ledger ({error})"]
+    if not article.resolve().is_relative_to((docs / "posts").resolve()) or not article.exists():
+        return None, 0, [f"{ledger_path}: its article {article} is missing"]
+    markdown = article.read_text(encoding="utf-8")
+    day = _article_date(markdown)
+    if day is None or not article.name.startswith(day.isoformat()) or ledger_path.parent.name != day.isoformat():
+        return None, 0, [f"{article}: its date, its file name and its ledger's folder disagree"]
+    if check.weeks is not None and day not in check.weeks:
+        return None, 0, []
+    problems = []
+    later = closes.position.get(day, len(closes.sessions)) + 1
+    if later < len(closes.sessions) and closes.sessions[later].isocalendar()[:2] == day.isocalendar()[:2]:
+        problems.append(f"{article}: {day} is not the last session of its week")
+    ctx = Context(closes, check.universe, check.phrasebook, check.settings, day, "calendar", docs, check.events, holdings=check.holdings)
+    count, found = verify(markdown, ledger, ctx)
+    found += verify_charts(ledger_path.parent, str(ledger.get("story", "")), markdown, ctx)
+    return day, count, problems + [f"{article}: {problem}" for problem in found]
 
 
 def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings) -> tuple[int, list[str]]:
