@@ -662,6 +662,7 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
             "disclaimer",
             "data_heading",
             "sample_source",
+            "universe_source",
         }
         return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
     story, angle = about["story"], about["angle"]
