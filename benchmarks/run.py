@@ -623,39 +623,28 @@ def universe_worker(directory: Path, work: Path) -> None:
 
 
 def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
-    """A fund page for every symbol of the universe, through generator.funds, if the generator has it yet; None if not.
-
-    data/funds.yaml describes only the sample's funds: the others get placeholder metadata (a copy of
-    a plain equity ETF's, under their own ticker), so the pages and charts are real work but their wording is not.
-    """
-    if not (ROOT / "generator" / "funds.py").exists():
+    """A fund page for every symbol of the universe, through generator.funds, with the whole universe's metadata
+    (data/funds.yaml with data/universe.yaml behind it); None if the generator has neither yet."""
+    if not (ROOT / "generator" / "funds.py").exists() or not (ROOT / "data" / "universe.yaml").exists():
         return None
     from generator import funds
     from generator.config import DEFAULTS
     from generator.pipeline import prepare_dataset
     from generator.site import write_chart
-    from generator.universe import FUNDS_FILE, Fund, Universe, load_universe
+    from generator.universe import load_whole_universe
     from generator.write import OutputWriter
 
-    known = load_universe(ROOT / FUNDS_FILE)
-    plain = known.funds.get("SPY") or next(f for f in known.funds.values() if f.kind == "etf" and f.leverage == 1)
-    fields = plain.model_dump()
-    placeholders = {
-        symbol: Fund.model_validate({**fields, "symbol": symbol, "name": f"{symbol} ETF"})
-        for symbol in sorted(set(tidy["symbol"]) - set(known.funds))
-    }
-    universe = Universe(funds={**known.funds, **placeholders})
+    universe = load_whole_universe(ROOT)
     figures: dict[str, float] = {}
     began = time.perf_counter()
-    data = prepare_dataset(tidy, universe, "sample", DEFAULTS, root=ROOT)
+    data = prepare_dataset(tidy, universe, "universe", DEFAULTS, root=ROOT)
     figures["dataset"] = time.perf_counter() - began
     began = time.perf_counter()
-    pages, index = funds.fund_pages(data, [], ROOT)
+    pages = list(funds.fund_pages(data, [], ROOT))
     figures["pages"] = time.perf_counter() - began
     charts = sum(len(page.charts) for page in pages)
     began = time.perf_counter()
     out = OutputWriter(work / "universe-docs")
-    out.write(funds.FUNDS_DIR / "index.md", index)
     for page in pages:
         out.write(funds.FUNDS_DIR / f"{page.slug}.md", page.markdown)
         for item in page.charts:
@@ -667,9 +656,8 @@ def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
         "seconds": seconds,
         "pages_count": len(pages),
         "charts": charts,
-        "placeholders": len(placeholders),
         **figures,
-        "note": f"{len(pages)} pages, {charts} charts; {len(placeholders)} with placeholder metadata",
+        "note": f"{len(pages)} pages (the funds index among them), {charts} charts",
     }
 
 

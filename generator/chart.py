@@ -22,7 +22,7 @@ import pandas as pd
 
 from .compute import Panel
 from .facts import FundFacts
-from .universe import Universe
+from .universe import UNKNOWN, Universe
 from .write import write_cached
 
 UP_COLOUR = "#1a9850"
@@ -141,7 +141,7 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
     data = pd.DataFrame(
         {
             "symbol": symbols,
-            "fund": [universe[s].name for s in symbols],
+            "fund": [universe[s].name or UNKNOWN for s in symbols],
             "change": [round(funds[s].week.value * 100, 2) for s in symbols],
         }
     )
@@ -229,7 +229,7 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
     data, series, wide = _price_lines(panel, symbol, window)
     last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
     description = (
-        f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
+        f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
         f"closing at ${last:,.2f}{_averages_sentence(wide)}."
     )
     spec = _filled(
@@ -251,7 +251,7 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     data, series, wide = _price_lines(panel, symbol, history)
     last_day = pd.Timestamp(history[-1])
     description = (
-        f"Line chart of {universe[symbol].name} ({symbol}) from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
+        f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
     spec = _filled(
@@ -273,7 +273,7 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
     data = pd.DataFrame({"date": pd.DatetimeIndex(series.index).strftime("%Y-%m-%d"), "drawdown": (series * 100).round(2).to_numpy()})
     worst = pd.DatetimeIndex(series.index)[int(series.to_numpy().argmin())]
     description = (
-        f"Area chart of how far {universe[symbol].name} ({symbol}) closed below its 52-week high; "
+        f"Area chart of how far {universe[symbol].labelled} closed below its 52-week high; "
         f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
     )
     spec = _filled(_drawdown_skeleton(), data, validate, title=f"{symbol} below its 52-week high", description=description)

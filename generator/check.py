@@ -23,7 +23,7 @@ from .events import EVENTS_FILE, event_problems
 from .flows import EDITOR_FLOWS, Flow, read_editor_flows
 from .notes import NOTES_DIR, Note, note_date, parse_note
 from .render import HEADLINE_SLOTS, OCCASIONAL_SLOTS, PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook, template_fields
-from .universe import FUNDS_FILE, Universe, load_universe, not_a_ticker
+from .universe import FUNDS_FILE, UNIVERSE_FILE, Universe, load_universe, load_whole_universe, not_a_ticker
 
 if TYPE_CHECKING:
     from .pipeline import Dataset
@@ -49,12 +49,13 @@ OPENINGS_MIN = 9
 """Each list of openings needs this many sentences so that none repeats within eight consecutive weeks."""
 
 
-def check_inputs(root: Path = ROOT) -> list[str]:
-    """Every problem found, one line each; an empty list means the inputs are good to build from."""
+def check_inputs(root: Path = ROOT, wide: bool = False) -> list[str]:
+    """Every problem found, one line each; an empty list means the inputs are good to build from. With `wide`, the
+    metadata is the whole universe's (data/funds.yaml with data/universe.yaml behind it)."""
     problems = config.read_settings(root / config.SETTINGS_FILE)[1]
-    universe = _collect(problems, lambda: load_universe(root / FUNDS_FILE))
+    universe = _collect(problems, lambda: load_whole_universe(root) if wide else load_universe(root / FUNDS_FILE))
     if universe is not None:
-        problems += check_universe(universe, root / FUNDS_FILE)
+        problems += check_universe(universe, root / (UNIVERSE_FILE if wide else FUNDS_FILE))
     book = _collect(problems, lambda: load_phrasebook(root / PHRASEBOOK_FILE))
     if book is not None:
         problems += check_phrasebook(book, root / PHRASEBOOK_FILE)

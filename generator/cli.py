@@ -16,15 +16,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import gates
+from .bundles import SAMPLE, UNIVERSE, Bundle
 from .config import CACHE_DIR, ROOT, Settings, load_settings
 from .errors import GeneratorError
 from .events import EVENTS_FILE
 from .gates import GateReport
-from .load import SAMPLE_STORE, read_store, with_history
+from .load import read_store, with_history
 from .lock import project_lock
 from .pipeline import Article, Dataset
 from .store import STORE
-from .universe import FUNDS_FILE, load_universe
+from .universe import FUNDS_FILE, Universe, load_universe
 from .verify import Report as Verified
 from .workers import available_cores
 from .write import write_atomic
@@ -81,6 +82,42 @@ def _fail(error: GeneratorError) -> NoReturn:
 StoreOption = Annotated[
     Path | None, typer.Option(help="Build from this price store instead of the bundled sample (e.g. data/store/prices.parquet).")
 ]
+UniverseOption = Annotated[
+    bool,
+    typer.Option(
+        "--universe",
+        help="Use the bundled whole universe (data/universe/prices.parquet, its funds described by data/funds.yaml and "
+        "data/universe.yaml) instead of the sample.",
+    ),
+]
+PriceData = Bundle | Path
+"""What a site is built from: a bundle shipped with the project, or the path of a live price store (--store)."""
+
+
+def _price_data(store: Path | None, universe: bool) -> PriceData:
+    """The data the options choose: a live store, the whole universe, or (by default) the sample."""
+    if store is not None and universe:
+        _fail(GeneratorError("--store and --universe each choose the prices to use: give one of them"))
+    return store if store is not None else UNIVERSE if universe else SAMPLE
+
+
+def _wide(data: PriceData) -> bool:
+    """Whether the data is the whole universe (bundles.Bundle.wide)."""
+    return isinstance(data, Bundle) and data.wide
+
+
+def _label(data: PriceData) -> str:
+    """How the banner, the about page and the articles name the data."""
+    return data.name if isinstance(data, Bundle) else "live"
+
+
+def _read_prices(data: PriceData) -> tuple[pd.DataFrame, Universe]:
+    """The stored prices and the metadata of their funds (a live store's funds are data/funds.yaml's)."""
+    if isinstance(data, Bundle):
+        return read_store(project / data.store), data.universe(project)
+    return read_store(project / data), load_universe(project / FUNDS_FILE)
+
+
 NowOption = Annotated[
     Optional[datetime],  # noqa: UP045
     typer.Option(help="Run as of this time (ISO 8601; default: now): the gates' last completed session, the newest session fetched."),
@@ -100,10 +137,11 @@ def _settings() -> Settings:
         _fail(error)
 
 
-def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[pd.DataFrame, GateReport]:
-    """Read the store and run the publication gates; stop with exit status 3 and the first reason when one fails."""
-    tidy = read_store(store)
-    report = gates.check(tidy, load_universe(project / FUNDS_FILE), _now(now), settings.gates)
+def _run_gates(data: PriceData, now: datetime | None, settings: Settings) -> tuple[pd.DataFrame, Universe, GateReport]:
+    """Read the prices and run the publication gates (a live store's as of `now`, a bundle's without the stale gate: see
+    gates.check); stop with exit status 3 and the first reason when one fails."""
+    tidy, universe = _read_prices(data)
+    report = gates.check(tidy, universe, None if isinstance(data, Bundle) else _now(now), settings.gates)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
@@ -116,15 +154,15 @@ def _run_gates(store: Path, now: datetime | None, settings: Settings) -> tuple[p
         raise typer.Exit(3)
     for symbol, reason in sorted(report.excluded.items()):
         console.print(f"left out of the site: {symbol}: {reason}", highlight=False)
-    return tidy, report
+    return tidy, universe, report
 
 
-def _check_or_exit(data: Dataset | None = None) -> None:
-    """Validate every editor-owned input (or, given the data, check the inputs against it: notes for weeks it has); on a
-    problem, list them all and exit 2 before writing anything."""
+def _check_or_exit(data: Dataset | None = None, wide: bool = False) -> None:
+    """Validate every editor-owned input, with the whole universe's metadata when `wide` (or, given the data, check the
+    inputs against it: notes for weeks it has); on a problem, list them all and exit 2 before writing anything."""
     from .check import check_against_data, check_inputs
 
-    problems, warnings = (check_inputs(project), []) if data is None else check_against_data(data, project)
+    problems, warnings = (check_inputs(project, wide), []) if data is None else check_against_data(data, project)
     for line in warnings:
         console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
     if problems:
@@ -135,13 +173,15 @@ def _check_or_exit(data: Dataset | None = None) -> None:
 
 
 @app.command()
-def check(store: StoreOption = None) -> None:
+def check(store: StoreOption = None, universe: UniverseOption = False) -> None:
     """Validate settings, metadata, phrasebook, templates, notes, flows and market events, without writing anything."""
-    from .pipeline import load_dataset
+    from .pipeline import prepare_dataset
 
-    _check_or_exit()
+    chosen = _price_data(store, universe)
+    _check_or_exit(wide=universe)
     try:
-        data = load_dataset(project, store=store, source="live" if store else "sample", settings=_settings(), cache=cache, jobs=jobs)
+        tidy, funds = _read_prices(chosen)
+        data = prepare_dataset(tidy, funds, _label(chosen), _settings(), root=project, cache=cache, wide=_wide(chosen), jobs=jobs)
     except GeneratorError as error:
         _fail(error)
     _check_or_exit(data)
@@ -153,6 +193,7 @@ def site(
     first: DateOption = None,
     last: DateOption = None,
     store: StoreOption = None,
+    universe: UniverseOption = False,
     now: NowOption = None,
     week: Annotated[
         list[datetime] | None,
@@ -164,12 +205,14 @@ def site(
         bool, typer.Option(hidden=True, help="For `serve`: show an article that fails the fact check as a page listing its problems.")
     ] = False,
 ) -> None:
-    """Generate every week's article, charts and pages, fact-check them, then build site/ (from the bundled sample unless --store).
+    """Generate every week's article, charts and pages, fact-check them, then build site/ (from the bundled sample unless
+    --universe or --store).
 
     Everything is generated into .staging/ first and reaches content/ only when every claim
-    verifies. With --store the publication gates run first, and a fund they leave out is
-    published nowhere. --first/--last rewrite only the weeks in range; only a full run removes
-    files no week writes any more.
+    verifies. The publication gates run first (on a bundle, all but the stale gate), and a fund
+    they leave out is published nowhere. --universe builds a page for every fund of the whole
+    universe and lists the week's best and worst of them on the home page. --first/--last
+    rewrite only the weeks in range; only a full run removes files no week writes any more.
     """
     from .build import build_site
     from .site import inputs_digest, up_to_date
@@ -178,23 +221,23 @@ def site(
         console.print(f"[bold red]error:[/] --first {first:%Y-%m-%d} is after --last {last:%Y-%m-%d}: nothing to generate", highlight=False)
         raise typer.Exit(2)
     started = time.perf_counter()
-    source = "live" if store else "sample"
+    chosen = _price_data(store, universe)
     digest = None
-    if not week and not store:
+    if not week and isinstance(chosen, Bundle):
         # Gates depend on the time of the run, so a run from the live store is never taken from the cache.
-        digest = inputs_digest(project, project / SAMPLE_STORE, f"{first}|{last}|{source}")
+        digest = inputs_digest(project, project / chosen.store, f"{first}|{last}|{chosen.name}")
     try:
         with project_lock(project, "site"):
             cached = up_to_date(project, digest) if digest else None
             if cached is None:
-                line = _generate(store, now, first, last, week, digest, preview)
+                line = _generate(chosen, now, first, last, week, digest, preview)
             else:
-                verified = _verify(store, None, _settings(), remembered=True)
+                verified = _verify(chosen, None, _settings(), remembered=True)
                 line = f"inputs unchanged since the last run: {cached} generated files up to date, {verified.claims} claims verified"
             generated = time.perf_counter() - started
             if build:
                 with console.status("Building the site with mkdocs build --strict"):
-                    build_site(source, root=project, site_dir=site_dir)
+                    build_site(_label(chosen), root=project, site_dir=site_dir)
     except GeneratorError as error:
         _fail(error)
     total = time.perf_counter() - started
@@ -202,7 +245,7 @@ def site(
 
 
 def _generate(
-    store: Path | None,
+    chosen: PriceData,
     now: datetime | None,
     first: datetime | None,
     last: datetime | None,
@@ -212,19 +255,16 @@ def _generate(
 ) -> str:
     """Check, load, generate into the staging folder, verify, and apply to the docs dir; the summary line."""
     from .closed_world import articles_and_ledgers
-    from .pipeline import load_dataset, prepare_dataset
+    from .pipeline import prepare_dataset
     from .serve import error_pages
     from .site import DOCS_DIR, apply_staged, kept_in_docs, record_run, stage_site, weeks_of
 
-    _check_or_exit()
+    _check_or_exit(wide=_wide(chosen))
     settings = _settings()
-    if store is None:
-        data = load_dataset(project, settings=settings, cache=cache, jobs=jobs)
-    else:
-        tidy, report = _run_gates(project / store, now, settings)
-        data = prepare_dataset(
-            tidy, load_universe(project / FUNDS_FILE), "live", settings, report.excluded, root=project, cache=cache, jobs=jobs
-        )
+    tidy, universe, report = _run_gates(chosen, now, settings)
+    data = prepare_dataset(
+        tidy, universe, _label(chosen), settings, report.excluded, root=project, cache=cache, wide=_wide(chosen), jobs=jobs
+    )
     _check_or_exit(data)
     for line in data.load_notes:
         console.print(f"[bold yellow]warning:[/] {line}", highlight=False)
@@ -250,12 +290,13 @@ def _generate(
             bar.update(task, advance=1, refresh=True)
 
         staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=advance, only=only)
+    del data  # the fact check reads the prices its own way: the panel's memory is free for it
     # What MkDocs will read once the staged files are applied: them, and the weeks a range leaves in place.
     kept = kept_in_docs(staged, project)
     checks: list[tuple[Path, set[date] | None]] = [(staged.folder, only)]
     if staged.pages and (kept_weeks := weeks_of(kept)):
         checks.append((project / DOCS_DIR, kept_weeks))
-    verified = _fact_check(store, settings, checks, [*articles_and_ledgers(staged.folder), *kept], remembered=True)
+    verified = _fact_check(chosen, settings, checks, [*articles_and_ledgers(staged.folder), *kept], remembered=True)
     if verified.problems:
         pages = error_pages(staged, verified.problems) if preview else None
         if pages:
@@ -279,34 +320,37 @@ def verify_articles(
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Verify the article of this week only.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Verify every article in content/ (the default without --as-of).")] = False,
     store: StoreOption = None,
+    universe: UniverseOption = False,
 ) -> None:
     """Re-check every figure and superlative of the generated articles against the prices: exit 2 with the failing claims.
 
     Every post in content/posts/ must also be one the generator wrote, named by a claims ledger of its week.
     """
     started = time.perf_counter()
-    report = _verify(store, {as_of.date()} if as_of and not every else None, _settings())
+    report = _verify(_price_data(store, universe), {as_of.date()} if as_of and not every else None, _settings())
     pages = f" and {report.pages} fund pages" if report.pages else ""
     elapsed = time.perf_counter() - started
     console.print(f"verified {report.claims} claims in {report.articles} articles{pages} ({elapsed:.1f} s)", highlight=False)
 
 
-def _verify(store: Path | None, weeks: set[date] | None, settings: Settings, remembered: bool = False) -> Verified:
+def _verify(data: PriceData, weeks: set[date] | None, settings: Settings, remembered: bool = False) -> Verified:
     """The fact check of the docs dir (of `weeks`, and every post's ledger); on a problem, list them all and exit 2."""
     from .closed_world import articles_and_ledgers
     from .site import DOCS_DIR
 
     docs = project / DOCS_DIR
-    report = _fact_check(store, settings, [(docs, weeks)], articles_and_ledgers(docs), remembered)
+    report = _fact_check(data, settings, [(docs, weeks)], articles_and_ledgers(docs), remembered)
     if report.problems:
         _refuse(report)
     return report
 
 
 def _fact_check(
-    store: Path | None, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path], remembered: bool = False
+    data: PriceData, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path], remembered: bool = False
 ) -> Verified:
-    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts and ledgers).
+    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts
+    and ledgers). A bundle's prices are those its gates publish (the same on every run: no stale gate); a live store's as
+    stored.
 
     With `remembered` (a `site` run), an article whose check reads what a passing check read before counts as passed
     (the cache's verified/ folder); `verify` recomputes every claim.
@@ -317,9 +361,12 @@ def _fact_check(
     from .verify import Closes, verify_folder
 
     try:
-        stored = read_store(project / (store or SAMPLE_STORE))
+        stored, universe = _read_prices(data)
+        if isinstance(data, Bundle):
+            excluded = gates.check(stored, universe, None, settings.gates).excluded
+            stored = stored.loc[~stored["symbol"].isin(list(excluded))]
         closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
-        universe, phrasebook = load_universe(project / FUNDS_FILE), load_phrasebook(project / PHRASEBOOK_FILE)
+        phrasebook = load_phrasebook(project / PHRASEBOOK_FILE)
         events, holdings = project / EVENTS_FILE, project / HOLDINGS
         reports = [
             verify_folder(folder, closes, universe, phrasebook, settings, weeks, events, holdings, jobs, cache if remembered else None)
@@ -427,10 +474,13 @@ def fetch(
 
 
 @app.command("gates")
-def check_gates(store: Annotated[Path, typer.Option(help="The price store to check.")] = STORE, now: NowOption = None) -> None:
-    """Check the price store before publishing: exit 3 with the reason when data is stale, broken or implausible."""
+def check_gates(
+    store: Annotated[Path, typer.Option(help="The price store to check.")] = STORE, now: NowOption = None, universe: UniverseOption = False
+) -> None:
+    """Check the price store (or with --universe the bundled whole universe, all but the stale gate) before publishing:
+    exit 3 with the reason when data is stale, broken or implausible."""
     try:
-        _, report = _run_gates(project / store, now, _settings())
+        _, _, report = _run_gates(UNIVERSE if universe else store, now, _settings())
     except GeneratorError as error:
         _fail(error)
     console.print(f"every gate passed for {report.expected_session:%Y-%m-%d}; {len(report.excluded)} funds left out", highlight=False)
@@ -490,7 +540,7 @@ def _verify_in_memory(rendered: Article, data: Dataset) -> tuple[int, list[str]]
         rendered.markdown,
         json.loads(claims_json(rendered)),
         Closes(
-            with_history(read_store(project / SAMPLE_STORE), project, data.settings.gates.max_day_move_percent), data.store_start.date()
+            with_history(read_store(project / SAMPLE.store), project, data.settings.gates.max_day_move_percent), data.store_start.date()
         ),
         data.universe,
         load_phrasebook(project / PHRASEBOOK_FILE),
@@ -544,6 +594,64 @@ def _bundle(source: Path, target: Path, every_fund: bool, optional: tuple[str, .
     for line in report.lines():
         console.print(line)
     console.print(f"wrote {target}: {frame['symbol'].nunique()} symbols, {len(frame)} rows")
+
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+"""Where the raw data the bundles are made from was assembled, beside the project (the make-* commands' defaults)."""
+
+
+@app.command("make-universe")
+def make_universe(
+    prices: Annotated[Path, typer.Option(help="A folder of yfinance CSVs, one per symbol: the whole universe.")] = SHARED_DATA
+    / "etf-daily-2016-2021",
+    metadata: Annotated[
+        Path, typer.Option(help="FinanceDatabase's table of funds, as a CSV (symbol, name, family, exchange, summary, ...).")
+    ] = SHARED_DATA / "etf-metadata" / "financedatabase-etfs.csv",
+) -> None:
+    """Rebuild the bundled whole universe: data/universe/prices.parquet from every CSV of --prices (a file the load's
+    checks refuse is set aside, with the reason), and data/universe.yaml, the metadata of the funds data/funds.yaml does
+    not describe, from --metadata; then say how the database agrees with data/funds.yaml."""
+    from .financedatabase import agreement, read_database, universe_yaml, wider_entry
+    from .load import UNIVERSE_STORE, LoadReport, csv_paths, read_each_csv, symbol_from_filename, write_store
+    from .universe import UNIVERSE_FILE
+
+    try:
+        if not prices.is_dir():
+            raise GeneratorError(f"{prices}: no such folder of price CSVs: pass --prices DIR, a folder of yfinance CSVs")
+        rows = read_database(metadata)
+        curated = load_universe(project / FUNDS_FILE)
+        report = LoadReport()
+        frame, set_aside = read_each_csv(prices, report)
+        symbols = sorted({symbol_from_filename(path) for path in csv_paths(prices)})
+        priced = set(frame["symbol"])
+        lacking = [symbol for symbol in curated.symbols() if symbol not in priced]
+        if lacking:
+            raise GeneratorError(f"{prices}: no prices for {', '.join(lacking)} of {FUNDS_FILE}: the universe holds every curated fund")
+        entries = [wider_entry(symbol, rows.get(symbol)) for symbol in symbols if symbol not in curated]
+        write_store(frame, project / UNIVERSE_STORE)
+        checked = agreement(curated, rows)
+        write_atomic(project / UNIVERSE_FILE, universe_yaml(entries, checked).encode("utf-8"))
+    except GeneratorError as error:
+        _fail(error)
+    for symbol, reason in sorted(set_aside.items()):
+        console.print(f"set aside: {symbol}: {reason}", highlight=False)
+    skipped = {symbol: count for symbol, count in report.empty_rows.items() if count}
+    console.print(f"{sum(skipped.values())} empty rows skipped in {len(skipped)} files", highlight=False)
+    compared = sum(fund.kind == "etf" and fund.symbol in rows for fund in curated.funds.values())
+    console.print(f"checked against the {compared} funds of {FUNDS_FILE} the database has a row for:", highlight=False)
+    for item in checked:
+        console.print(f"  {item.summary()}", highlight=False)
+        for symbol, ours, theirs in item.differences:
+            console.print(f"    {symbol}: {FUNDS_FILE} {ours!r}, the database {theirs!r}", highlight=False)
+    size = (project / UNIVERSE_STORE).stat().st_size / 1e6
+    console.print(f"wrote {UNIVERSE_STORE}: {frame['symbol'].nunique()} symbols, {len(frame)} rows, {size:.1f} MB", highlight=False)
+    described = sum(entry.source == "financedatabase" for entry in entries)
+    console.print(
+        f"wrote {UNIVERSE_FILE}: {len(entries)} funds ({described} from the database, {len(entries) - described} by ticker alone; "
+        f"{sum(e.index is not None for e in entries)} with an index and {sum(e.leverage is not None for e in entries)} with a "
+        f"daily multiple from their stated objective); {FUNDS_FILE} keeps its {len(curated.funds)} entries",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -99,6 +99,13 @@ def panel_through(panel: Panel, end: pd.Timestamp) -> Panel:
     return dataclasses.replace(panel, **cut)
 
 
+def panel_of(panel: Panel, symbols: list[str]) -> Panel:
+    """The panel of `symbols` only (the funds the stories cover)."""
+    frames = {item.name: getattr(panel, item.name) for item in dataclasses.fields(panel)}
+    kept: dict[str, Any] = {name: frame[symbols] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
+    return dataclasses.replace(panel, **kept, first_close={s: panel.first_close[s] for s in symbols if s in panel.first_close})
+
+
 def change(close: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Close on `end` over close on `start`, minus one, per symbol."""
     return pd.Series(close.loc[end] / close.loc[start] - 1)

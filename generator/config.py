@@ -292,6 +292,9 @@ SECTORS = ("XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY")
 EDITION_FUNDS = ("SPY", "QQQ", "DIA", "IWM", "EFA", "EEM", "AGG", "TLT", "GLD")
 """The home page's scoreboard: the market, tech, the Dow, small caps, abroad, bonds and gold."""
 
+MOVERS_LISTED = 5
+"""The whole universe's edition lists this many of the week's best funds and as many of its worst, among all its funds."""
+
 HEATMAP_STEPS_PERCENT = (1.0, 2.5)
 """Where the sector heatmap's shades deepen: beyond "basically flat", a week's move under 1 percent, under 2.5, or more."""
 

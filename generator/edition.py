@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import EDITION_FUNDS, HEATMAP_STEPS_PERCENT, ROOT, SECTORS
+from .config import EDITION_FUNDS, HEATMAP_STEPS_PERCENT, MOVERS_LISTED, ROOT, SECTORS
+from .facts import week_movers
 from .funds import fund_slug
 from .pipeline import Dataset, ListedArticle, edition_date, week_facts, window_for
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
@@ -40,7 +41,8 @@ def heat(value: float, flat_percent: float) -> str:
 
 
 def edition(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> Edition | None:
-    """The edition of the newest week with articles (None before any): figures from that week's facts."""
+    """The edition of the newest week with articles (None before any): figures from that week's facts, and for the whole
+    universe the week's best and worst among all its funds."""
     if not articles:
         return None
     as_of = edition_date(data, articles)
@@ -65,6 +67,7 @@ def edition(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> 
         "earlier": earlier,
         "scoreboard": [week.funds[symbol] for symbol in EDITION_FUNDS if symbol in week.funds],
         "sectors": [(facts, heat(facts.week.value, flat)) for facts in sectors],
+        "movers": week_movers(data.prices.close, week.window, data.universe, MOVERS_LISTED) if data.wide else None,
         "slug": fund_slug,
     }
     markdown = render_template(root / TEMPLATES_DIR, "pages/edition.md.j2", context)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from . import compute
 from .calendar import Window
 from .compute import Panel
-from .config import EVENT_PRIORITY, MARKET_INDEX, Settings
+from .config import EVENT_PRIORITY, MARKET_BENCHMARK, MARKET_INDEX, Settings
 from .events import Event, events_after, events_between
 from .flows import Flow
 from .holdings import Allocation
@@ -223,6 +223,39 @@ class FundFacts(Fact):
     """The largest sector and holding in the fund's newest holdings snapshot up to the week's end (holdings.py)."""
 
 
+class Movers(Fact):
+    """The week's best and worst funds among every fund with a close at both ends of the week (the whole universe's edition
+    lists them)."""
+
+    funds: Figure
+    """How many funds had the week (`funds_with_week`)."""
+    best: list[Change]
+    """The best weeks, best first."""
+    worst: list[Change]
+    """The worst weeks, worst first."""
+
+
+def week_movers(close: pd.DataFrame, window: Window, universe: Universe, listed: int) -> Movers | None:
+    """The `listed` best and worst weeks among the funds (not the index) with a close at both ends of `window`, ties in
+    ticker order; None when fewer than twice that many funds have the week."""
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    funds = [symbol for symbol in close.columns if universe[symbol].kind == "etf"]
+    week = compute.change(close[funds], start, end).dropna().sort_index()
+    if len(week) < 2 * listed:
+        return None
+    best_first = week.sort_values(ascending=False, kind="stable")
+    worst_first = week.sort_values(ascending=True, kind="stable")
+
+    def change(symbol: str) -> Change:
+        return Change(value=float(week[symbol]), subject=symbol, span="week", start=start.date(), end=end.date())
+
+    return Movers(
+        funds=Figure(value=len(week), measure="funds_with_week", subject=MARKET_BENCHMARK, span="week"),
+        best=[change(str(symbol)) for symbol in best_first.index[:listed]],
+        worst=[change(str(symbol)) for symbol in worst_first.index[:listed]],
+    )
+
+
 def _optional(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
 
@@ -246,8 +279,10 @@ def week_funds(
     """Facts for every fund with a close at both ends of the week ending `window.end`.
 
     `weekly` holds each calendar week's change (compute.weekly_changes), for streaks; `record_weeks`
-    the same with distribution weeks left out (compute.record_changes), for record weeks.
+    the same with distribution weeks left out (compute.record_changes), for record weeks; of both, only the panel's
+    funds are read.
     """
+    weekly, record_weeks = weekly[list(panel.close.columns)], record_weeks[list(panel.close.columns)]
     sessions = pd.DatetimeIndex(panel.close.index)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     position = int(sessions.searchsorted(end))
@@ -433,11 +468,11 @@ def _record_weeks(panel: Panel, weeks: pd.DataFrame, start: pd.Timestamp, end: p
 def _with_leverage(fund: FundFacts, funds: dict[str, FundFacts], universe: Universe) -> FundFacts:
     """Add the comparison of a leveraged fund with `factor` times its index, when the index fund has the week."""
     meta = universe[fund.symbol]
-    if meta.underlying is None or meta.leverage == 1 or meta.underlying not in funds:
-        return fund
-    base, base_day = funds[meta.underlying].week, funds[meta.underlying].day
-    same_day = base_day is not None and fund.day is not None
     factor, underlying = meta.leverage, meta.underlying
+    if underlying is None or factor is None or factor == 1 or underlying not in funds:
+        return fund
+    base, base_day = funds[underlying].week, funds[underlying].day
+    same_day = base_day is not None and fund.day is not None
 
     def target(span: Span, value: float) -> Figure:
         return Figure(value=factor * value, measure="multiple", subject=underlying, span=span, factor=factor)

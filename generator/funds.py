@@ -7,6 +7,7 @@ is the week the newest articles and the edition give.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from .facts import Assets, Figure, Span
 from .flows import latest_assets
 from .pipeline import Dataset, ListedArticle, edition_date, window_for
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
+from .universe import UNKNOWN, Fund
 
 FUNDS_DIR = Path("funds")
 """Fund pages and their chart files, in the docs dir: funds/iwm.md and funds/iwm/price.vl.json."""
@@ -86,6 +88,11 @@ class Quote:
         return [self.returns[span] for span in QUOTED if span in self.returns]
 
 
+def page_title(fund: Fund) -> str:
+    """ "IWM: iShares Russell 2000 ETF", or "ALD: name not known"."""
+    return f"{fund.symbol}: {fund.name or 'name ' + UNKNOWN}"
+
+
 def fund_slug(symbol: str) -> str:
     """`IWM` -> `iwm`; `^GSPC` -> `gspc`."""
     return symbol.lower().lstrip("^")
@@ -150,19 +157,30 @@ def _trading(panel: compute.Panel, symbol: str, week_start: pd.Timestamp, end: p
     return figures
 
 
-def peers_of(data: Dataset, symbol: str) -> list[str]:
-    """The funds of the same category (data/funds.yaml), the fund itself among them, in the metadata's order; for the
-    market index, the funds that track it or a multiple of it."""
-    fund = data.universe[symbol]
+PeersBy = Literal["category", "index"]
+"""What a fund's peers share with it."""
+
+
+def peers_of(data: Dataset, symbol: str) -> tuple[list[str], PeersBy | None]:
+    """The funds of the same category, the fund itself among them, in the metadata's order; where the metadata gives no
+    category, those that track the same index; for the market index, the funds that track it or a multiple of it. With
+    what they share (None: neither is known, and there are none)."""
+    fund, funds = data.universe[symbol], data.universe.funds
+    by: PeersBy | None
     if fund.kind == "index":
-        chosen = [s for s, f in data.universe.funds.items() if f.kind != "index" and (f.index == fund.index or f.underlying == symbol)]
+        chosen, by = [s for s, f in funds.items() if f.kind != "index" and (f.index == fund.index or f.underlying == symbol)], "index"
+    elif fund.category is not None:
+        chosen, by = [s for s, f in funds.items() if f.category == fund.category], "category"
+    elif fund.index is not None:
+        chosen, by = [s for s, f in funds.items() if f.kind != "index" and f.index == fund.index], "index"
     else:
-        chosen = [s for s, f in data.universe.funds.items() if f.category == fund.category]
-    return [s for s in chosen if s in data.prices.close.columns]
+        chosen, by = [], None
+    return [s for s in chosen if s in data.prices.close.columns], by
 
 
-def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> list[FundPage]:
-    """A page for every fund with prices, a page saying why for each fund the gates left out, and the funds index.
+def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> Iterator[FundPage]:
+    """A page for every fund with prices, a page saying why for each fund the gates left out, and the funds index, one
+    at a time (a page's chart data is large: the writer writes each and lets it go).
 
     A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder.
     """
@@ -180,7 +198,6 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         if not history.empty:
             quotes[symbol] = quote(data, symbol, pd.Timestamp(history.index[-1]))
     assets = latest_assets(data.snapshots, site_date.date())
-    pages = []
     for symbol, fund_quote in quotes.items():
         fund, last = data.universe[symbol], pd.Timestamp(fund_quote.as_of)
         close = panel.close[symbol].loc[data.store_start :]
@@ -198,9 +215,10 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         volatility = float(panel.volatility[symbol].loc[last])
         definitions = data.settings.definitions
         supplied = assets.get(symbol)
+        peers, peers_by = peers_of(data, symbol)
         context: dict[str, Any] = {
             "w": writer,
-            "title": f"{symbol}: {fund.name}",
+            "title": page_title(fund),
             "fund": fund,
             "as_of": last.date(),
             "stale": last < site_date,
@@ -212,7 +230,8 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
             "drawdown": None
             if drawdowns.empty or drawdowns.index[-1] != last
             else Figure(value=float(drawdowns.iloc[-1]), measure="drawdown", subject=symbol),
-            "peers": [quotes[peer] for peer in peers_of(data, symbol) if peer in quotes and quotes[peer].as_of == fund_quote.as_of],
+            "peers": [quotes[peer] for peer in peers if peer in quotes and quotes[peer].as_of == fund_quote.as_of],
+            "peers_by": peers_by,
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
             "articles": sorted(mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
@@ -222,17 +241,18 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         }
         template = "pages/market-index.md.j2" if fund.kind == "index" else "pages/fund.md.j2"
         markdown = render_template(templates, template, context)
-        pages.append(FundPage(symbol, slug, markdown, charts, writer.claims, last.date()))
+        yield FundPage(symbol, slug, markdown, charts, writer.claims, last.date())
     newest = data.prices.sessions[-1]
     for symbol, reason in sorted(data.excluded.items()):
         if symbol in data.universe:
             writer = Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
             context = {"fund": data.universe[symbol], "reason": reason, "newest": newest.date(), "w": writer, "symbol": symbol}
-            context["title"] = f"{symbol}: {data.universe[symbol].name}"
+            context["title"] = page_title(data.universe[symbol])
             markdown = render_template(templates, "pages/fund-left-out.md.j2", context)
-            pages.append(FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date()))
+            yield FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date())
     writer = Writer(as_of=site_date.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
-    listed = sorted((page.symbol for page in pages if page.symbol), key=lambda s: (data.universe[s].kind == "index", s))
+    paged = [*quotes, *(symbol for symbol in data.excluded if symbol in data.universe)]
+    listed = sorted(paged, key=lambda s: (data.universe[s].kind == "index", s))
     context = {
         "w": writer,
         "as_of": site_date.date(),
@@ -240,4 +260,4 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         "slug": fund_slug,
     }
     index = render_template(templates, "pages/funds.md.j2", context)
-    return [*pages, FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())]
+    yield FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())

@@ -30,6 +30,8 @@ TIDY_COLUMNS = ["session", "symbol", *PRICE_FIELDS, "volume"]
 
 SAMPLE_STORE = Path("data/sample/prices.parquet")
 """The bundled sample, relative to the project root."""
+UNIVERSE_STORE = Path("data/universe/prices.parquet")
+"""The bundled whole universe (the sample's funds among them, row for row), relative to the project root."""
 
 HISTORY_STORE = Path("data/history/prices.parquet")
 """The back-history put in front of the prices (data/history/README.md), relative to the project root."""
@@ -127,18 +129,38 @@ def read_csv_dir(
     """Every yfinance CSV in `directory` (or only `symbols`), as one tidy table."""
     if not directory.is_dir():
         raise MissingDataError(f"{directory}: no such folder of price CSVs")
-    if symbols is None:
-        paths = sorted(directory.glob("*.csv")) + sorted(directory.glob("*.csv.gz"))
-    else:
-        paths = []
-        for symbol in symbols:
-            found = [directory / f"{symbol}{suffix}" for suffix in (".csv", ".csv.gz") if (directory / f"{symbol}{suffix}").exists()]
-            if not found:
-                raise MissingDataError(f"{directory}: no price file for {symbol} ({symbol}.csv or {symbol}.csv.gz)")
-            paths.append(found[0])
+    paths = csv_paths(directory) if symbols is None else [_price_file(directory, symbol) for symbol in symbols]
     if not paths:
         raise MissingDataError(f"{directory}: no price CSVs in this folder")
     return pd.concat([read_yfinance_csv(path, report, optional) for path in paths], ignore_index=True)
+
+
+def csv_paths(directory: Path) -> list[Path]:
+    """The yfinance CSVs of a folder, in name order."""
+    return sorted(directory.glob("*.csv")) + sorted(directory.glob("*.csv.gz"))
+
+
+def _price_file(directory: Path, symbol: str) -> Path:
+    found = [directory / f"{symbol}{suffix}" for suffix in (".csv", ".csv.gz") if (directory / f"{symbol}{suffix}").exists()]
+    if not found:
+        raise MissingDataError(f"{directory}: no price file for {symbol} ({symbol}.csv or {symbol}.csv.gz)")
+    return found[0]
+
+
+def read_each_csv(directory: Path, report: LoadReport | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Every yfinance CSV in `directory` that passes the checks, as one tidy table, and each file the checks refuse (a
+    price of zero, no rows with prices), set aside with the reason, by symbol."""
+    if not directory.is_dir():
+        raise MissingDataError(f"{directory}: no such folder of price CSVs")
+    frames, set_aside = [], {}
+    for path in csv_paths(directory):
+        try:
+            frames.append(read_yfinance_csv(path, report))
+        except PriceDataError as error:
+            set_aside[symbol_from_filename(path)] = str(error)
+    if not frames:
+        raise MissingDataError(f"{directory}: no price CSV in this folder passes the checks")
+    return pd.concat(frames, ignore_index=True), set_aside
 
 
 def read_store(path: Path, optional: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -19,14 +19,16 @@ from typing import Any
 import pandas as pd
 
 from . import chart, facts, stories
+from .bundles import SAMPLE, Bundle
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
-from .compute import Panel, build_panel, record_changes, weekly_changes
+from .compute import Panel, build_panel, panel_of, record_changes, weekly_changes
 from .config import (
     CORE_SYMBOLS,
     EDITION_FUNDS,
     EVENT_PRIORITY,
     EVENTS_NAMED,
     HEATMAP_STEPS_PERCENT,
+    MOVERS_LISTED,
     ROOT,
     UPCOMING_DAYS,
     Settings,
@@ -37,10 +39,10 @@ from .errors import MissingDataError, PriceDataError
 from .events import EVENTS_FILE, Event, read_events
 from .flows import EDITOR_FLOWS, SNAPSHOTS, Flow, latest_assets, read_editor_flows, read_snapshots, week_flows
 from .holdings import HOLDINGS, allocation, read_holdings
-from .load import SAMPLE_STORE, LoadReport, Prices, read_store, with_history
+from .load import LoadReport, Prices, read_store, with_history
 from .notes import EMPTY_NOTE, NOTES_DIR, Note, read_notes
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, lede_text, load_phrasebook, render_template
-from .universe import FUNDS_FILE, Universe, load_universe
+from .universe import Universe
 from .week_cache import WeekCache, folder_digest
 from .workers import spread
 
@@ -86,6 +88,8 @@ class Dataset:
     """The editors' events file (data/events.csv), by date."""
     cache: Path | None = None
     """Where each week's facts are kept across runs (week_cache); None: only for this run, in memory."""
+    wide: bool = False
+    """The whole universe (bundles.UNIVERSE): the edition lists the week's best and worst among all its funds."""
     jobs: int = 1
     """How many processes a run spreads its independent work over (each week's facts, each week's articles)."""
 
@@ -93,19 +97,21 @@ class Dataset:
     def week_cache(self) -> WeekCache:
         return WeekCache(self, self.cache)
 
+    @functools.cached_property
+    def story_panel(self) -> Panel:
+        """The panel of the funds the stories cover: those of data/funds.yaml, the only entries that give every fact a story
+        reads (all the sample's funds; the whole universe's others have fund pages and the edition's movers)."""
+        curated = [symbol for symbol in self.panel.close.columns if self.universe[symbol].curated]
+        return self.panel if len(curated) == len(self.panel.close.columns) else panel_of(self.panel, curated)
+
 
 def load_dataset(
-    root: Path = ROOT,
-    store: Path | None = None,
-    source: str = "sample",
-    settings: Settings | None = None,
-    cache: Path | None = None,
-    jobs: int = 1,
+    root: Path = ROOT, bundle: Bundle = SAMPLE, settings: Settings | None = None, cache: Path | None = None, jobs: int = 1
 ) -> Dataset:
-    """Read the price store (the bundled sample by default) and the metadata, and prepare every stage's input."""
+    """Read a bundled price file (the sample by default) and its metadata, and prepare every stage's input."""
     settings = settings or load_settings(root)
-    tidy = read_store(root / (store or SAMPLE_STORE))
-    return prepare_dataset(tidy, load_universe(root / FUNDS_FILE), source, settings, root=root, cache=cache, jobs=jobs)
+    tidy = read_store(root / bundle.store)
+    return prepare_dataset(tidy, bundle.universe(root), bundle.name, settings, root=root, cache=cache, wide=bundle.wide, jobs=jobs)
 
 
 def prepare_dataset(
@@ -116,6 +122,7 @@ def prepare_dataset(
     excluded: dict[str, str] | None = None,
     root: Path = ROOT,
     cache: Path | None = None,
+    wide: bool = False,
     jobs: int = 1,
 ) -> Dataset:
     """Put the bundled history in front of the store, check the store's sessions against the NYSE calendar and compute
@@ -163,6 +170,7 @@ def prepare_dataset(
         notes=read_notes(root / NOTES_DIR),
         events=read_events(root / EVENTS_FILE),
         cache=cache,
+        wide=wide,
         jobs=jobs,
     )
 
@@ -174,7 +182,7 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
 
 
 def _computed_week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
-    funds = facts.week_funds(data.panel, window, data.weekly, data.record_weeks, data.universe, data.settings)
+    funds = facts.week_funds(data.story_panel, window, data.weekly, data.record_weeks, data.universe, data.settings)
     note = data.notes.get(window.end, EMPTY_NOTE)
     editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]
     funds = facts.with_flows(
@@ -534,8 +542,9 @@ def related_links(own: RelatedLink, this_week: list[RelatedLink], earlier: list[
 
 
 def methodology_page(
-    settings: Settings, root: Path = ROOT, excluded: dict[str, str] | None = None, excluded_week: date | None = None
+    settings: Settings, root: Path = ROOT, excluded: dict[str, str] | None = None, excluded_week: date | None = None, wide: bool = False
 ) -> str:
+    """The methodology page, from the settings and the code's own registries (`wide`: the whole universe's, with its movers)."""
     return render_template(
         root / TEMPLATES_DIR,
         "pages/methodology.md.j2",
@@ -558,6 +567,8 @@ def methodology_page(
             "settings": settings,
             "edition_funds": EDITION_FUNDS,
             "heatmap_steps": HEATMAP_STEPS_PERCENT,
+            "wide": wide,
+            "movers_listed": MOVERS_LISTED,
         },
     )
 
@@ -575,6 +586,8 @@ def about_data_page(data: Dataset, root: Path = ROOT) -> str:
             "weeks": str(len(data.weeks)),
             "source": data.source,
             "first_close": {s: pd.DatetimeIndex(data.prices.close[s].dropna().index)[0].date() for s in data.prices.close.columns},
+            "priced": str(sum(data.universe[s].kind == "etf" for s in [*data.prices.close.columns, *data.excluded])),
+            "excluded": data.excluded,
             "history_from": data.prices.sessions[0].date(),
         },
     )

@@ -27,7 +27,7 @@ from .config import Settings
 from .errors import GeneratorError
 from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordClose, RecordWeek
 from .holdings import HOLDINGS_SOURCE, Allocation
-from .universe import Universe
+from .universe import UNKNOWN, Universe
 
 TEMPLATES_DIR = Path("templates")
 PHRASEBOOK_FILE = TEMPLATES_DIR / "phrasebook.yaml"
@@ -222,8 +222,14 @@ class Writer:
 
     def leveraged_side(self, symbol: str) -> str:
         """ "Bear Nasdaq-100": a leveraged fund's side and its index, as a headline names them."""
-        fund = self.universe[symbol]
-        return f"{'Bull' if fund.leverage > 0 else 'Bear'} {self.phrasebook['headline_groups'][fund.index]}"
+        return f"{'Bull' if self._multiple(symbol) > 0 else 'Bear'} {self.phrasebook['headline_groups'][self.universe[symbol].index]}"
+
+    def _multiple(self, symbol: str) -> int:
+        """A fund's daily multiple as the metadata gives it (every fund a story compares has one)."""
+        factor = self.universe[symbol].leverage
+        if factor is None:
+            raise TemplateError(f"the metadata gives no daily multiple for {symbol}: a story compares only funds whose multiple it knows")
+        return factor
 
     def headline(self, story: Any, week: Any, used: Mapping[str, date]) -> tuple[str, dict[str, Any]]:
         """The generated headline for the story's angle and what it claims (the angle, and each slot's words).
@@ -291,13 +297,13 @@ class Writer:
 
     @_claim("name")
     def fund_name(self, symbol: str) -> Printed:
-        """The fund's name alone (a table's column beside its ticker)."""
-        return self.universe[symbol].name, {"measure": "name", "subject": symbol}
+        """The fund's name alone (a table's column beside its ticker): "not known" where no source gives it."""
+        return self.universe[symbol].name or UNKNOWN, {"measure": "name", "subject": symbol}
 
     @_claim("name")
     def name_and_ticker(self, symbol: str) -> Printed:
-        """A fund page's heading: "iShares Russell 2000 ETF (IWM)"."""
-        return f"{self.universe[symbol].name} ({symbol})", {"measure": "name", "subject": symbol}
+        """A fund page's heading: "iShares Russell 2000 ETF (IWM)", or the ticker alone for a fund without a known name."""
+        return self.universe[symbol].labelled, {"measure": "name", "subject": symbol}
 
     @_claim()
     def gate_reason(self, reason: str, symbol: str) -> Printed:
@@ -316,8 +322,8 @@ class Writer:
 
     @_claim()
     def index(self, symbol: str) -> Printed:
-        """The index a fund tracks, as its metadata names it."""
-        return self.universe[symbol].index, {"measure": "index", "subject": symbol}
+        """The index a fund tracks, as its metadata names it ("not known" where no source names one)."""
+        return self.universe[symbol].index or UNKNOWN, {"measure": "index", "subject": symbol}
 
     @_claim()
     def sector(self, symbol: str) -> Printed:
@@ -326,16 +332,27 @@ class Writer:
     @_claim()
     def leverage(self, symbol: str) -> Printed:
         """What a leveraged fund aims to deliver: "three times the inverse of"."""
-        return str(self.phrasebook["leverage_words"][self.universe[symbol].leverage]), {"measure": "factor", "subject": symbol}
+        return str(self.phrasebook["leverage_words"][self._multiple(symbol)]), {"measure": "factor", "subject": symbol}
 
     @_claim()
     def multiple(self, symbol: str) -> Printed:
         """A leveraged fund's daily multiple as a table writes it: "3"."""
-        return str(abs(self.universe[symbol].leverage)), {"measure": "factor", "subject": symbol}
+        return str(abs(self._multiple(symbol))), {"measure": "factor", "subject": symbol}
 
     @_claim()
     def bull_bear(self, symbol: str) -> Printed:
-        return ("Bull" if self.universe[symbol].leverage > 0 else "Bear"), {"measure": "factor", "subject": symbol}
+        return ("Bull" if self._multiple(symbol) > 0 else "Bear"), {"measure": "factor", "subject": symbol}
+
+    @_claim()
+    def leverage_label(self, symbol: str) -> Printed:
+        """A fund's daily multiple as a table labels it (`leverage_labels` in the phrasebook): "3x", "2x inverse", "none",
+        or "not known" where no source gives it."""
+        factor = self.universe[symbol].leverage
+        labels = self.phrasebook["leverage_labels"]
+        key = "unknown" if factor is None else factor
+        if key not in labels:
+            raise TemplateError(f"{PHRASEBOOK_FILE}: `leverage_labels` has no label for a daily multiple of {factor}")
+        return str(labels[key]), {"measure": "factor", "subject": symbol}
 
     def _percent(self, value: float) -> str:
         number = f"{abs(value) * 100:.1f}"
@@ -475,11 +492,12 @@ class Writer:
 
     def _record_window(self, since: date | None, data_start: date, subject: str) -> str:
         """How far back a record reaches: "since October 2008"; with nothing as large before it, "since it began trading in
-        2008" when the data starts within `launch_days` of the fund's inception, else "in data going back to April 2016"."""
+        2008" when the data starts within `launch_days` of the fund's inception (where the metadata gives one), else "in
+        data going back to April 2016"."""
         if since is not None:
             return f"since {day_phrase_parts(since, self.as_of, self.phrasebook.get('date_phrases'))[1]}"
         inception = self.universe[subject].inception
-        if abs((data_start - inception).days) <= self.settings.thresholds.launch_days:
+        if inception is not None and abs((data_start - inception).days) <= self.settings.thresholds.launch_days:
             return f"since it began trading in {inception.year}"
         return f"in data going back to {data_start:%B %Y}"
 
@@ -725,6 +743,17 @@ class Writer:
         """A signed percentage for tables: "+2.4%", "-0.8%"."""
         return f"{fact.value * 100:+.1f}%", about(fact)
 
+    @_claim()
+    def mover(self, fact: Change, place: int, side: str) -> Printed:
+        """A week's change as a table of the week's best (or worst) funds gives it, "+45.3%", claiming its `place` among
+        every fund's week (1: the best, or the worst)."""
+        return f"{fact.value * 100:+.1f}%", {**about(fact), "place": place, "side": side}
+
+    @_claim()
+    def movers_intro(self, fact: Figure) -> Printed:
+        """What a table of the week's best and worst funds is of (`movers_intro` in the phrasebook, with how many funds had the week)."""
+        return str(self.phrasebook["movers_intro"]).format(count=self._count(int(fact.value))), about(fact)
+
 
 PAST_SPANS = frozenset({"day", "week", "month"})
 """Windows that have ended: their moves are told in the past tense; the year so far, a standing, in the present."""
@@ -794,6 +823,7 @@ WRITER_FILTERS = (
     "leverage",
     "multiple",
     "bull_bear",
+    "leverage_label",
     "on_day",
     "day",
     "longdate",
@@ -822,6 +852,8 @@ WRITER_FILTERS = (
     "members",
     "breadth",
     "table_percent",
+    "mover",
+    "movers_intro",
     "price",
     "range_position",
     "fund_name",
@@ -852,6 +884,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     for name in WRITER_FILTERS:
         env.filters[name] = _writer_filter(name)
+    env.globals["unknown"] = UNKNOWN
     return env
 
 

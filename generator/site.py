@@ -114,21 +114,20 @@ def stage_site(
         listed = [article.listed() for article in articles]
         if not full_run:
             listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
-        pages = fund_pages(data, listed, root)
-        for page in pages:
+        for page in fund_pages(data, listed, root):
             out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
             out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
             for item in page.charts:
                 write_chart(out, FUNDS_DIR / page.slug, item)
+            charts += len(page.charts)
         this_week = edition(data, listed, root)
         if this_week is not None:
             out.write(EDITION_FILE, this_week.markdown)
             out.write(EDITION_LEDGER, edition_claims_json(this_week))
         newest = data.weeks[-1].date() if len(data.weeks) else None
-        out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest))
+        out.write("methodology.md", methodology_page(data.settings, root, data.excluded, newest, data.wide))
         out.write("about-data.md", about_data_page(data, root))
         out.write(VEGA_BUNDLE, chart.vega_bundle(data.cache))
-        charts += sum(len(page.charts) for page in pages)
     out.prune(".")
     staging = (root / STAGING_DIR).resolve()
     return Staged(
@@ -254,6 +253,7 @@ INPUTS = (
     "mkdocs.yml",
     "data/history/prices.parquet",
     "data/funds.yaml",
+    "data/universe.yaml",
     "data/flows.csv",
     "data/events.csv",
     "data/store/snapshots.csv",

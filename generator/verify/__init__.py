@@ -186,7 +186,7 @@ def verify_folder(
         f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
     ]
     if weeks is None:
-        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings)
+        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings, jobs)
         edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings)
         return Report(
             articles=articles,
@@ -256,42 +256,53 @@ def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: d
     return count, [f"{page}: {problem}" for problem in found]
 
 
+@dataclass(frozen=True)
+class _PagesCheck:
+    """What every fund page's check reads (inherited by the processes that check them)."""
+
+    docs: Path
+    closes: Closes
+    universe: Universe
+    phrasebook: dict[str, Any]
+    settings: Settings
+
+
 def verify_fund_pages(
-    docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings
+    docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings, jobs: int = 1
 ) -> tuple[int, int, list[str]]:
     """Every fund page and the funds index with its ledger (funds/<slug>/claims.json), as of the date its ledger names:
     the end of the edition's week, or a fund's last close before it (a page of a fund the gates left out: the newest
-    session). Its week is the calendar week ending then, as the edition's is."""
-    pages = claims = 0
-    problems: list[str] = []
-    for page in sorted((docs / "funds").glob("*.md")):
-        ledger_path = page.with_suffix("") / "claims.json"
-        if not ledger_path.exists():
-            problems.append(f"{page}: no claims ledger beside it ({ledger_path})")
-            continue
-        ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
-        symbol = ledger.get("symbol")
-        named = symbol in universe.funds and page.stem == str(symbol).lower().lstrip("^")
-        if not (named or (symbol is None and page.name == "index.md")):
-            problems.append(f"{page}: its ledger is for {symbol!r}")
-            continue
-        left_out = any(isinstance(c, dict) and c.get("kind") == "gate_reason" for c in ledger.get("claims", []))
-        try:
-            as_of = closes.sessions[-1] if left_out else date.fromisoformat(str(ledger.get("as_of")))
-        except ValueError:
-            problems.append(f"{page}: its ledger names no date ({ledger.get('as_of')!r})")
-            continue
-        dated = _page_date_problem(as_of, symbol, closes)
-        if dated and not left_out:
-            problems.append(f"{page}: {dated}")
-            continue
-        ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
-        markdown = page.read_text(encoding="utf-8")
-        count, found = verify(markdown, ledger, ctx)
-        found += verify_charts(ledger_path.parent, "", markdown, ctx)
-        pages, claims = pages + 1, claims + count
-        problems += [f"{page}: {problem}" for problem in found]
-    return pages, claims, problems
+    session). Its week is the calendar week ending then, as the edition's is. The pages are checked over `jobs` processes
+    (the whole universe has hundreds)."""
+    check = _PagesCheck(docs, closes, universe, phrasebook, settings)
+    results = spread(_check_page, check, sorted((docs / "funds").glob("*.md")), jobs)
+    return sum(pages for pages, _, _ in results), sum(claims for _, claims, _ in results), [p for _, _, found in results for p in found]
+
+
+def _check_page(check: _PagesCheck, page: Path) -> tuple[int, int, list[str]]:
+    """(1 if the page was checked, claims verified, problems) for one fund page or the funds index."""
+    closes = check.closes
+    ledger_path = page.with_suffix("") / "claims.json"
+    if not ledger_path.exists():
+        return 0, 0, [f"{page}: no claims ledger beside it ({ledger_path})"]
+    ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+    symbol = ledger.get("symbol")
+    named = symbol in check.universe.funds and page.stem == str(symbol).lower().lstrip("^")
+    if not (named or (symbol is None and page.name == "index.md")):
+        return 0, 0, [f"{page}: its ledger is for {symbol!r}"]
+    left_out = any(isinstance(c, dict) and c.get("kind") == "gate_reason" for c in ledger.get("claims", []))
+    try:
+        as_of = closes.sessions[-1] if left_out else date.fromisoformat(str(ledger.get("as_of")))
+    except ValueError:
+        return 0, 0, [f"{page}: its ledger names no date ({ledger.get('as_of')!r})"]
+    dated = _page_date_problem(as_of, symbol, closes)
+    if dated and not left_out:
+        return 0, 0, [f"{page}: {dated}"]
+    ctx = Context(closes, check.universe, check.phrasebook, check.settings, as_of, "calendar", check.docs)
+    markdown = page.read_text(encoding="utf-8")
+    count, found = verify(markdown, ledger, ctx)
+    found += verify_charts(ledger_path.parent, "", markdown, ctx)
+    return 1, count, [f"{page}: {problem}" for problem in found]
 
 
 def _page_date_problem(day: date, symbol: str | None, closes: Closes) -> str | None:

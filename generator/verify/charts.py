@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..universe import UNKNOWN
 from .prices import Context
 from .text import FIGURE
 
@@ -111,7 +112,7 @@ def _check_bars(rows: list[dict[str, str]], description: str, ctx: Context) -> l
         truth = round(ctx.change(row["symbol"], "week") * 100, 2)  # for the message
         if abs(float(row["change"]) - ctx.change(row["symbol"], "week") * 100) > 0.005 + 1e-6:
             problems.append(f"{row['symbol']}'s weekly change is {truth}, not {row['change']}")
-        if row["fund"] != ctx.universe[row["symbol"]].name:
+        if row["fund"] != (ctx.universe[row["symbol"]].name or UNKNOWN):
             problems.append(f'{row["symbol"]} is not "{row["fund"]}"')
     ranked = sorted(rows, key=lambda r: -ctx.change(r["symbol"], "week"))
     if ranked:
@@ -126,7 +127,7 @@ def _check_bars(rows: list[dict[str, str]], description: str, ctx: Context) -> l
 
 
 def _check_trend(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
-    match = re.search(r"\(([\^A-Z.]+)\) from", description)
+    match = re.search(r"(?:\(|chart of )([\^A-Z.]+)\)? from", description)
     if match is None:
         return ["the description names no fund"]
     symbol = match.group(1)
@@ -152,7 +153,7 @@ def _check_trend(rows: list[dict[str, str]], description: str, ctx: Context) -> 
 
 def _check_drawdowns(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
     """A fund page's drawdown chart: each session's close against its 52-week high, and the deepest named."""
-    match = re.search(r"\(([\^A-Z.]+)\) closed below", description)
+    match = re.search(r"(?:\(|far )([\^A-Z.]+)\)? closed below", description)
     if match is None or not rows:
         return ["the description names no fund"]
     symbol, days = match.group(1), ctx.settings.definitions.high_window_days

@@ -31,7 +31,8 @@ from ..config import (
 from ..errors import GeneratorError
 from ..holdings import HOLDINGS_SOURCE
 from ..notes import parse_note
-from .prices import Context, Unverifiable, figure, sector_weeks, trailing_base
+from ..universe import UNKNOWN
+from .prices import Context, Unverifiable, figure, fund_weeks, sector_weeks, trailing_base
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 """An article's front matter."""
@@ -165,11 +166,11 @@ def _biggest_truth(about: dict[str, Any], ctx: Context) -> list[str]:
 
 def _since_words(symbol: str, larger: list[date], ctx: Context) -> str:
     """The window of a record: since the last day (or week) as large, else since the fund's launch when its first close lies
-    within `launch_days` of the inception in the metadata, else the month its data starts."""
+    within `launch_days` of the inception in the metadata (where it gives one), else the month its data starts."""
     if larger:
         return "since " + day_phrase_parts(larger[-1], ctx.as_of, ctx.phrasebook.get("date_phrases"))[1]
     first, inception = ctx.closes.history(symbol)[0], ctx.universe[symbol].inception
-    if abs((first - inception).days) <= ctx.settings.thresholds.launch_days:
+    if inception is not None and abs((first - inception).days) <= ctx.settings.thresholds.launch_days:
         return f"since it began trading in {inception.year}"
     return f"in data going back to {first:%B %Y}"
 
@@ -221,13 +222,13 @@ def _check_record_week(claim: dict[str, Any], ctx: Context) -> list[str]:
 
 def _mentions(symbol: str, ctx: Context) -> list[str]:
     """Every way the text may name a fund: its ticker, its first mention or that linked to its page, its name (a table's
-    column beside its ticker)."""
+    column beside its ticker: "not known" for a fund whose name no source gives)."""
     if symbol not in ctx.universe.funds:
         return []
     fund = ctx.universe[symbol]
     full = fund.first_mention(ctx.settings.style)
     linked = f"[{full}](../funds/{symbol.lower().lstrip('^')}.md)"
-    return [symbol, full, fund.name, f"{fund.name} ({symbol})"] + ([] if fund.kind == "index" else [linked])
+    return [symbol, full, fund.name or UNKNOWN, fund.labelled] + ([] if fund.kind == "index" else [linked])
 
 
 def _same(text: str, expected: str) -> bool:
@@ -406,8 +407,16 @@ def _leveraged(ctx: Context) -> list[str]:
     return [
         s
         for s, f in ctx.universe.funds.items()
-        if f.leverage != 1 and f.underlying is not None and ctx.has_week(s) and ctx.has_week(f.underlying)
+        if f.leverage not in (None, 1) and f.underlying is not None and ctx.has_week(s) and ctx.has_week(f.underlying)
     ]
+
+
+def _multiple(symbol: str, ctx: Context) -> int:
+    """A fund's daily multiple as the metadata gives it (every fund a story compares has one)."""
+    factor = ctx.universe[symbol].leverage
+    if factor is None:
+        raise Unverifiable(f"the metadata gives no daily multiple for {symbol}")
+    return factor
 
 
 def _leveraged_angle(ctx: Context) -> str:
@@ -422,18 +431,18 @@ def _leveraged_angle(ctx: Context) -> str:
 
     funds = _leveraged(ctx)
     drift = [
-        ctx.change(s, "week") - ctx.universe[s].leverage * ctx.change(ctx.universe[s].underlying or "", "week")
+        ctx.change(s, "week") - _multiple(s, ctx) * ctx.change(ctx.universe[s].underlying or "", "week")
         for s in funds
         if not paid(s, "week")
     ]
     extreme = max((abs(gap) for gap in drift), default=0.0) * 100
-    triple = [s for s in funds if abs(ctx.universe[s].leverage) == 3]
+    triple = [s for s in funds if abs(_multiple(s, ctx)) == 3]
     stray = 0.0
     for s in triple:
         meta = ctx.universe[s]
         try:
             if not paid(s, "month"):
-                stray = max(stray, abs(ctx.change(s, "month") - meta.leverage * ctx.change(meta.underlying or "", "month")) * 100)
+                stray = max(stray, abs(ctx.change(s, "month") - _multiple(s, ctx) * ctx.change(meta.underlying or "", "month")) * 100)
         except (Unverifiable, KeyError):
             continue
     return "decay" if stray * thresholds.decay_story_weight > extreme * thresholds.leveraged_story_weight else "extremes"
@@ -614,7 +623,7 @@ def _check_ratio(text: str, value: float, about: dict[str, Any], ctx: Context) -
 
 
 def _check_fund_words(claim: dict[str, Any], ctx: Context) -> list[str]:
-    """What the metadata says of a fund: its name and listing, index, sector, multiple."""
+    """What the metadata says of a fund: its name and listing, index, sector, multiple ("not known" where it gives none)."""
     kind, subject, text = claim["kind"], claim["about"].get("subject", ""), claim["text"]
     if subject not in ctx.universe.funds:
         return [f'"{text}": {subject!r} is not a fund of the site']
@@ -623,9 +632,13 @@ def _check_fund_words(claim: dict[str, Any], ctx: Context) -> list[str]:
     if kind == "name":
         expected = _mentions(subject, ctx)
     elif kind == "index":
-        expected = [fund.index]
+        expected = [fund.index or UNKNOWN]
     elif kind == "sector":
         expected = [str(fund.sector)]
+    elif kind == "leverage_label":
+        expected = [str(ctx.phrasebook["leverage_labels"].get("unknown" if fund.leverage is None else fund.leverage, "?"))]
+    elif fund.leverage is None:
+        expected = []
     elif kind == "leverage":
         expected = [str(ctx.phrasebook["leverage_words"].get(fund.leverage, "?"))]
     elif kind == "multiple":
@@ -649,6 +662,7 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
             "disclaimer",
             "data_heading",
             "sample_source",
+            "universe_source",
         }
         return [] if neutral and " ".join(text.split()) in options else [f'"{text}" is not the phrasebook\'s {about["key"]}']
     story, angle = about["story"], about["angle"]
@@ -699,7 +713,7 @@ def headline_slots(story: str, about: dict[str, Any], ctx: Context) -> dict[str,
     slots["month"] = {f"{ctx.as_of:%B}"}
     if story == "leveraged":
         ranked = sorted(_leveraged(ctx), key=lambda s: -ctx.change(s, "week"))
-        side = {s: f"{'Bull' if ctx.universe[s].leverage > 0 else 'Bear'} {book['headline_groups'][ctx.universe[s].index]}" for s in ranked}
+        side = {s: f"{'Bull' if _multiple(s, ctx) > 0 else 'Bear'} {book['headline_groups'][ctx.universe[s].index]}" for s in ranked}
         slots["top"], slots["bottom"] = {side[ranked[0]]}, {side[ranked[-1]]}
     return slots
 
@@ -773,14 +787,39 @@ def _check_related(claim: dict[str, Any], ctx: Context) -> list[str]:
     return []
 
 
+def _check_mover(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """A fund's week in a table of the week's best (or worst) funds: its change, and its place among every fund's week
+    (a tie may take either place)."""
+    about, text = claim["about"], claim["text"]
+    value = figure(about, ctx)
+    problems = [] if text == f"{value * 100:+.1f}%" else [f'"{text}": the recomputed value is {value * 100:+.3f} percent']
+    place, side, weeks = int(about.get("place", 0)), about.get("side"), fund_weeks(ctx).values()
+    if side not in {"best", "worst"}:
+        return [*problems, f'"{text}": a fund\'s place is among the best or the worst, not {side!r}']
+    ahead = sum(week > value if side == "best" else week < value for week in weeks)
+    level = sum(week >= value if side == "best" else week <= value for week in weeks)
+    if not ahead < place <= level:
+        problems.append(f"{about['subject']}'s week ({value * 100:+.3f} percent) is not the {side} number {place} of {len(weeks)}")
+    return problems
+
+
+def _check_movers_intro(claim: dict[str, Any], ctx: Context) -> list[str]:
+    """What a table of the week's best and worst funds is of: how many funds had the week."""
+    count, words = int(figure(claim["about"], ctx)), ctx.phrasebook["numbers"]
+    expected = str(ctx.phrasebook["movers_intro"]).format(count=words[count] if count < len(words) else count)
+    return [] if claim["text"] == expected else [f'"{claim["text"]}": recomputed, it reads "{expected}"']
+
+
 CHECKS: dict[str, Callable[[dict[str, Any], Context], list[str]]] = {
     **dict.fromkeys(("move", "signed", "percent", "points", "table_percent", "word", "subhead", "off_high", "side"), _check_figure),
     "average_name": lambda claim, ctx: _check_average_name(claim, ctx),
     **dict.fromkeys(("streak", "ratio", "members", "volatility", "traded", "volume", "level", "shares", "price"), _check_figure),
     "range_position": _check_figure,
+    "mover": _check_mover,
+    "movers_intro": _check_movers_intro,
     **dict.fromkeys(("day", "on_day", "longdate", "weekday"), _check_date),
     "breadth": _check_figure,
-    **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear"), _check_fund_words),
+    **dict.fromkeys(("name", "index", "sector", "leverage", "multiple", "bull_bear", "leverage_label"), _check_fund_words),
     **dict.fromkeys(("opening", "headline", "standing"), _check_phrasebook),
     "superlative": _check_superlative,
     "record_close": _check_record_close,
@@ -930,6 +969,8 @@ MEASURES: dict[str, frozenset[str]] = {
         "percent": "change drawdown drawdown_start gap",
         "points": "gap tracking",
         "table_percent": "change trailing versus_average",
+        "mover": "change",
+        "movers_intro": "funds_with_week",
         "word": "change gap tracking",
         "subhead": "change",
         "off_high": "drawdown drawdown_start",
@@ -957,6 +998,7 @@ MEASURES: dict[str, frozenset[str]] = {
         "leverage": "factor",
         "multiple": "factor",
         "bull_bear": "factor",
+        "leverage_label": "factor",
         "opening": "angle",
         "rank": "rank",
         "headline": "angle editor",

@@ -47,8 +47,9 @@ class Closes:
         self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
         self.store_start = store_start or self.sessions[0]
         self.position = {day: number for number, day in enumerate(self.sessions)}
-        self._sums: dict[str, list[tuple[float, int]]] = {}
-        """Running sums and counts of closes per symbol, session by session, for moving averages."""
+        self._sums: dict[str, tuple[int, list[tuple[float, int]]]] = {}
+        """Running sums and counts of closes per symbol, session by session from its first close (with that session's
+        position), for moving averages."""
         self._moves: dict[str, list[tuple[date, float]]] = {}
         self._record_moves: dict[tuple[str, float], list[tuple[date, float]]] = {}
         self._histories: dict[str, list[date]] = {}
@@ -132,16 +133,22 @@ class Closes:
         """Plain mean of the last `sessions` closes up to `day`; None without that many consecutive closes."""
         if symbol not in self._sums:
             closes, running, total, count = self.by_symbol[symbol], [], 0.0, 0
-            for session in self.sessions:
+            first = self.position[self.history(symbol)[0]]
+            for session in self.sessions[first:]:
                 present = session in closes
                 total, count = total + (closes[session] if present else 0.0), count + present
                 running.append((total, count))
-            self._sums[symbol] = running
+            self._sums[symbol] = first, running
         position = self.position[day]
         if position + 1 < sessions:
             return None
-        total, count = self._sums[symbol][position]
-        before = self._sums[symbol][position - sessions] if position >= sessions else (0.0, 0)
+        first, running = self._sums[symbol]
+
+        def summed(at: int) -> tuple[float, int]:
+            return running[at - first] if at >= first else (0.0, 0)
+
+        total, count = summed(position)
+        before = summed(position - sessions) if position >= sessions else (0.0, 0)
         if count - before[1] != sessions:
             return None
         return (total - before[0]) / sessions
@@ -184,7 +191,7 @@ def read_events_file(path: Path) -> dict[tuple[str, str], Event]:
     return {(event.date.isoformat(), event.title): event for event in read_events(path)}
 
 
-WEEK_ONLY = frozenset({"beat", "members", "breadth"})
+WEEK_ONLY = frozenset({"beat", "members", "breadth", "funds_with_week"})
 """Measures counted over the article's week only."""
 
 
@@ -346,6 +353,11 @@ def sector_weeks(ctx: Context) -> dict[str, float]:
     return {s: ctx.change(s, "week") for s in SECTORS if ctx.has_week(s)}
 
 
+def fund_weeks(ctx: Context) -> dict[str, float]:
+    """The week's change of every fund of the metadata (not the index) with a close at both ends of the week."""
+    return {s: ctx.change(s, "week") for s, f in ctx.universe.funds.items() if f.kind == "etf" and ctx.has_week(s)}
+
+
 def figure(about: dict[str, Any], ctx: Context) -> float:
     """The value a claim refers to, recomputed from the closes."""
     measure, subject = about.get("measure"), about.get("subject", "")
@@ -408,6 +420,8 @@ def figure(about: dict[str, Any], ctx: Context) -> float:
         return sum(v <= -ctx.flat for v in moves) if about.get("reference") == "down" else sum(v >= ctx.flat for v in moves)
     if measure == "members":
         return len(sector_weeks(ctx))
+    if measure == "funds_with_week":
+        return len(fund_weeks(ctx))
     raise Unverifiable(f"no way to recompute a {measure!r} from the prices")
 
 
@@ -420,7 +434,7 @@ def _factor(about: dict[str, Any], ctx: Context) -> int:
             raise Unverifiable(f"no fund on {about['subject']} has a daily multiple of {about.get('factor')}")
         return int(about["factor"])
     meta = ctx.universe[fund]
-    if meta.underlying != about.get("reference") or meta.leverage != about.get("factor"):
+    if meta.leverage is None or meta.underlying != about.get("reference") or meta.leverage != about.get("factor"):
         raise Unverifiable(
             f"{fund} tracks {meta.leverage} times {meta.underlying}, not {about.get('factor')} times {about.get('reference')}"
         )

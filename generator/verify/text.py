@@ -27,7 +27,21 @@ PLAIN_CAPITALS = frozenset({"ETF", "ETFS", "NYSE", "NASDAQ", "JSON", "CSV", "SVG
 NAMING = frozenset({"name", "pair"})
 """Claims that name funds: the others are bound to the funds they name."""
 SUBJECTLESS = frozenset(
-    {"name", "opening", "headline", "standing", "editor", "related", "flow", "money", "pair", "subhead", "gate_reason", "breadth"}
+    {
+        "name",
+        "opening",
+        "headline",
+        "standing",
+        "editor",
+        "related",
+        "flow",
+        "money",
+        "pair",
+        "subhead",
+        "gate_reason",
+        "breadth",
+        "movers_intro",
+    }
 )
 """Claims that stand on their own: a subhead heads a section, an opening or a headline is about the story."""
 
@@ -185,7 +199,7 @@ def _check_subjects(body: str, spans: list[tuple[int, int, dict[str, Any]]]) -> 
 
 def _names(universe: Universe) -> list[str]:
     """Every fund's and index's name, in lower case, longest first."""
-    return _longest_first(frozenset({f.name.lower() for f in universe.funds.values()} | {f.index.lower() for f in universe.funds.values()}))
+    return _longest_first(frozenset(name.lower() for f in universe.funds.values() for name in (f.name, f.index) if name))
 
 
 @functools.lru_cache(maxsize=4)
