@@ -314,7 +314,9 @@ class Bench:
         self.out.add("Incremental weekly run, total", f"{total:.1f} s", note=f"as of {now}")
         if "bare_build" in self.facts:
             bare = self.facts["bare_build"]
-            self.out.against("One new week (fetch + site + mkdocs) / bare mkdocs build", total / bare, 1.5, "x", f"{total:.1f} s / {bare:.1f} s")
+            self.out.against(
+                "One new week (fetch + site + mkdocs) / bare mkdocs build", total / bare, 1.5, "x", f"{total:.1f} s / {bare:.1f} s"
+            )
 
     # 6: sizes of the built sample site
     def sizes(self) -> None:
@@ -426,44 +428,12 @@ class Bench:
             self.out.details += [f"set aside: {problem}" for problem in found["set_aside"].values()]
         self.out.add("Universe: CSV import (read_csv_dir)", f"{found['import']:.1f} s", note=note)
         self.out.add("Universe: Prices.from_tidy + build_panel", f"{found['pivot'] + found['panel']:.1f} s", note=f"{symbols} symbols")
-        peak, pages = found["peak"], found["fund_pages"]
-        archive = self.facts.get("cold_generation")
-        if pages is None:
-            self.out.add("Universe: fund pages", "not built yet", status="n/a", note="no generator/funds.py in the generator yet")
-        elif "seconds" not in pages:
-            self.out.add("Universe: fund pages", pages["value"], status="FAILED", note=pages["note"][:160])
-            self.out.errors.append(f"{self.out.section}: fund pages: {pages['note']}")
-        else:
-            self.out.add("Universe: dataset (calendar checks, panel, weeks)", f"{pages['dataset']:.1f} s", note="prepare_dataset")
-            self.out.add("Universe: fund pages, render (funds.fund_pages)", f"{pages['pages']:.1f} s", note=pages["note"])
-            self.out.add("Universe: fund pages, write", f"{pages['write']:.1f} s")
-        if pages is not None and "seconds" in pages and archive is not None:
-            whole = found["import"] + pages["seconds"] + archive
-            split = f"import {found['import']:.1f} + fund pages {pages['seconds']:.1f} + sample archive cold {archive:.1f}"
-            self.out.against("Whole universe generation, cold (funds + archive)", whole, 30, "s", split)
-        else:
-            lower = found["import"] + found["pivot"] + found["panel"] + (archive or 0)
-            self.out.add(
-                "Whole universe generation, cold (funds + archive)",
-                f">= {lower:.1f} s",
-                "< 30 s",
-                "MISSED" if lower >= 30 else "n/a",
-                "lower bound: import + panel" + (" + sample archive cold" if archive else "") + ", without fund pages",
-            )
-        pooled = pages is not None and "seconds" in pages
-        what = "import, panel, fund pages" if pooled else "import + panel"
-        self.out.add(f"Universe: peak memory of the process ({what})", _bytes(peak), note=f"{_bytes(found['baseline'])} after imports")
         self.out.add(
             "Universe: memory of import + panel",
             _bytes(found["after_panel"] - found["baseline"]),
             note=f"peak resident growth; tidy table {_bytes(found['table_bytes'])}, panel {_bytes(found['panel_bytes'])}",
         )
-        if pooled:
-            workers = found["children_peak"]
-            note = f"the process and its SVG workers (one alone peaked at {_bytes(workers)})" if workers else "no worker processes"
-            self.out.against("Universe: peak memory, whole run", found["tree_peak"], 2 * GB, "bytes", note)
-        else:
-            self.out.against("Universe: peak memory, whole run", max(peak, found["tree_peak"]), 2 * GB, "bytes", what)
+        self.whole_universe()
         scale = SCALE_ROWS / rows
         self.out.details.append(
             f"universe scaled linearly to 3,000 funds x 20 years ({SCALE_ROWS / 1e6:.1f} M rows, x{scale:.0f} the {rows:,} rows here): "
@@ -473,12 +443,6 @@ class Bench:
             f"{SCALE_CELLS / found['cells']:.0f}x the cells), peak resident growth of import + panel "
             f"{_bytes((found['after_panel'] - found['baseline']) * scale)} ({_bytes(found['after_panel'] - found['baseline'])} here)"
         )
-        if pages is not None and "seconds" in pages:
-            per_fund = 3_000 / pages["pages_count"] if pages.get("pages_count") else 0
-            self.out.details.append(
-                f"fund pages scaled to 3,000 funds (x{per_fund:.1f} the pages; each chart 4x longer with 20 years): "
-                f"render {pages['pages'] * per_fund:.0f} s at today's chart size"
-            )
         self.facts["universe"] = found
 
     # 7: Zensical, only where it is installed
@@ -501,13 +465,41 @@ class Bench:
         note = f"zensical {version or '?'} ({command[-1]}): {after} pages (MkDocs: {before}); {said}"
         self.out.add("Zensical build --strict, cold / warm", f"{cold:.1f} s / {warm:.1f} s", note=note)
 
+    def whole_universe(self) -> None:
+        """`site --universe --no-build` on a fresh copy (every fund page, the bundled universe), its peak memory as a
+        process tree, and a bare MkDocs build of what it wrote: the universe's ratio."""
+        project = copy_project(self.work / "universe")
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            cli(project, "site", "--universe", "--no-build"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
+        )
+        tree = TreeMemory(process.pid)
+        _, stderr = process.communicate()
+        cold, peak = time.perf_counter() - started, tree.close()
+        if process.returncode != 0:
+            raise StepError(f"site --universe exited {process.returncode}: {stderr.strip()[-300:]}")
+        self.out.add("Universe: site --universe --no-build, cold", f"{cold:.1f} s", note=counts_note(summary_of(stderr)))
+        bare, _ = run(mkdocs(project), cwd=project, ETF_SITE_DATA_SOURCE="universe")
+        pages = sum(1 for _ in (project / "site").rglob("*.html"))
+        self.out.add("Universe: bare mkdocs build --strict of its pages", f"{bare:.1f} s", note=f"{pages} HTML files")
+        self.out.against("Universe cold generation / its bare mkdocs build", cold / bare, 1.0, "x", f"{cold:.1f} s / {bare:.1f} s")
+        self.out.against(
+            "Universe: peak memory of site --universe",
+            peak,
+            1.5 * GB,
+            "bytes",
+            "the command and its workers, shared pages counted once (PSS)",
+        )
+
 
 class TreeMemory:
-    """The peak resident memory of this process and all its descendants together, sampled from /proc every 0.1 s."""
+    """The peak memory of a process (this one by default) and all its descendants together, sampled from /proc every 0.1 s.
+    Each process counts its proportional set size (PSS), so the pages forked workers share with their parent count once."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int | None = None) -> None:
         import threading
 
+        self.root = root or os.getpid()
         self.peak = 0
         self.page = os.sysconf("SC_PAGE_SIZE")
         self.stop = threading.Event()
@@ -522,7 +514,7 @@ class TreeMemory:
                 parents[int(stat.parent.name)] = int(fields[1])
             except (OSError, IndexError, ValueError):
                 continue
-        tree, frontier = {os.getpid()}, [os.getpid()]
+        tree, frontier = {self.root}, [self.root]
         while frontier:
             parent = frontier.pop()
             children = [pid for pid, ppid in parents.items() if ppid == parent]
@@ -531,9 +523,13 @@ class TreeMemory:
         total = 0
         for pid in tree:
             try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self.page
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                total += int(rollup.split("Pss:", 1)[1].split()[0]) * KB
             except (OSError, IndexError, ValueError):
-                continue
+                try:
+                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self.page
+                except (OSError, IndexError, ValueError):
+                    continue
         return total
 
     def _watch(self) -> None:
@@ -591,10 +587,6 @@ def universe_worker(directory: Path, work: Path) -> None:
     panel_bytes = int(sum(frame.memory_usage(deep=True).sum() for frame in frames))
     cells = int(prices.close.size)
     del panel, frames
-    try:
-        fund_pages = universe_fund_pages(tidy, work)
-    except Exception as error:
-        fund_pages = {"value": "failed", "note": f"{type(error).__name__}: {error}"}
     files = len(list(directory.glob("*.csv"))) + len(list(directory.glob("*.csv.gz")))
     print(
         json.dumps(
@@ -613,55 +605,12 @@ def universe_worker(directory: Path, work: Path) -> None:
                 "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KB,
                 "children_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * KB,
                 "tree_peak": tree.close(),
-                "fund_pages": fund_pages,
                 "stopped": stopped,
                 "set_aside": set_aside,
                 "empty_rows": sum(report.empty_rows.values()),
             }
         )
     )
-
-
-def universe_fund_pages(tidy: Any, work: Path) -> dict[str, Any] | None:
-    """A fund page for every symbol of the universe, through generator.funds, with the whole universe's metadata
-    (data/funds.yaml with data/universe.yaml behind it); None if the generator has neither yet."""
-    if not (ROOT / "generator" / "funds.py").exists() or not (ROOT / "data" / "universe.yaml").exists():
-        return None
-    from generator import funds
-    from generator.config import DEFAULTS
-    from generator.pipeline import prepare_dataset
-    from generator.site import write_chart
-    from generator.universe import load_whole_universe
-    from generator.write import OutputWriter
-
-    universe = load_whole_universe(ROOT)
-    figures: dict[str, float] = {}
-    began = time.perf_counter()
-    data = prepare_dataset(tidy, universe, "universe", DEFAULTS, root=ROOT)
-    figures["dataset"] = time.perf_counter() - began
-    began = time.perf_counter()
-    pages = list(funds.fund_pages(data, [], ROOT))
-    figures["pages"] = time.perf_counter() - began
-    charts = sum(len(page.charts) for page in pages)
-    began = time.perf_counter()
-    out = OutputWriter(work / "universe-docs")
-    for page in pages:
-        out.write(funds.FUNDS_DIR / f"{page.slug}.md", page.markdown)
-        for item in page.charts:
-            write_chart(out, funds.FUNDS_DIR / page.slug, item)
-    figures["write"] = time.perf_counter() - began
-    seconds = sum(figures.values())
-    return {
-        "value": f"{seconds:.1f} s",
-        "seconds": seconds,
-        "pages_count": len(pages),
-        "charts": charts,
-        **figures,
-        "note": f"{len(pages)} pages (the funds index among them), {charts} charts",
-    }
-
-
-# --- report ------------------------------------------------------------------------------------------------------
 
 
 def machine() -> dict[str, str]:
