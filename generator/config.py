@@ -295,6 +295,9 @@ EDITION_FUNDS = ("SPY", "QQQ", "DIA", "IWM", "EFA", "EEM", "AGG", "TLT", "GLD")
 MOVERS_LISTED = 5
 """The whole universe's edition lists this many of the week's best funds and as many of its worst, among all its funds."""
 
+HEADLINE_MONTH_MIN_DAY = 3
+"""A headline names the month ("In September Trading") only when the week ends on this day of it or later: at least three
+of the week's five weekdays then fall in it (a week that ends on Friday, September 2, is mostly August)."""
 HEATMAP_STEPS_PERCENT = (1.0, 2.5)
 """Where the sector heatmap's shades deepen: beyond "basically flat", a week's move under 1 percent, under 2.5, or more."""
 

@@ -23,7 +23,7 @@ import jinja2
 
 from . import yamlfile
 from .calendar import day_phrase_parts, on_day_phrase
-from .config import Settings
+from .config import HEADLINE_MONTH_MIN_DAY, Settings
 from .errors import GeneratorError
 from .facts import BigMove, Change, Crossing, EventFact, Figure, RecordClose, RecordWeek
 from .holdings import HOLDINGS_SOURCE, Allocation
@@ -215,7 +215,8 @@ class Writer:
                 slots["streak"] = [f"{book['ordinals'][abs(run)]} Straight Weekly {'Gain' if run > 0 else 'Loss'}"]
             if story.name == "drawdown":
                 slots["group"] = [str(book["headline_groups"][self.universe[lead].index])]
-        slots["month"] = [f"{self.as_of:%B}"]
+        if self.as_of.day >= HEADLINE_MONTH_MIN_DAY:
+            slots["month"] = [f"{self.as_of:%B}"]
         if story.name == "leveraged":
             slots["top"], slots["bottom"] = ([self.leveraged_side(symbol)] for symbol in (story.ranked[0], story.ranked[-1]))
         return slots

@@ -100,14 +100,20 @@ VERIFIED_DIR = "verified"
 
 
 @dataclass(frozen=True)
-class _FolderCheck:
-    """What every article's check in one docs dir reads (inherited by the processes that check them)."""
+class _PagesCheck:
+    """What every fund page's check reads (inherited by the processes that check them)."""
 
     docs: Path
     closes: Closes
     universe: Universe
     phrasebook: dict[str, Any]
     settings: Settings
+
+
+@dataclass(frozen=True)
+class _FolderCheck(_PagesCheck):
+    """What every article's check in one docs dir reads: what a fund page's does, and the weeks, events, holdings and cache."""
+
     weeks: set[date] | None
     events: dict[tuple[str, str], Event]
     holdings: pd.DataFrame
@@ -254,17 +260,6 @@ def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: d
     ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
     count, found = verify(page.read_text(encoding="utf-8"), ledger, ctx)
     return count, [f"{page}: {problem}" for problem in found]
-
-
-@dataclass(frozen=True)
-class _PagesCheck:
-    """What every fund page's check reads (inherited by the processes that check them)."""
-
-    docs: Path
-    closes: Closes
-    universe: Universe
-    phrasebook: dict[str, Any]
-    settings: Settings
 
 
 def verify_fund_pages(

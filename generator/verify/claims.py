@@ -21,6 +21,7 @@ from ..config import (
     BONDS,
     DRAWDOWN_WATCH,
     HAVENS,
+    HEADLINE_MONTH_MIN_DAY,
     INTERNATIONAL,
     LARGE_CAP_BENCHMARKS,
     MARKET_BENCHMARK,
@@ -710,7 +711,8 @@ def headline_slots(story: str, about: dict[str, Any], ctx: Context) -> dict[str,
             slots["streak"] = {f"{ordinals[abs(run)]} Straight Weekly {'Gain' if run > 0 else 'Loss'}"}
         if story == "drawdown":
             slots["group"] = {str(book["headline_groups"][ctx.universe[lead].index])}
-    slots["month"] = {f"{ctx.as_of:%B}"}
+    if ctx.as_of.day >= HEADLINE_MONTH_MIN_DAY:
+        slots["month"] = {f"{ctx.as_of:%B}"}
     if story == "leveraged":
         ranked = sorted(_leveraged(ctx), key=lambda s: -ctx.change(s, "week"))
         side = {s: f"{'Bull' if _multiple(s, ctx) > 0 else 'Bear'} {book['headline_groups'][ctx.universe[s].index]}" for s in ranked}
