@@ -66,6 +66,8 @@ class WeekCache:
         self.folder = folder
         self.data = data
         self.memory: dict[Window, WeekFacts] = {}
+        self.keys: dict[Window, str] = {}
+        """Each window's key, computed once: its facts and its articles are both looked up by it."""
 
     @cached_property
     def shared(self) -> bytes:
@@ -95,6 +97,11 @@ class WeekCache:
 
     def key(self, window: Window) -> str:
         """The digest of what this week's facts are computed from."""
+        if window not in self.keys:
+            self.keys[window] = self._key(window)
+        return self.keys[window]
+
+    def _key(self, window: Window) -> str:
         end = pd.Timestamp(window.end)
         digest = hashlib.sha256(self.shared)
         digest.update(repr(window).encode())
