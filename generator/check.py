@@ -22,7 +22,7 @@ from .errors import GeneratorError
 from .events import EVENTS_FILE, event_problems
 from .flows import EDITOR_FLOWS, Flow, read_editor_flows
 from .notes import NOTES_DIR, Note, note_date, parse_note
-from .render import HEADLINE_SLOTS, OCCASIONAL_SLOTS, PHRASEBOOK_FILE, TEMPLATES_DIR, WRITER_FILTERS, load_phrasebook, template_fields
+from .render import HEADLINE_SLOTS, OCCASIONAL_SLOTS, PHRASEBOOK_FILE, TEMPLATES_DIR, environment, load_phrasebook, template_fields
 from .universe import FUNDS_FILE, UNIVERSE_FILE, Universe, load_universe, load_whole_universe, not_a_ticker
 
 if TYPE_CHECKING:
@@ -198,14 +198,14 @@ def _check_directions(book: dict[str, object], path: Path, text: str) -> list[st
 
 
 def check_template_syntax(folder: Path) -> list[str]:
-    """Compile every template; a syntax error or an unknown filter names the file and line."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder))
-    env.filters.update(dict.fromkeys(WRITER_FILTERS, lambda value, *args: value))
+    """Compile every template in the environment that renders them; a syntax error or an unknown filter names the file
+    and line. The compiled templates stay in that environment, for this run's rendering (and the processes it forks)."""
+    env = environment(folder)
     problems = []
     for path in sorted(folder.rglob("*.j2")):
         name = path.relative_to(folder).as_posix()
         try:
-            env.parse(yamlfile.read_text(path), name, str(path))
+            yamlfile.read_text(path)  # an encoding error named as the editors' files name one
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             problems.append(f"{path}:{error.lineno}: {error.message}")

@@ -22,6 +22,7 @@ from .flows import latest_assets
 from .pipeline import Dataset, ListedArticle, edition_date, window_for
 from .render import PHRASEBOOK_FILE, TEMPLATES_DIR, Claim, Writer, load_phrasebook, render_template
 from .universe import UNKNOWN, Fund
+from .workers import spread
 
 FUNDS_DIR = Path("funds")
 """Fund pages and their chart files, in the docs dir: funds/iwm.md and funds/iwm/price.vl.json."""
@@ -178,27 +179,50 @@ def peers_of(data: Dataset, symbol: str) -> tuple[list[str], PeersBy | None]:
     return [s for s in chosen if s in data.prices.close.columns], by
 
 
-def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> Iterator[FundPage]:
-    """A page for every fund with prices, a page saying why for each fund the gates left out, and the funds index, one
-    at a time (a page's chart data is large: the writer writes each and lets it go).
+@dataclass(frozen=True)
+class FundPages:
+    """What every fund page reads, computed once: the site's date, the panel up to it, every fund's quote (a page lists
+    its peers'), the articles that mention each fund. The processes that render the pages inherit it."""
 
-    A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder.
-    """
-    site_date = pd.Timestamp(edition_date(data, articles))
-    mentions: dict[str, list[ListedArticle]] = {}
-    for article in articles:
-        for symbol in article.tags:
-            mentions.setdefault(symbol, []).append(article)
-    templates = root / TEMPLATES_DIR
-    phrasebook = load_phrasebook(root / PHRASEBOOK_FILE)
-    panel = compute.panel_through(data.panel, site_date)
-    quotes: dict[str, Quote] = {}
-    for symbol in data.prices.close.columns:
-        history = panel.close[symbol].loc[data.store_start :].dropna()
-        if not history.empty:
-            quotes[symbol] = quote(data, symbol, pd.Timestamp(history.index[-1]))
-    assets = latest_assets(data.snapshots, site_date.date())
-    for symbol, fund_quote in quotes.items():
+    data: Dataset
+    root: Path
+    site_date: pd.Timestamp
+    panel: compute.Panel
+    quotes: dict[str, Quote]
+    mentions: dict[str, list[ListedArticle]]
+    assets: dict[str, tuple[float, date]]
+    phrasebook: dict[str, Any]
+
+    @classmethod
+    def of(cls, data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> FundPages:
+        site_date = pd.Timestamp(edition_date(data, articles))
+        mentions: dict[str, list[ListedArticle]] = {}
+        for article in articles:
+            for symbol in article.tags:
+                mentions.setdefault(symbol, []).append(article)
+        panel = compute.panel_through(data.panel, site_date)
+        newest = {}
+        for symbol in data.prices.close.columns:
+            history = panel.close[symbol].loc[data.store_start :].dropna()
+            if not history.empty:
+                newest[symbol] = pd.Timestamp(history.index[-1])
+        quotes = dict(zip(newest, spread(_quote_at, data, list(newest.items()), data.jobs), strict=True))
+        assets = latest_assets(data.snapshots, site_date.date())
+        return cls(data, root, site_date, panel, quotes, mentions, assets, load_phrasebook(root / PHRASEBOOK_FILE))
+
+    @property
+    def pages(self) -> list[str | None]:
+        """A page for every fund with prices, one saying why for each fund the gates left out, and (None) the funds index."""
+        left_out = [symbol for symbol in sorted(self.data.excluded) if symbol in self.data.universe]
+        return [*self.quotes, *left_out, None]
+
+    def page(self, symbol: str | None) -> FundPage:
+        if symbol is None:
+            return self._index()
+        return self._fund(symbol) if symbol in self.quotes else self._left_out(symbol)
+
+    def _fund(self, symbol: str) -> FundPage:
+        data, panel, fund_quote = self.data, self.panel, self.quotes[symbol]
         fund, last = data.universe[symbol], pd.Timestamp(fund_quote.as_of)
         close = panel.close[symbol].loc[data.store_start :]
         drawdowns = compute.drawdowns(close, data.settings.definitions.high_window_days)
@@ -207,21 +231,22 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
         if drawdown_chart is not None:
             charts.append(drawdown_chart)
         slug = fund_slug(symbol)
+        templates = self.root / TEMPLATES_DIR
         embeds = [
             render_template(templates, "partials/chart.md.j2", {"chart": item, "title": caption, "base": ""})
             for item, caption in zip(charts, ["Price and moving averages", "Below the 52-week high"], strict=False)
         ]
-        writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
+        writer = Writer(as_of=last.date(), universe=data.universe, phrasebook=self.phrasebook, settings=data.settings)
         volatility = float(panel.volatility[symbol].loc[last])
         definitions = data.settings.definitions
-        supplied = assets.get(symbol)
+        supplied = self.assets.get(symbol)
         peers, peers_by = peers_of(data, symbol)
         context: dict[str, Any] = {
             "w": writer,
             "title": page_title(fund),
             "fund": fund,
             "as_of": last.date(),
-            "stale": last < site_date,
+            "stale": last < self.site_date,
             "quote": fund_quote,
             "assets": None if supplied is None else Assets(amount=supplied[0], as_of=supplied[1]),
             "volatility": None
@@ -230,34 +255,47 @@ def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) 
             "drawdown": None
             if drawdowns.empty or drawdowns.index[-1] != last
             else Figure(value=float(drawdowns.iloc[-1]), measure="drawdown", subject=symbol),
-            "peers": [quotes[peer] for peer in peers if peer in quotes and quotes[peer].as_of == fund_quote.as_of],
+            "peers": [self.quotes[peer] for peer in peers if peer in self.quotes and self.quotes[peer].as_of == fund_quote.as_of],
             "peers_by": peers_by,
             "charts": embeds,
             "chart_files": [(item.name, f"{slug}/{item.name}.csv") for item in charts],
-            "articles": sorted(mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
+            "articles": sorted(self.mentions.get(symbol, []), key=lambda a: (a.as_of, a.path.name), reverse=True),
             "listed": ARTICLES_LISTED,
             "slug": fund_slug,
             "total_spans": TOTAL_RETURN_SPANS,
         }
         template = "pages/market-index.md.j2" if fund.kind == "index" else "pages/fund.md.j2"
         markdown = render_template(templates, template, context)
-        yield FundPage(symbol, slug, markdown, charts, writer.claims, last.date())
-    newest = data.prices.sessions[-1]
-    for symbol, reason in sorted(data.excluded.items()):
-        if symbol in data.universe:
-            writer = Writer(as_of=newest.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
-            context = {"fund": data.universe[symbol], "reason": reason, "newest": newest.date(), "w": writer, "symbol": symbol}
-            context["title"] = page_title(data.universe[symbol])
-            markdown = render_template(templates, "pages/fund-left-out.md.j2", context)
-            yield FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date())
-    writer = Writer(as_of=site_date.date(), universe=data.universe, phrasebook=phrasebook, settings=data.settings)
-    paged = [*quotes, *(symbol for symbol in data.excluded if symbol in data.universe)]
-    listed = sorted(paged, key=lambda s: (data.universe[s].kind == "index", s))
-    context = {
-        "w": writer,
-        "as_of": site_date.date(),
-        "funds": [(data.universe[s], quotes.get(s) if s in quotes and quotes[s].as_of == site_date.date() else None) for s in listed],
-        "slug": fund_slug,
-    }
-    index = render_template(templates, "pages/funds.md.j2", context)
-    yield FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())
+        return FundPage(symbol, slug, markdown, charts, writer.claims, last.date())
+
+    def _left_out(self, symbol: str) -> FundPage:
+        data, newest = self.data, self.data.prices.sessions[-1]
+        writer = Writer(as_of=newest.date(), universe=data.universe, phrasebook=self.phrasebook, settings=data.settings)
+        context = {"fund": data.universe[symbol], "reason": data.excluded[symbol], "newest": newest.date(), "w": writer, "symbol": symbol}
+        context["title"] = page_title(data.universe[symbol])
+        markdown = render_template(self.root / TEMPLATES_DIR, "pages/fund-left-out.md.j2", context)
+        return FundPage(symbol, fund_slug(symbol), markdown, [], writer.claims, newest.date())
+
+    def _index(self) -> FundPage:
+        data, site_date, quotes = self.data, self.site_date, self.quotes
+        writer = Writer(as_of=site_date.date(), universe=data.universe, phrasebook=self.phrasebook, settings=data.settings)
+        listed = sorted([s for s in self.pages if s is not None], key=lambda s: (data.universe[s].kind == "index", s))
+        context = {
+            "w": writer,
+            "as_of": site_date.date(),
+            "funds": [(data.universe[s], quotes.get(s) if s in quotes and quotes[s].as_of == site_date.date() else None) for s in listed],
+            "slug": fund_slug,
+        }
+        index = render_template(self.root / TEMPLATES_DIR, "pages/funds.md.j2", context)
+        return FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())
+
+
+def _quote_at(data: Dataset, last: tuple[str, pd.Timestamp]) -> Quote:
+    return quote(data, *last)
+
+
+def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> Iterator[FundPage]:
+    """Every fund page (`FundPages.pages`), one at a time: a page's chart data is large, so a writer writes each and
+    lets it go. A fund page is served at `funds/<slug>/`, beside its chart files, so its charts load from its own folder."""
+    pages = FundPages.of(data, articles, root)
+    return (pages.page(symbol) for symbol in pages.pages)

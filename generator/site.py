@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,9 +22,11 @@ from . import chart
 from .closed_world import ARTICLE_DIGEST, LEDGER_SUFFIX, article_digest, articles_and_ledgers
 from .config import CACHE_DIR, ROOT
 from .edition import EDITION_FILE, EDITION_LEDGER, Edition, edition
-from .funds import FUNDS_DIR, FundPage, fund_pages
+from .funds import FUNDS_DIR, FundPage, FundPages
 from .notes import FRONT_MATTER
 from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, about_data_page, generate_articles, methodology_page
+from .render import Claim
+from .workers import spread
 from .write import OutputWriter, write_atomic
 
 DOCS_DIR = Path("content")
@@ -105,8 +108,8 @@ def stage_site(
     on_disk = {path.name for path in (docs / POSTS_DIR).glob("*.md")}
     articles = generate_articles(data, first, last, root=root, progress=progress, only=only, on_disk=on_disk)
     out = OutputWriter(root / STAGING_DIR, durable=False)  # scratch: the docs dir gets the durable copy
-    for article in articles:
-        write_article(out, article)
+    for written in spread(_write_staged_article, (out.root, articles), range(len(articles)), data.jobs):
+        out.written |= written
     written_weeks = {article.as_of for article in articles}
     full_run = first is None and last is None and only is None
     charts = sum(len(article.charts) for article in articles)
@@ -114,12 +117,10 @@ def stage_site(
         listed = [article.listed() for article in articles]
         if not full_run:
             listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
-        for page in fund_pages(data, listed, root):
-            out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
-            out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
-            for item in page.charts:
-                write_chart(out, FUNDS_DIR / page.slug, item)
-            charts += len(page.charts)
+        pages = FundPages.of(data, listed, root)
+        for written, drawn in spread(_write_staged_fund_page, (out.root, pages), pages.pages, data.jobs):
+            out.written |= written
+            charts += drawn
         this_week = edition(data, listed, root)
         if this_week is not None:
             out.write(EDITION_FILE, this_week.markdown)
@@ -148,7 +149,9 @@ def apply_staged(staged: Staged, root: Path = ROOT, replaced: dict[Path, str] | 
     (and the fund pages) and leaves every other week's files alone. `replaced` gives some files
     other contents (the live preview's error pages).
     """
-    out = OutputWriter(root / DOCS_DIR)
+    # Atomic but not flushed file by file: a file a crash tears differs from its digest in the run's manifest, and the
+    # next run generates again (up_to_date) rather than trust it.
+    out = OutputWriter(root / DOCS_DIR, durable=False)
     out.remove_stale_temporaries()
     replaced = replaced or {}
     for relative in sorted(staged.files):
@@ -202,9 +205,33 @@ def posts_on_disk(docs: Path) -> list[ListedArticle]:
     return listed
 
 
+def _write_staged_article(staged: tuple[Path, list[Article]], number: int) -> set[Path]:
+    """Write one article's files into the staging folder (in a process that inherited every article); the paths written."""
+    folder, articles = staged
+    out = OutputWriter(folder, durable=False)
+    write_article(out, articles[number])
+    return out.written
+
+
+def _write_staged_fund_page(staged: tuple[Path, FundPages], symbol: str | None) -> tuple[set[Path], int]:
+    """Render and write one fund page into the staging folder; the paths written and the charts drawn."""
+    folder, pages = staged
+    out, page = OutputWriter(folder, durable=False), pages.page(symbol)
+    out.write(FUNDS_DIR / f"{page.slug}.md", page.markdown)
+    out.write(FUNDS_DIR / page.slug / "claims.json", fund_claims_json(page))
+    for item in page.charts:
+        write_chart(out, FUNDS_DIR / page.slug, item)
+    return out.written, len(page.charts)
+
+
+def _ledger_claims(claims: list[Claim]) -> list[dict[str, Any]]:
+    """Each claim's fields as the ledger holds them (a claim holds plain values only, so no deep copy)."""
+    return [vars(claim) for claim in claims]
+
+
 def claims_json(article: Article) -> str:
     """The article's claims ledger: what it says, where each figure comes from, in the order printed."""
-    claims = [dataclasses.asdict(claim) for claim in article.claims]
+    claims = _ledger_claims(article.claims)
     ledger = {
         "as_of": article.as_of.isoformat(),
         "story": article.story,
@@ -221,14 +248,14 @@ def fund_claims_json(page: FundPage) -> str:
         "symbol": page.symbol,
         "as_of": page.as_of.isoformat(),
         "page": f"{FUNDS_DIR.as_posix()}/{page.slug}.md",
-        "claims": [dataclasses.asdict(c) for c in page.claims],
+        "claims": _ledger_claims(page.claims),
     }
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 
 def edition_claims_json(page: Edition) -> str:
     """The home page edition's claims ledger."""
-    ledger = {"as_of": page.as_of.isoformat(), "page": EDITION_FILE.as_posix(), "claims": [dataclasses.asdict(c) for c in page.claims]}
+    ledger = {"as_of": page.as_of.isoformat(), "page": EDITION_FILE.as_posix(), "claims": _ledger_claims(page.claims)}
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 

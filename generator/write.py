@@ -99,6 +99,8 @@ class OutputWriter:
 
     def __init__(self, root: Path, *, durable: bool = True) -> None:
         self.root = root
+        self._base = root.resolve()
+        """Resolved once: the generated paths under it hold no links of their own."""
         self.durable = durable
         self.written: set[Path] = set()
         self.changed = 0
@@ -108,9 +110,9 @@ class OutputWriter:
         return remove_stale_temporaries(self.root, recursive=True)
 
     def write(self, relative: str | Path, content: str | bytes) -> Path:
-        path = self.root / relative
+        path = self._base / relative
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.written.add(path.resolve())
+        self.written.add(path)
         if not (path.exists() and path.read_bytes() == data):
             write_atomic(path, data, durable=self.durable)
             self.changed += 1
@@ -118,22 +120,22 @@ class OutputWriter:
 
     def prune(self, folder: str | Path) -> list[str]:
         """Delete files under `folder` (a generated folder) that this run did not write; their paths under `root`."""
-        base = self.root / folder
+        base = self._base / folder
         if not base.exists():
             return []
         removed = []
         for path in sorted(base.rglob("*"), reverse=True):
-            if path.is_file() and path.resolve() not in self.written:
+            if path.is_file() and path not in self.written:
                 path.unlink()
-                removed.append(path.relative_to(self.root).as_posix())
+                removed.append(path.relative_to(self._base).as_posix())
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
         return sorted(removed)
 
     def prune_matching(self, folder: str | Path, pattern: str) -> int:
         """Delete files in `folder` matching `pattern` that this run did not write (a week's article whose slug changed)."""
-        folder = self.root / folder
-        stale = [path for path in folder.glob(pattern) if path.resolve() not in self.written]
+        folder = self._base / folder
+        stale = [path for path in folder.glob(pattern) if path not in self.written]
         for path in stale:
             path.unlink()
         return len(stale)

@@ -18,10 +18,13 @@ printed words against it. An article passes when
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,7 +34,7 @@ import pandas as pd
 
 from ..config import ROOT, Settings
 from ..events import EVENTS_FILE, Event
-from ..holdings import HOLDINGS, read_holdings
+from ..holdings import HOLDINGS, no_holdings, read_holdings
 from ..universe import Universe
 from ..week_cache import code_digest, entry, read_kept, write_kept
 from ..workers import spread
@@ -96,57 +99,105 @@ class Report:
 
 
 VERIFIED_DIR = "verified"
-"""In the cache folder: the articles whose check passed, by week and by a digest of what the check read."""
+"""In the cache folder: the pages whose check passed, by page and by a digest of what the check read."""
+
+Result = tuple[Any, int, list[str]]
+"""A check's (what was checked or None, claims verified, problems)."""
 
 
 @dataclass(frozen=True)
 class _PagesCheck:
-    """What every fund page's check reads (inherited by the processes that check them)."""
+    """What every fund page's check reads (inherited by the processes that check them), and where passes are remembered."""
 
     docs: Path
     closes: Closes
     universe: Universe
     phrasebook: dict[str, Any]
     settings: Settings
+    cache: Path | None = None
+    """Where a page that passed is remembered under a digest of everything its check reads (None: check every one)."""
+
+    def _read_by_all(self) -> list[bytes]:
+        return [
+            code_digest(),
+            *(part.encode() for part in (self.universe.model_dump_json(), repr(self.phrasebook), self.settings.model_dump_json())),
+            repr(self.closes.store_start).encode(),
+        ]
+
+    @functools.cached_property
+    def shared(self) -> bytes:
+        """The digest of what every check reads besides its own files, the posts and the prices."""
+        digest = hashlib.sha256()
+        for part in self._read_by_all():
+            digest.update(hashlib.sha256(part).digest())
+        return digest.digest()
+
+    @functools.cached_property
+    def _posts(self) -> tuple[list[str], list[bytes]]:
+        """Every post's date, and the digest of every post's name and bytes up to it, by name (so by date): a related link
+        is checked against the headline of the post it names."""
+        names, digests, digest = [], [], hashlib.sha256()
+        for path in sorted((self.docs / "posts").glob("*.md")):
+            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            names.append(path.name[:10])
+            digests.append(digest.copy().digest())
+        return names, digests
+
+    def key(self, name: str, files: list[Path], through: date) -> str:
+        """What the check of page `name` reads: `files` (its own), the posts and the prices up to `through`, and the rest."""
+        digest = hashlib.sha256(self.shared + name.encode() + b"\0")
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        names, posts = self._posts
+        count = bisect.bisect_right(names, through.isoformat())
+        digest.update(posts[count - 1] if count else b"")
+        digest.update(self.closes.digest_through(through))
+        return digest.hexdigest()
+
+    def checked(
+        self, task: Callable[[Any, Path], Result], items: list[Path], jobs: int, remembered: Callable[[Path], Path | None]
+    ) -> list[Result]:
+        """`task`'s result for each item, over `jobs` processes; where `remembered` names the entry of a check that read
+        what this one reads and passed, that pass is read back instead (only passes are remembered)."""
+        entries = [remembered(item) for item in items]
+        results: list[Result | None] = [None if path is None else read_kept(path) for path in entries]
+        missing = [number for number, result in enumerate(results) if not isinstance(result, tuple)]
+        if missing:
+            self.closes.read()
+        for number, result in zip(missing, spread(task, self, [items[number] for number in missing], jobs), strict=True):
+            results[number] = result
+            path = entries[number]
+            if path is not None and result[0] is not None and not result[2]:
+                write_kept(path, result)
+        return [result for result in results if result is not None]
 
 
 @dataclass(frozen=True)
 class _FolderCheck(_PagesCheck):
-    """What every article's check in one docs dir reads: what a fund page's does, and the weeks, events, holdings and cache."""
+    """What every article's check in one docs dir reads: what a fund page's does, and the weeks, events and holdings."""
 
-    weeks: set[date] | None
-    events: dict[tuple[str, str], Event]
-    holdings: pd.DataFrame
-    cache: Path | None = None
-    """Where an article that passed is remembered under a digest of everything its check reads (None: check every one)."""
+    weeks: set[date] | None = None
+    events: dict[tuple[str, str], Event] = dataclasses.field(default_factory=dict)
+    holdings: pd.DataFrame = dataclasses.field(default_factory=no_holdings)
 
-    @functools.cached_property
-    def shared(self) -> bytes:
-        """The digest of what every article's check reads besides its own files and the prices up to its week."""
-        digest = hashlib.sha256(code_digest())
-        for part in (self.universe.model_dump_json(), repr(self.phrasebook), self.settings.model_dump_json(), repr(self.events)):
-            digest.update(part.encode() + b"\0")
-        digest.update(pd.util.hash_pandas_object(self.holdings, index=False).to_numpy().tobytes())
-        digest.update(repr(self.closes.store_start).encode())
-        return digest.digest()
+    def _read_by_all(self) -> list[bytes]:
+        holdings = pd.util.hash_pandas_object(self.holdings, index=False).to_numpy().tobytes()
+        return [*super()._read_by_all(), repr(self.events).encode(), holdings]
 
-    @functools.cached_property
-    def posts(self) -> list[tuple[str, bytes]]:
-        """Every post's file name and digest, by name (so by date): a related link is checked against the post's headline."""
-        return [(path.name, hashlib.sha256(path.read_bytes()).digest()) for path in sorted((self.docs / "posts").glob("*.md"))]
-
-    def key(self, ledger_path: Path, day: date) -> str:
-        """What the check of the article a ledger names reads: the files of its week's folder (the ledger, the charts), the
-        posts up to its week (its own, and those its links name), the prices up to the end of its week, and the rest."""
-        digest = hashlib.sha256(self.shared + ledger_path.name.encode() + b"\0")  # which of the week's articles
-        for path in sorted(p for p in ledger_path.parent.iterdir() if p.is_file()):
-            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    def remembered(self, ledger_path: Path) -> Path | None:
+        """The entry of the article a ledger names: its check reads the files of its week's folder (the ledger, the
+        charts), the posts up to its week (its own, and those its links name), the prices up to the end of its week, and
+        the rest. None for a ledger outside any week, or of a week not checked."""
+        try:
+            day = date.fromisoformat(ledger_path.parent.name)
+        except ValueError:
+            return None
+        if self.cache is None or (self.weeks is not None and day not in self.weeks):
+            return None
         week_end = day + timedelta(days=6 - day.weekday())
-        for name, post in self.posts:
-            if name[:10] <= week_end.isoformat():
-                digest.update(name.encode() + b"\0" + post)
-        digest.update(self.closes.digest_through(week_end))
-        return digest.hexdigest()
+        files = sorted(p for p in ledger_path.parent.iterdir() if p.is_file())
+        story = ledger_path.name.removesuffix(".claims.json")
+        return entry(self.cache / story, day, self.key(ledger_path.name, files, week_end))
 
 
 def verify_folder(
@@ -166,8 +217,8 @@ def verify_folder(
     An article's week comes from its own date (front matter and file name must agree) and must
     be a week's last session in the prices; its charts are checked from the week's folder.
     `closes` are the prices with their history in front (load.with_history), built once for every folder a run checks.
-    The articles are checked over `jobs` processes. With `cache`, an article whose check reads exactly what the check of
-    an article that passed read (the same files, prices up to its week, metadata, settings, events and code) is counted
+    The articles are checked over `jobs` processes. With `cache`, an article or page whose check reads exactly what the
+    check of one that passed read (the same files, prices up to its week, metadata, settings, events and code) is counted
     as passed again without being recomputed; only passes are remembered.
     """
     check = _FolderCheck(
@@ -176,14 +227,12 @@ def verify_folder(
         universe,
         phrasebook,
         settings,
+        None if cache is None else cache / VERIFIED_DIR,
         weeks,
         read_events_file(events or ROOT / EVENTS_FILE),
         read_holdings(holdings or ROOT / HOLDINGS),
-        None if cache is None else cache / VERIFIED_DIR,
     )
-    if cache is not None:
-        _ = check.shared, check.posts, closes.digest_through(date.min)  # once, before the workers fork
-    results = spread(_check_article, check, sorted((docs / "weeks").glob("*/*.claims.json")), jobs)
+    results = check.checked(_checked_article, sorted((docs / "weeks").glob("*/*.claims.json")), jobs, check.remembered)
     checked = {day for day, _, _ in results if day is not None}
     articles = sum(day is not None for day, _, _ in results)
     claims = sum(count for _, count, _ in results)
@@ -192,7 +241,7 @@ def verify_folder(
         f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
     ]
     if weeks is None:
-        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings, jobs)
+        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings, jobs, check.cache)
         edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings)
         return Report(
             articles=articles,
@@ -203,26 +252,8 @@ def verify_folder(
     return Report(articles=articles, claims=claims, problems=problems)
 
 
-def _check_article(check: _FolderCheck, ledger_path: Path) -> tuple[date | None, int, list[str]]:
-    """(the article's week if it was checked, claims verified, problems) for the article a ledger names, read back where
-    the same check passed before."""
-    try:
-        day = date.fromisoformat(ledger_path.parent.name)
-    except ValueError:
-        day = None
-    if check.cache is None or day is None or (check.weeks is not None and day not in check.weeks):
-        return _checked_article(check, ledger_path)
-    path = entry(check.cache / ledger_path.name.removesuffix(".claims.json"), day, check.key(ledger_path, day))  # by story
-    passed = read_kept(path)
-    if isinstance(passed, int):
-        return day, passed, []
-    result = _checked_article(check, ledger_path)
-    if result[0] is not None and not result[2]:
-        write_kept(path, result[1])
-    return result
-
-
-def _checked_article(check: _FolderCheck, ledger_path: Path) -> tuple[date | None, int, list[str]]:
+def _checked_article(check: _FolderCheck, ledger_path: Path) -> Result:
+    """(the article's week if it was checked, claims verified, problems) for the article a ledger names."""
     docs, closes = check.docs, check.closes
     try:
         ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
@@ -263,18 +294,33 @@ def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: d
 
 
 def verify_fund_pages(
-    docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings, jobs: int = 1
+    docs: Path,
+    closes: Closes,
+    universe: Universe,
+    phrasebook: dict[str, Any],
+    settings: Settings,
+    jobs: int = 1,
+    cache: Path | None = None,
 ) -> tuple[int, int, list[str]]:
     """Every fund page and the funds index with its ledger (funds/<slug>/claims.json), as of the date its ledger names:
     the end of the edition's week, or a fund's last close before it (a page of a fund the gates left out: the newest
     session). Its week is the calendar week ending then, as the edition's is. The pages are checked over `jobs` processes
-    (the whole universe has hundreds)."""
-    check = _PagesCheck(docs, closes, universe, phrasebook, settings)
-    results = spread(_check_page, check, sorted((docs / "funds").glob("*.md")), jobs)
+    (the whole universe has hundreds); with `cache`, a page whose check reads what a passing check read is not checked
+    again."""
+    check = _PagesCheck(docs, closes, universe, phrasebook, settings, cache)
+
+    def remembered(page: Path) -> Path | None:
+        # A page may be dated by any session (a fund's last close), so its key reads every post and every price.
+        if check.cache is None:
+            return None
+        files = [page, *sorted(p for p in page.with_suffix("").glob("*") if p.is_file())]
+        return entry(check.cache / "funds" / page.stem, date.max, check.key(page.name, files, date.max))
+
+    results = check.checked(_check_page, sorted((docs / "funds").glob("*.md")), jobs, remembered)
     return sum(pages for pages, _, _ in results), sum(claims for _, claims, _ in results), [p for _, _, found in results for p in found]
 
 
-def _check_page(check: _PagesCheck, page: Path) -> tuple[int, int, list[str]]:
+def _check_page(check: _PagesCheck, page: Path) -> Result:
     """(1 if the page was checked, claims verified, problems) for one fund page or the funds index."""
     closes = check.closes
     ledger_path = page.with_suffix("") / "claims.json"

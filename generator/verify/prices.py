@@ -37,16 +37,7 @@ class Closes:
 
     def __init__(self, tidy: pd.DataFrame, store_start: date | None = None) -> None:
         self._tidy = tidy
-        self.by_symbol: dict[str, dict[date, float]] = {}
-        self.adjusted: dict[str, dict[date, float]] = {}
-        self.volumes: dict[str, dict[date, float]] = {}
-        for symbol, rows in tidy.groupby("symbol", sort=False):
-            days = [timestamp.date() for timestamp in pd.DatetimeIndex(rows["session"])]
-            for table, column in ((self.by_symbol, "close"), (self.adjusted, "adj_close"), (self.volumes, "volume")):
-                table[str(symbol)] = dict(zip(days, rows[column].astype(float).tolist(), strict=True))
-        self.sessions = sorted({day for closes in self.by_symbol.values() for day in closes})
-        self.store_start = store_start or self.sessions[0]
-        self.position = {day: number for number, day in enumerate(self.sessions)}
+        self.store_start = store_start or pd.Timestamp(tidy["session"].min()).date()
         self._sums: dict[str, tuple[int, list[tuple[float, int]]]] = {}
         """Running sums and counts of closes per symbol, session by session from its first close (with that session's
         position), for moving averages."""
@@ -55,6 +46,42 @@ class Closes:
         self._histories: dict[str, list[date]] = {}
         self._highs: dict[tuple[str, int], dict[date, float]] = {}
         self._week_ends: list[date] | None = None
+
+    @functools.cached_property
+    def _tables(self) -> tuple[dict[str, dict[date, float]], dict[str, dict[date, float]], dict[str, dict[date, float]]]:
+        """Closes, adjusted closes and volumes by symbol and session, read on first use: a run whose every check is
+        remembered (the cache) needs only the digests."""
+        tables: tuple[dict[str, dict[date, float]], ...] = ({}, {}, {})
+        for symbol, rows in self._tidy.groupby("symbol", sort=False):
+            days = [timestamp.date() for timestamp in pd.DatetimeIndex(rows["session"])]
+            for table, column in zip(tables, ("close", "adj_close", "volume"), strict=True):
+                table[str(symbol)] = dict(zip(days, rows[column].astype(float).tolist(), strict=True))
+        return tables[0], tables[1], tables[2]
+
+    @property
+    def by_symbol(self) -> dict[str, dict[date, float]]:
+        return self._tables[0]
+
+    @property
+    def adjusted(self) -> dict[str, dict[date, float]]:
+        return self._tables[1]
+
+    @property
+    def volumes(self) -> dict[str, dict[date, float]]:
+        return self._tables[2]
+
+    @functools.cached_property
+    def sessions(self) -> list[date]:
+        return [timestamp.date() for timestamp in pd.DatetimeIndex(self._tidy["session"].unique()).sort_values()]
+
+    @functools.cached_property
+    def position(self) -> dict[date, int]:
+        return {day: number for number, day in enumerate(self.sessions)}
+
+    def read(self) -> Closes:
+        """Every table built now, before the checking processes fork from this one (they inherit it, not rebuild it)."""
+        _ = self._tables, self.position
+        return self
 
     @functools.cached_property
     def _row_hashes(self) -> tuple[np.ndarray, np.ndarray]:
