@@ -22,12 +22,25 @@ class Window:
     end: date
 
 
-@lru_cache(maxsize=8)
+CALENDAR_FROM = date(1920, 1, 1)
+"""The one calendar a run builds covers this day (before the bundled history's first session, 1927) to two years
+after today: building one costs about the same whatever its span, so every range shares it."""
+
+
 def _xnys(first: date, last: date) -> xcals.ExchangeCalendar:
+    """The NYSE calendar covering `first` to `last`, with a week to spare at each end."""
+    start, end = CALENDAR_FROM, date.today() + timedelta(days=2 * 365)
+    if start + timedelta(days=7) <= first and last <= end - timedelta(days=7):
+        return _built(start, end)
+    return _built(first - timedelta(days=7), last + timedelta(days=7))
+
+
+@lru_cache(maxsize=8)
+def _built(start: date, end: date) -> xcals.ExchangeCalendar:
     with warnings.catch_warnings():
         # exchange_calendars 4.13 reads Series.values of tz-aware data, which pandas 3.1 deprecates.
         warnings.filterwarnings("ignore", message="Series.values returning an ndarray", category=DeprecationWarning)
-        return xcals.get_calendar("XNYS", start=pd.Timestamp(first) - pd.Timedelta(days=7), end=pd.Timestamp(last) + pd.Timedelta(days=7))
+        return xcals.get_calendar("XNYS", start=pd.Timestamp(start), end=pd.Timestamp(end))
 
 
 def nyse_sessions(first: date, last: date) -> pd.DatetimeIndex:

@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import pandas as pd
 import typer
@@ -23,12 +23,14 @@ from .events import EVENTS_FILE
 from .gates import GateReport
 from .load import read_store, with_history
 from .lock import project_lock
-from .pipeline import Article, Dataset
 from .store import STORE
 from .universe import FUNDS_FILE, Universe, load_universe
 from .verify import Report as Verified
 from .workers import available_cores
 from .write import write_atomic
+
+if TYPE_CHECKING:  # the generating stages are imported where a command generates, not by every command
+    from .pipeline import Article, Dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
 console = Console(stderr=True, soft_wrap=True)

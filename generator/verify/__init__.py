@@ -154,6 +154,14 @@ class _PagesCheck:
         digest.update(self.closes.digest_through(through))
         return digest.hexdigest()
 
+    def remembered_page(self, page: Path, folder: Path) -> Path | None:
+        """The entry of a page checked with the files of its folder (a fund page, the edition). A page may be dated by any
+        session (a fund's last close), so its key reads every post and every price."""
+        if self.cache is None:
+            return None
+        files = [page, *sorted(p for p in folder.glob("*") if p.is_file())]
+        return entry(self.cache / folder.relative_to(self.docs), date.max, self.key(page.name, files, date.max))
+
     def checked(
         self, task: Callable[[Any, Path], Result], items: list[Path], jobs: int, remembered: Callable[[Path], Path | None]
     ) -> list[Result]:
@@ -242,7 +250,7 @@ def verify_folder(
     ]
     if weeks is None:
         pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings, jobs, check.cache)
-        edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings)
+        edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings, check.cache)
         return Report(
             articles=articles,
             claims=claims + page_claims + edition_claims,
@@ -278,19 +286,28 @@ def _checked_article(check: _FolderCheck, ledger_path: Path) -> Result:
     return day, count, problems + [f"{article}: {problem}" for problem in found]
 
 
-def verify_edition(docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings) -> tuple[int, list[str]]:
+def verify_edition(
+    docs: Path, closes: Closes, universe: Universe, phrasebook: dict[str, Any], settings: Settings, cache: Path | None = None
+) -> tuple[int, list[str]]:
     """(claims verified, problems) for the home page's edition (`edition.md`, its ledger in `edition/claims.json`),
-    as of the week its ledger names (each date it prints must be that week's end, each figure true of it)."""
-    page, ledger_path = docs / "edition.md", docs / "edition" / "claims.json"
+    as of the week its ledger names (each date it prints must be that week's end, each figure true of it); with `cache`,
+    read back when a check of the same files and prices passed."""
+    check, page = _PagesCheck(docs, closes, universe, phrasebook, settings, cache), docs / "edition.md"
     if not page.exists():
         return 0, []
+    [(_, count, problems)] = check.checked(_check_edition, [page], 1, lambda page: check.remembered_page(page, docs / "edition"))
+    return count, problems
+
+
+def _check_edition(check: _PagesCheck, page: Path) -> Result:
+    ledger_path = check.docs / "edition" / "claims.json"
     if not ledger_path.exists():
-        return 0, [f"{page}: no claims ledger beside it ({ledger_path})"]
+        return 0, 0, [f"{page}: no claims ledger beside it ({ledger_path})"]
     ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
     as_of = date.fromisoformat(str(ledger.get("as_of")))
-    ctx = Context(closes, universe, phrasebook, settings, as_of, "calendar", docs)
+    ctx = Context(check.closes, check.universe, check.phrasebook, check.settings, as_of, "calendar", check.docs)
     count, found = verify(page.read_text(encoding="utf-8"), ledger, ctx)
-    return count, [f"{page}: {problem}" for problem in found]
+    return 1, count, [f"{page}: {problem}" for problem in found]
 
 
 def verify_fund_pages(
@@ -309,14 +326,8 @@ def verify_fund_pages(
     again."""
     check = _PagesCheck(docs, closes, universe, phrasebook, settings, cache)
 
-    def remembered(page: Path) -> Path | None:
-        # A page may be dated by any session (a fund's last close), so its key reads every post and every price.
-        if check.cache is None:
-            return None
-        files = [page, *sorted(p for p in page.with_suffix("").glob("*") if p.is_file())]
-        return entry(check.cache / "funds" / page.stem, date.max, check.key(page.name, files, date.max))
-
-    results = check.checked(_check_page, sorted((docs / "funds").glob("*.md")), jobs, remembered)
+    pages = sorted((docs / "funds").glob("*.md"))
+    results = check.checked(_check_page, pages, jobs, lambda page: check.remembered_page(page, page.with_suffix("")))
     return sum(pages for pages, _, _ in results), sum(claims for _, claims, _ in results), [p for _, _, found in results for p in found]
 
 

@@ -46,6 +46,8 @@ class Closes:
         self._histories: dict[str, list[date]] = {}
         self._highs: dict[tuple[str, int], dict[date, float]] = {}
         self._week_ends: list[date] | None = None
+        self._digests: dict[int, bytes] = {}
+        self._running = 0, hashlib.sha256()
 
     @functools.cached_property
     def _tables(self) -> tuple[dict[str, dict[date, float]], dict[str, dict[date, float]], dict[str, dict[date, float]]]:
@@ -93,7 +95,15 @@ class Closes:
     def digest_through(self, day: date) -> bytes:
         """A digest of every price row up to and including `day`: what a check of a page dated before it can read."""
         hashes, sessions = self._row_hashes
-        return hashlib.sha256(hashes[: int(np.searchsorted(sessions, np.datetime64(day), side="right"))].tobytes()).digest()
+        rows = int(np.searchsorted(sessions, np.datetime64(day), side="right"))
+        if rows not in self._digests:
+            counted, running = self._running
+            if rows < counted:
+                counted, running = 0, hashlib.sha256()
+            running.update(hashes[counted:rows].tobytes())  # days asked in order hash each row once
+            self._running = rows, running
+            self._digests[rows] = running.copy().digest()
+        return self._digests[rows]
 
     def has(self, symbol: str, *days: date | None) -> bool:
         closes = self.by_symbol.get(symbol, {})
