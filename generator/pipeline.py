@@ -469,13 +469,27 @@ def generate_articles(
     only: set[date] | None = None,
     on_disk: set[str] | None = None,
 ) -> list[Article]:
-    """The article of every complete week in range (and in `only`), oldest first, each linking to earlier ones on the same story.
+    """The article of every complete week in range (and in `only`), oldest first, each linking to earlier ones on the same
+    story (`plan_weeks`); the weeks are rendered over `data.jobs` processes."""
+    planned = plan_weeks(data, first, last, root, only, on_disk)
+    return [article for week in spread(render_week, data, planned, data.jobs, done=progress) for article in week]
+
+
+def plan_weeks(
+    data: Dataset,
+    first: date | None = None,
+    last: date | None = None,
+    root: Path = ROOT,
+    only: set[date] | None = None,
+    on_disk: set[str] | None = None,
+) -> list[PlannedWeek]:
+    """Every complete week in range (and in `only`) to render, oldest first, with its stories, headlines and Related Links.
 
     Weeks before the range are walked too, but only named (headline and path), so that an
     article's related links read the same whichever range wrote it. With `on_disk` (the post file
     names already in the docs dir), a week that is not rendered is linked only if its post exists.
-    The walk is in order (each week's headlines and links depend on the weeks before it); the facts before it and the
-    rendering after it are spread over `data.jobs` processes.
+    The walk is in order (each week's headlines and links depend on the weeks before it); the facts before it are
+    computed over `data.jobs` processes.
     """
     windows = list(week_windows(data, None, last))
     warm_week_facts(data, windows)
@@ -502,7 +516,7 @@ def generate_articles(
             by_story.setdefault(name, []).append(links[name])
         if rendered:
             planned.append(plan)
-    return [article for week in spread(render_week, data, planned, data.jobs, done=progress) for article in week]
+    return planned
 
 
 def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
@@ -514,13 +528,8 @@ def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
 
 
 def render_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
-    """A planned week's articles, lead first (read back from the week cache when nothing they are made from changed);
-    they share what the week has said, so a standing passage given in full in one is shortened in the next."""
-    made_with = repr((plan.articles, plan.templates, data.notes.get(plan.window.end)))
-    return data.week_cache.articles(plan.window, made_with, lambda: _rendered_week(data, plan))
-
-
-def _rendered_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
+    """A planned week's articles, lead first; they share what the week has said, so a standing passage given in full in
+    one is shortened in the next."""
     week = week_facts(data, plan.window)
     lead = story_for(data, week)
     week_said: set[str] = set()
@@ -528,6 +537,11 @@ def _rendered_week(data: Dataset, plan: PlannedWeek) -> list[Article]:
         render_article(data, week, name, related=related, root=plan.root, secondary=name != lead, named=named, week_said=week_said)
         for name, named, related in plan.articles
     ]
+
+
+def rendered_from(data: Dataset, plan: PlannedWeek) -> str:
+    """What a week's articles are rendered from besides its facts: the plan, the templates, the week's note."""
+    return repr((plan.articles, plan.templates, data.notes.get(plan.window.end)))
 
 
 def related_links(own: RelatedLink, this_week: list[RelatedLink], earlier: list[RelatedLink]) -> list[RelatedLink]:

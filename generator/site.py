@@ -24,7 +24,19 @@ from .config import CACHE_DIR, ROOT
 from .edition import EDITION_FILE, EDITION_LEDGER, Edition, edition
 from .funds import FUNDS_DIR, FundPage, FundPages
 from .notes import FRONT_MATTER
-from .pipeline import POSTS_DIR, WEEKS_DIR, Article, Dataset, ListedArticle, about_data_page, generate_articles, methodology_page
+from .pipeline import (
+    POSTS_DIR,
+    WEEKS_DIR,
+    Article,
+    Dataset,
+    ListedArticle,
+    PlannedWeek,
+    about_data_page,
+    methodology_page,
+    plan_weeks,
+    render_week,
+    rendered_from,
+)
 from .render import Claim
 from .workers import spread
 from .write import OutputWriter, write_atomic
@@ -106,15 +118,29 @@ def stage_site(
     """
     docs = root / DOCS_DIR
     on_disk = {path.name for path in (docs / POSTS_DIR).glob("*.md")}
-    articles = generate_articles(data, first, last, root=root, progress=progress, only=only, on_disk=on_disk)
+    planned = plan_weeks(data, first, last, root=root, only=only, on_disk=on_disk)
+    kept = [data.week_cache.kept_week(plan.window, rendered_from(data, plan)) for plan in planned]
+    if progress is not None:
+        for _ in range(sum(isinstance(week, StagedWeek) for week in kept)):
+            progress()
     out = OutputWriter(root / STAGING_DIR, durable=False)  # scratch: the docs dir gets the durable copy
-    for written in spread(_write_staged_article, (out.root, articles), range(len(articles)), data.jobs):
-        out.written |= written
-    written_weeks = {article.as_of for article in articles}
+    unkept = [plan for plan, week in zip(planned, kept, strict=True) if not isinstance(week, StagedWeek)]
+    fresh = iter(spread(_write_staged_week, (out.root, data), unkept, data.jobs, progress))
+    weeks: list[StagedWeek] = []
+    for week in kept:
+        if isinstance(week, StagedWeek):
+            for relative, content in week.files.items():
+                out.write(relative, content)
+        else:
+            written, week = next(fresh)
+            out.written |= written
+        weeks.append(week)
+    written_weeks = {plan.window.end for plan in planned}
     full_run = first is None and last is None and only is None
-    charts = sum(len(article.charts) for article in articles)
+    charts = sum(week.charts for week in weeks)
+    articles = [item for week in weeks for item in week.listed]
     if only is None:
-        listed = [article.listed() for article in articles]
+        listed = list(articles)
         if not full_run:
             listed += [item for item in posts_on_disk(docs) if item.as_of not in written_weeks]
         pages = FundPages.of(data, listed, root)
@@ -205,12 +231,23 @@ def posts_on_disk(docs: Path) -> list[ListedArticle]:
     return listed
 
 
-def _write_staged_article(staged: tuple[Path, list[Article]], number: int) -> set[Path]:
-    """Write one article's files into the staging folder (in a process that inherited every article); the paths written."""
-    folder, articles = staged
-    out = OutputWriter(folder, durable=False)
-    write_article(out, articles[number])
-    return out.written
+@dataclass(frozen=True)
+class StagedWeek:
+    """A week's files as the staging folder gets them (posts, facts, ledgers, chart specs and data, by path under the
+    docs dir), and what the pages that list articles read of them: what the week cache keeps of a rendered week."""
+
+    files: dict[Path, bytes]
+    listed: list[ListedArticle]
+    charts: int
+
+
+def staged_week(data: Dataset, plan: PlannedWeek) -> StagedWeek:
+    """Render a planned week and serialise its articles' files (kept in the week cache for the next run)."""
+    articles = render_week(data, plan)
+    files = {path: content.encode("utf-8") for article in articles for path, content in article_files(article).items()}
+    week = StagedWeek(files, [article.listed() for article in articles], sum(len(article.charts) for article in articles))
+    data.week_cache.keep_week(plan.window, rendered_from(data, plan), week)
+    return week
 
 
 def _write_staged_fund_page(staged: tuple[Path, FundPages], symbol: str | None) -> tuple[set[Path], int]:
@@ -222,6 +259,16 @@ def _write_staged_fund_page(staged: tuple[Path, FundPages], symbol: str | None) 
     for item in page.charts:
         write_chart(out, FUNDS_DIR / page.slug, item)
     return out.written, len(page.charts)
+
+
+def _write_staged_week(staged: tuple[Path, Dataset], plan: PlannedWeek) -> tuple[set[Path], StagedWeek]:
+    """Render a week and write its files into the staging folder, in a worker; the paths written, and the week without
+    its files' bytes (they are on disk now: sending them back would only cost the time)."""
+    folder, data = staged
+    out, week = OutputWriter(folder, durable=False), staged_week(data, plan)
+    for relative, content in week.files.items():
+        out.write(relative, content)
+    return out.written, dataclasses.replace(week, files={})
 
 
 def _ledger_claims(claims: list[Claim]) -> list[dict[str, Any]]:
@@ -259,19 +306,35 @@ def edition_claims_json(page: Edition) -> str:
     return json.dumps(ledger, default=str, separators=(",", ":")) + "\n"
 
 
-def write_article(out: OutputWriter, article: Article) -> None:
+def article_files(article: Article) -> dict[Path, str]:
+    """An article's files by path under the docs dir: the post, the week's facts, its claims ledger and its charts."""
     folder = WEEKS_DIR / article.as_of.isoformat()
-    out.write(article.path, article.markdown)
-    out.write(folder / "facts.json", article.facts.model_dump_json(exclude_none=True) + "\n")
-    out.write(folder / f"{article.story}{LEDGER_SUFFIX}", claims_json(article))
+    files = {
+        article.path: article.markdown,
+        folder / "facts.json": article.facts.model_dump_json(exclude_none=True) + "\n",
+        folder / f"{article.story}{LEDGER_SUFFIX}": claims_json(article),
+    }
     for item in article.charts:
-        write_chart(out, folder, item)
+        files.update(chart_files(folder, item))
+    return files
+
+
+def write_article(out: OutputWriter, article: Article) -> None:
+    for relative, content in article_files(article).items():
+        out.write(relative, content)
 
 
 def write_chart(out: OutputWriter, folder: Path, item: chart.Chart) -> None:
+    for relative, content in chart_files(folder, item).items():
+        out.write(relative, content)
+
+
+def chart_files(folder: Path, item: chart.Chart) -> dict[Path, str]:
     """A chart's spec and the data behind it as CSV (its table is in the page)."""
-    out.write(folder / f"{item.name}.vl.json", json.dumps(item.spec, sort_keys=True, separators=(",", ":")))
-    out.write(folder / f"{item.name}.csv", item.data.to_csv(index=False))
+    return {
+        folder / f"{item.name}.vl.json": json.dumps(item.spec, sort_keys=True, separators=(",", ":")),
+        folder / f"{item.name}.csv": item.data.to_csv(index=False),
+    }
 
 
 MANIFEST = CACHE_DIR / "site-manifest.json"

@@ -1,9 +1,10 @@
-"""Each week's facts and articles kept on disk, keyed by everything they are made from, so that a run recomputes only
-the weeks whose inputs changed (a new week of prices, an edited note or template) and reads the rest back.
+"""Each week's facts and staged files (its articles as the site writes them) kept on disk, keyed by everything they are
+made from, so that a run recomputes only the weeks whose inputs changed (a new week of prices, an edited note or
+template) and reads the rest back.
 
 A week's facts depend on the price rows up to its last session (every metric looks back, never
 ahead), that week's note, the metadata, settings, events, snapshots and the generator's own code.
-Its articles depend on those facts, the whole note, the templates and phrasebook, and the headlines and Related Links
+Its articles' files depend on those facts, the whole note, the templates and phrasebook, and the headlines and Related Links
 the walk over the earlier weeks gave them. The keys cover all of it, so an entry is either right or never read; a
 damaged entry is recomputed, and a cache folder that cannot be written only costs the time.
 """
@@ -26,11 +27,11 @@ from .calendar import Window
 from .write import write_cached
 
 if TYPE_CHECKING:
-    from .pipeline import Article, Dataset
+    from .pipeline import Dataset
     from .stories import WeekFacts
 
 FACTS_DIR = "facts"
-ARTICLES_DIR = "articles"
+STAGED_DIR = "staged"
 KEPT_PER_WEEK = 3
 """Entries kept for one week (the newest): enough for a few settings tried side by side, without growing forever."""
 PACKAGE = Path(__file__).parent
@@ -59,7 +60,7 @@ def _frame_digest(frame: pd.DataFrame) -> bytes:
 
 
 class WeekCache:
-    """Week facts by window, in memory for this run; facts and articles in `folder` (when given) across runs and
+    """Week facts by window, in memory for this run; facts and staged weeks in `folder` (when given) across runs and
     projects."""
 
     def __init__(self, data: Dataset, folder: Path | None) -> None:
@@ -67,7 +68,7 @@ class WeekCache:
         self.data = data
         self.memory: dict[Window, WeekFacts] = {}
         self.keys: dict[Window, str] = {}
-        """Each window's key, computed once: its facts and its articles are both looked up by it."""
+        """Each window's key, computed once: its facts and its staged files are both looked up by it."""
 
     @cached_property
     def shared(self) -> bytes:
@@ -112,11 +113,18 @@ class WeekCache:
         return digest.hexdigest()
 
     def missing(self, windows: list[Window]) -> list[Window]:
-        """The windows not yet in this run's memory; the digests their keys share are computed here, once, before the
-        workers that look them up fork from this process."""
-        if self.folder is not None:
-            _ = self.shared, self.rows
-        return [window for window in windows if window not in self.memory]
+        """The windows whose facts are neither in this run's memory nor kept on disk (those kept are read back here, so
+        the workers that compute the rest neither read them nor send them back); the digests their keys share are computed
+        here, once, before those workers fork from this process."""
+        missing = []
+        for window in windows:
+            if window not in self.memory:
+                found = None if self.folder is None else read_kept(self._facts_entry(window))
+                if found is None:
+                    missing.append(window)
+                else:
+                    self.memory[window] = found
+        return missing
 
     def remember(self, window: Window, found: WeekFacts) -> None:
         """Facts a worker computed or read back, kept for the rest of the run."""
@@ -124,20 +132,29 @@ class WeekCache:
 
     def week(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
         if window not in self.memory:
-            self.memory[window] = compute() if self.folder is None else _kept(self.folder / FACTS_DIR, window, self.key(window), compute)
+            self.memory[window] = compute() if self.folder is None else _kept(self._facts_entry(window), compute)
         return self.memory[window]
 
-    def articles(self, window: Window, made_with: str, render: Callable[[], list[Article]]) -> list[Article]:
-        """The week's articles; `made_with` names what besides the week's facts they are rendered from (the plan of
-        headlines and links, the note, the templates' digest)."""
-        if self.folder is None:
-            return render()
+    def kept_week(self, window: Window, made_with: str) -> Any:
+        """The week's staged files as a run kept them (site.StagedWeek), or None; `made_with` names what besides the week's
+        facts they are rendered from (the plan of headlines and links, the note, the templates' digest)."""
+        return None if self.folder is None else read_kept(self._staged_entry(window, made_with))
+
+    def keep_week(self, window: Window, made_with: str, staged: Any) -> None:
+        if self.folder is not None:
+            write_kept(self._staged_entry(window, made_with), staged)
+
+    def _facts_entry(self, window: Window) -> Path:
+        assert self.folder is not None
+        return entry(self.folder / FACTS_DIR, window.end, self.key(window))
+
+    def _staged_entry(self, window: Window, made_with: str) -> Path:
+        assert self.folder is not None
         key = hashlib.sha256(f"{self.key(window)}\0{made_with}".encode()).hexdigest()
-        return _kept(self.folder / ARTICLES_DIR, window, key, render)
+        return entry(self.folder / STAGED_DIR, window.end, key)
 
 
-def _kept(folder: Path, window: Window, key: str, compute: Callable[[], Any]) -> Any:
-    path = entry(folder, window.end, key)
+def _kept(path: Path, compute: Callable[[], Any]) -> Any:
     found = read_kept(path)
     if found is None:
         found = compute()

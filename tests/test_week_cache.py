@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import pipeline
+from generator import pipeline, site
 from generator.calendar import Window
 from generator.cli import CACHE_ENV
 from generator.config import ROOT, Settings
@@ -87,26 +87,28 @@ def test_a_changed_price_in_or_before_the_week_or_a_changed_setting_moves_its_ke
     assert dataset(tidy, tmp_path, stricter).week_cache.key(window(base)) != key
 
 
-def test_a_week_s_articles_are_read_back_until_a_template_changes(
+def test_a_week_s_files_are_read_back_until_a_template_changes(
     tidy: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "project"
     shutil.copytree(ROOT / "templates", root / "templates")
     cache = Path(os.environ[CACHE_ENV])  # the suite's: the earlier weeks' facts are there already
-    written = pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
-    assert written and list((cache / "articles").glob(f"{WEEK}-*.pickle"))
+    staged = site.stage_site(dataset(tidy, cache), root=root, only={WEEK})
+    assert staged.articles and list((cache / "staged").glob(f"{WEEK}-*.pickle"))
+    written = {path: (staged.folder / path).read_bytes() for path in staged.files}
 
     rendered: list[date] = []
-    real = pipeline._rendered_week
+    real = site.render_week
 
     def counted(data: Dataset, plan: pipeline.PlannedWeek) -> list[pipeline.Article]:
         rendered.append(plan.window.end)
         return real(data, plan)
 
-    monkeypatch.setattr(pipeline, "_rendered_week", counted)
-    again = pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
-    assert [(a.path, a.markdown, a.claims) for a in again] == [(a.path, a.markdown, a.claims) for a in written] and rendered == []
+    monkeypatch.setattr(site, "render_week", counted)
+    shutil.rmtree(staged.folder)
+    again = site.stage_site(dataset(tidy, cache), root=root, only={WEEK})
+    assert {path: (again.folder / path).read_bytes() for path in again.files} == written and rendered == []
     footer = root / "templates" / "partials" / "article.md.j2"
     footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    pipeline.generate_articles(dataset(tidy, cache), WEEK, WEEK, root=root)
+    site.stage_site(dataset(tidy, cache), root=root, only={WEEK})
     assert rendered == [WEEK], "a changed template renders the week again"
