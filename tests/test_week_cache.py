@@ -87,9 +87,7 @@ def test_a_changed_price_in_or_before_the_week_or_a_changed_setting_moves_its_ke
     assert dataset(tidy, tmp_path, stricter).week_cache.key(window(base)) != key
 
 
-def test_a_week_s_files_are_read_back_until_a_template_changes(
-    tidy: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_week_s_files_are_read_back_until_a_template_changes(tidy: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "project"
     shutil.copytree(ROOT / "templates", root / "templates")
     cache = Path(os.environ[CACHE_ENV])  # the suite's: the earlier weeks' facts are there already
