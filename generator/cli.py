@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -293,6 +294,7 @@ def _generate(
 
         staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=advance, only=only)
     del data  # the fact check reads the prices its own way: the panel's memory is free for it
+    gc.collect()  # now, before the checking workers fork: the dataset and its week cache refer to each other
     # What MkDocs will read once the staged files are applied: them, and the weeks a range leaves in place.
     kept = kept_in_docs(staged, project)
     checks: list[tuple[Path, set[date] | None]] = [(staged.folder, only)]

@@ -523,8 +523,15 @@ def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
     """Every window's facts into this run's memory: those the cache lacks computed over `data.jobs` processes."""
     cache = data.week_cache
     missing = cache.missing(windows)
-    for window, found in zip(missing, spread(week_facts, data, missing, data.jobs), strict=True):
+    if missing:
+        _ = data.story_panel  # built once, here, and shared by the workers that fork from this process
+    for window, found in zip(missing, spread(_sent_week_facts, data, missing, data.jobs), strict=True):
         cache.remember(window, found)
+
+
+def _sent_week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
+    """A worker's week: its facts go to the process that spread the weeks, and the worker keeps no copy in memory."""
+    return data.week_cache.computed(window, lambda: _computed_week_facts(data, window))
 
 
 def render_week(data: Dataset, plan: PlannedWeek) -> list[Article]:

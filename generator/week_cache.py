@@ -132,8 +132,13 @@ class WeekCache:
 
     def week(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
         if window not in self.memory:
-            self.memory[window] = compute() if self.folder is None else _kept(self._facts_entry(window), compute)
+            self.memory[window] = self.computed(window, compute)
         return self.memory[window]
+
+    def computed(self, window: Window, compute: Callable[[], WeekFacts]) -> WeekFacts:
+        """The week's facts read back or computed (and kept on disk), not remembered in this process: what a worker sends
+        to the process that remembers them."""
+        return compute() if self.folder is None else _kept(self._facts_entry(window), compute)
 
     def kept_week(self, window: Window, made_with: str) -> Any:
         """The week's staged files as a run kept them (site.StagedWeek), or None; `made_with` names what besides the week's

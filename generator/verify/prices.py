@@ -55,7 +55,7 @@ class Closes:
         remembered (the cache) needs only the digests."""
         tables: tuple[dict[str, dict[date, float]], ...] = ({}, {}, {})
         for symbol, rows in self._tidy.groupby("symbol", sort=False):
-            days = [timestamp.date() for timestamp in pd.DatetimeIndex(rows["session"])]
+            days = pd.DatetimeIndex(rows["session"]).date.tolist()  # datetime.date objects, boxed in C
             for table, column in zip(tables, ("close", "adj_close", "volume"), strict=True):
                 table[str(symbol)] = dict(zip(days, rows[column].astype(float).tolist(), strict=True))
         return tables[0], tables[1], tables[2]
@@ -74,7 +74,7 @@ class Closes:
 
     @functools.cached_property
     def sessions(self) -> list[date]:
-        return [timestamp.date() for timestamp in pd.DatetimeIndex(self._tidy["session"].unique()).sort_values()]
+        return pd.DatetimeIndex(self._tidy["session"].unique()).sort_values().date.tolist()
 
     @functools.cached_property
     def position(self) -> dict[date, int]:
