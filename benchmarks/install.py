@@ -2,7 +2,8 @@
 
 - pip: `pip install --require-hashes -r requirements.lock` (what `make` runs today);
 - uv: `pip install uv==VERSION` (uv itself comes from PyPI as a wheel: nothing but Python is needed), then
-  `uv pip install --require-hashes -r requirements.lock` into the same venv.
+  `uv pip install --compile-bytecode --require-hashes -r requirements.lock` into the same venv (pip compiles every
+  module as it installs; uv only when asked).
 
 The uv figure includes installing uv. Both download from PyPI, so the network is part of each figure; run it twice
 and compare the ratios. Usage: `python benchmarks/install.py [--uv VERSION] [--rounds N]`.
@@ -43,7 +44,11 @@ def with_uv(work: Path, env: dict[str, str], version: str) -> tuple[float, float
     python = fresh_venv(work / "uv")
     own = timed([str(python), "-m", "pip", "install", "-q", "--no-cache-dir", f"uv=={version}"], env)
     uv = python.parent / "uv"
-    lock = timed([str(uv), "pip", "install", "-q", "--no-cache", "--python", str(python), "--require-hashes", "-r", str(LOCK)], env)
+    # --compile-bytecode: pip writes every module's .pyc as it installs, so uv must too for the same venv.
+    lock = timed(
+        [str(uv), "pip", "install", "-q", "--no-cache", "--compile-bytecode", "--python", str(python), "--require-hashes", "-r", str(LOCK)],
+        env,
+    )
     return own, lock
 
 
