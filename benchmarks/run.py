@@ -507,6 +507,13 @@ class TreeMemory:
         self.thread.start()
 
     def _rss(self) -> int:
+        """The tree's PSS now; 0 (no sample) when a process of the tree started or ended while it was read: a worker that
+        exits hands its share of the pages back to its parent, and a sum read across that moment counts them twice."""
+        before = self._tree()
+        total = self._pss(before)
+        return total if self._tree() == before else 0
+
+    def _tree(self) -> set[int]:
         parents: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -520,6 +527,9 @@ class TreeMemory:
             children = [pid for pid, ppid in parents.items() if ppid == parent]
             tree.update(children)
             frontier += children
+        return tree
+
+    def _pss(self, tree: set[int]) -> int:
         total = 0
         for pid in tree:
             try:
