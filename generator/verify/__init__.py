@@ -249,8 +249,9 @@ def verify_folder(
         f"{docs / 'weeks'}: no article for the week ending {day} (generate it first)" for day in sorted((weeks or set()) - checked)
     ]
     if weeks is None:
-        pages, page_claims, found = verify_fund_pages(docs, closes, universe, phrasebook, settings, jobs, check.cache)
-        edition_claims, edition_found = verify_edition(docs, closes, universe, phrasebook, settings, check.cache)
+        # The same check: the posts' and the shared inputs' digests are computed once for articles and pages alike.
+        pages, page_claims, found = _checked_fund_pages(check, jobs)
+        edition_claims, edition_found = _checked_edition(check)
         return Report(
             articles=articles,
             claims=claims + page_claims + edition_claims,
@@ -292,10 +293,14 @@ def verify_edition(
     """(claims verified, problems) for the home page's edition (`edition.md`, its ledger in `edition/claims.json`),
     as of the week its ledger names (each date it prints must be that week's end, each figure true of it); with `cache`,
     read back when a check of the same files and prices passed."""
-    check, page = _PagesCheck(docs, closes, universe, phrasebook, settings, cache), docs / "edition.md"
+    return _checked_edition(_PagesCheck(docs, closes, universe, phrasebook, settings, cache))
+
+
+def _checked_edition(check: _PagesCheck) -> tuple[int, list[str]]:
+    page = check.docs / "edition.md"
     if not page.exists():
         return 0, []
-    [(_, count, problems)] = check.checked(_check_edition, [page], 1, lambda page: check.remembered_page(page, docs / "edition"))
+    [(_, count, problems)] = check.checked(_check_edition, [page], 1, lambda page: check.remembered_page(page, check.docs / "edition"))
     return count, problems
 
 
@@ -324,9 +329,11 @@ def verify_fund_pages(
     session). Its week is the calendar week ending then, as the edition's is. The pages are checked over `jobs` processes
     (the whole universe has hundreds); with `cache`, a page whose check reads what a passing check read is not checked
     again."""
-    check = _PagesCheck(docs, closes, universe, phrasebook, settings, cache)
+    return _checked_fund_pages(_PagesCheck(docs, closes, universe, phrasebook, settings, cache), jobs)
 
-    pages = sorted((docs / "funds").glob("*.md"))
+
+def _checked_fund_pages(check: _PagesCheck, jobs: int) -> tuple[int, int, list[str]]:
+    pages = sorted((check.docs / "funds").glob("*.md"))
     results = check.checked(_check_page, pages, jobs, lambda page: check.remembered_page(page, page.with_suffix("")))
     return sum(pages for pages, _, _ in results), sum(claims for _, claims, _ in results), [p for _, _, found in results for p in found]
 
