@@ -92,10 +92,13 @@ def build_panel(
     )
 
 
-def panel_through(panel: Panel, end: pd.Timestamp) -> Panel:
-    """The panel cut after `end`: a page dated `end` (a fund page, as of the newest edition) shows nothing later."""
+def panel_within(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> Panel:
+    """The panel's sessions from `start` through `end`: a fund page, dated `end` (the newest edition), shows nothing later,
+    and nothing before the price store's first session (the long history in front serves the stories' records; cutting it
+    makes every lookup of the whole universe's pages cheaper). Each metric keeps the value the whole panel gives it, and
+    `first_close` is kept whole."""
     frames = {item.name: getattr(panel, item.name) for item in dataclasses.fields(panel)}
-    cut: dict[str, Any] = {name: frame.loc[:end] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
+    cut: dict[str, Any] = {name: frame.loc[start:end] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
     return dataclasses.replace(panel, **cut)
 
 

@@ -99,9 +99,10 @@ def fund_slug(symbol: str) -> str:
     return symbol.lower().lstrip("^")
 
 
-def quote(data: Dataset, symbol: str, as_of: pd.Timestamp) -> Quote:
-    """The fund's quote at the close of `as_of`: its week is the calendar week ending then (the edition's week)."""
-    panel, definitions = data.panel, data.settings.definitions
+def quote(data: Dataset, panel: compute.Panel, symbol: str, as_of: pd.Timestamp) -> Quote:
+    """The fund's quote at the close of `as_of`, from `panel` (the dataset's, or the fund pages' part of it): its week is
+    the calendar week ending then (the edition's week)."""
+    definitions = data.settings.definitions
     index = data.universe[symbol].kind == "index"
     close = panel.close[symbol].loc[data.store_start : as_of]
     week_start = pd.Timestamp(window_for(data, as_of.date(), "calendar").start)
@@ -200,13 +201,13 @@ class FundPages:
         for article in articles:
             for symbol in article.tags:
                 mentions.setdefault(symbol, []).append(article)
-        panel = compute.panel_through(data.panel, site_date)
+        panel = compute.panel_within(data.panel, data.store_start, site_date)
         newest = {}
         for symbol in data.prices.close.columns:
-            history = panel.close[symbol].loc[data.store_start :].dropna()
+            history = panel.close[symbol].dropna()
             if not history.empty:
                 newest[symbol] = pd.Timestamp(history.index[-1])
-        quotes = dict(zip(newest, spread(_quote_at, data, list(newest.items()), data.jobs), strict=True))
+        quotes = dict(zip(newest, spread(_quote_at, (data, panel), list(newest.items()), data.jobs), strict=True))
         assets = latest_assets(data.snapshots, site_date.date())
         return cls(data, root, site_date, panel, quotes, mentions, assets, load_phrasebook(root / PHRASEBOOK_FILE))
 
@@ -224,7 +225,7 @@ class FundPages:
     def _fund(self, symbol: str) -> FundPage:
         data, panel, fund_quote = self.data, self.panel, self.quotes[symbol]
         fund, last = data.universe[symbol], pd.Timestamp(fund_quote.as_of)
-        close = panel.close[symbol].loc[data.store_start :]
+        close = panel.close[symbol]
         drawdowns = compute.drawdowns(close, data.settings.definitions.high_window_days)
         charts = [chart.fund_history(panel, symbol, data.universe, data.store_start)]
         drawdown_chart = chart.fund_drawdown(drawdowns, symbol, data.universe)
@@ -290,8 +291,8 @@ class FundPages:
         return FundPage(None, INDEX_SLUG, index, [], writer.claims, site_date.date())
 
 
-def _quote_at(data: Dataset, last: tuple[str, pd.Timestamp]) -> Quote:
-    return quote(data, *last)
+def _quote_at(shared: tuple[Dataset, compute.Panel], last: tuple[str, pd.Timestamp]) -> Quote:
+    return quote(*shared, *last)
 
 
 def fund_pages(data: Dataset, articles: list[ListedArticle], root: Path = ROOT) -> Iterator[FundPage]:

@@ -751,6 +751,11 @@ def _spec_mutants(content: str) -> Iterator[tuple[str, str]]:
                 records[index][key] = json.loads(_bumped(json.dumps(old)))
                 yield f"{key} of record {index + 1} {old} -> {records[index][key]}", json.dumps(spec, sort_keys=True, separators=(",", ":"))
                 records[index][key] = old
+        first = records[0]
+        dropped = next(iter(first))
+        records[0] = {key: value for key, value in first.items() if key != dropped}
+        yield f"record 1 without its {dropped}", json.dumps(spec, sort_keys=True, separators=(",", ":"))
+        records[0] = first
 
 
 def _data_records(node: Any) -> Iterator[list[dict[str, Any]]]:

@@ -207,10 +207,11 @@ class Closes:
     def close_range(self, symbol: str, day: date, days: int) -> tuple[float, float]:
         """The lowest and highest close in the `days` calendar days up to `day`; an error when the fund's closes do not
         reach back that far."""
-        closes = self.by_symbol[symbol]
-        if min(closes) + timedelta(days=days) > day:
+        closes, history = self.by_symbol[symbol], self.history(symbol)
+        if history[0] + timedelta(days=days) > day:
             raise Unverifiable(f"{symbol}'s closes do not reach {days} days back from {day}")
-        window = [value for session, value in closes.items() if day - timedelta(days=days) < session <= day]
+        first, last = bisect.bisect_right(history, day - timedelta(days=days)), bisect.bisect_right(history, day)
+        window = [closes[session] for session in history[first:last]]
         return min(window), max(window)
 
     def traded_sessions(self, symbol: str, first: int, last: int) -> list[date]:
@@ -250,7 +251,7 @@ class Context:
     docs: Path | None = None
     events: dict[tuple[str, str], Event] = field(default_factory=dict)
     """The editors' events file, by (date, title), as `read_events_file` reads it."""
-    holdings: pd.DataFrame = field(default_factory=no_holdings)
+    holdings: pd.DataFrame = field(default_factory=functools.cache(no_holdings))
     """The holdings snapshots (holdings.HOLDINGS), as `holdings.read_holdings` reads them; none by default."""
     _spans: dict[str, tuple[date, date]] = field(default_factory=dict)
 

@@ -207,6 +207,12 @@ def _longest_first(names: frozenset[str]) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=4)
+def _plain_capitals(parts: frozenset[str]) -> frozenset[str]:
+    """Capitalised words that are not tickers: PLAIN_CAPITALS and every word of an issuer, brand or listing."""
+    return PLAIN_CAPITALS | {word.upper() for part in parts for word in re.findall(r"\w+", part)}
+
+
 def _unaccounted(body: str, spans: list[tuple[int, int, dict[str, Any]]], ctx: Context) -> list[str]:
     """Digits, tickers, fund names and data-bound words that no claim accounts for."""
     masked = list(body)
@@ -230,13 +236,7 @@ def _unaccounted(body: str, spans: list[tuple[int, int, dict[str, Any]]], ctx: C
     for match in re.finditer(r"\d[\d.,]*", text):
         problems.append(f'"{match.group()}" in "…{context(match.start(), match.end())}…" has no ledger entry')
     lexicon = _lexicon(ctx.phrasebook)
-    plain = PLAIN_CAPITALS | {
-        word.upper()
-        for f in ctx.universe.funds.values()
-        for part in (f.issuer, f.brand, f.listing)
-        if part
-        for word in re.findall(r"\w+", part)
-    }
+    plain = _plain_capitals(frozenset(part for f in ctx.universe.funds.values() for part in (f.issuer, f.brand, f.listing) if part))
     for match in re.finditer(r"\^?[A-Za-z][A-Za-z'-]*", text):
         word = match.group()
         if (word.isupper() and len(word) >= 2 and word.upper() not in plain) or word.startswith("^"):
