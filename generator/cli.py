@@ -31,6 +31,8 @@ from .workers import available_cores
 from .write import write_atomic
 
 if TYPE_CHECKING:  # the generating stages are imported where a command generates, not by every command
+    from collections.abc import Iterable
+
     from .pipeline import Article, Dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly ETF market commentary: from daily prices to a static site.")
@@ -300,7 +302,8 @@ def _generate(
     checks: list[tuple[Path, set[date] | None]] = [(staged.folder, only)]
     if staged.pages and (kept_weeks := weeks_of(kept)):
         checks.append((project / DOCS_DIR, kept_weeks))
-    verified = _fact_check(chosen, settings, checks, [*articles_and_ledgers(staged.folder), *kept], remembered=True)
+    published = _published(chosen, tidy, report.excluded), universe
+    verified = _fact_check(chosen, settings, checks, [*articles_and_ledgers(staged.folder), *kept], True, published)
     if verified.problems:
         pages = error_pages(staged, verified.problems) if preview else None
         if pages:
@@ -349,15 +352,26 @@ def _verify(data: PriceData, weeks: set[date] | None, settings: Settings, rememb
     return report
 
 
+def _published(data: PriceData, tidy: pd.DataFrame, excluded: Iterable[str]) -> pd.DataFrame:
+    """The prices the fact check reads: a bundle's are those its gates publish (the same on every run: no stale gate); a
+    live store's as stored."""
+    return tidy.loc[~tidy["symbol"].isin(list(excluded))] if isinstance(data, Bundle) else tidy
+
+
 def _fact_check(
-    data: PriceData, settings: Settings, checks: list[tuple[Path, set[date] | None]], articles: list[Path], remembered: bool = False
+    data: PriceData,
+    settings: Settings,
+    checks: list[tuple[Path, set[date] | None]],
+    articles: list[Path],
+    remembered: bool = False,
+    published: tuple[pd.DataFrame, Universe] | None = None,
 ) -> Verified:
-    """One report: the claims of each (folder, weeks) recomputed from the prices, and the closed world of `articles` (posts
-    and ledgers). A bundle's prices are those its gates publish (the same on every run: no stale gate); a live store's as
-    stored.
+    """One report: the claims of each (folder, weeks) recomputed from the prices (`_published`), and the closed world of
+    `articles` (posts and ledgers).
 
     With `remembered` (a `site` run), an article whose check reads what a passing check read before counts as passed
-    (the cache's verified/ folder); `verify` recomputes every claim.
+    (the cache's verified/ folder); `verify` recomputes every claim. `published`: the prices and metadata as the check
+    reads them, where the run has read and gated them already (a `site` run); otherwise they are read here.
     """
     from .closed_world import unaccounted_posts
     from .holdings import HOLDINGS
@@ -365,10 +379,11 @@ def _fact_check(
     from .verify import Closes, verify_folder
 
     try:
-        stored, universe = _read_prices(data)
-        if isinstance(data, Bundle):
-            excluded = gates.check(stored, universe, None, settings.gates).excluded
-            stored = stored.loc[~stored["symbol"].isin(list(excluded))]
+        if published is None:
+            stored, universe = _read_prices(data)
+            excluded = gates.check(stored, universe, None, settings.gates).excluded if isinstance(data, Bundle) else {}
+            published = _published(data, stored, excluded), universe
+        stored, universe = published
         closes = Closes(with_history(stored, project, settings.gates.max_day_move_percent), pd.Timestamp(stored["session"].min()).date())
         phrasebook = load_phrasebook(project / PHRASEBOOK_FILE)
         events, holdings = project / EVENTS_FILE, project / HOLDINGS
