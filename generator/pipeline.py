@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -488,24 +489,31 @@ def plan_weeks(
     Weeks before the range are walked too, but only named (headline and path), so that an
     article's related links read the same whichever range wrote it. With `on_disk` (the post file
     names already in the docs dir), a week that is not rendered is linked only if its post exists.
-    The walk is in order (each week's headlines and links depend on the weeks before it); the facts before it are
-    computed over `data.jobs` processes.
+    The walk is in order (each week's headlines and links depend on the weeks before it). A week named before with the
+    same facts, note, templates and earlier headlines is named as it was (the week cache), without reading its facts;
+    from the first week that is not, the facts are computed over `data.jobs` processes before the walk goes on.
     """
     windows = list(week_windows(data, None, last))
-    warm_week_facts(data, windows)
     templates = folder_digest(root / TEMPLATES_DIR)
+    earlier = hashlib.sha256(templates.encode())  # and every headline named so far: what a week's names depend on
     planned: list[PlannedWeek] = []
     by_story: dict[str, list[RelatedLink]] = {}
     used: HeadlineMemory = {}
-    for window in windows:
+    warmed = False
+    for number, window in enumerate(windows):
         rendered = (first is None or window.end >= first) and (only is None or window.end in only)
-        week = week_facts(data, window)
-        lead = story_for(data, week)
-        named: dict[str, Identity] = {}
-        for name in [lead, *(other for other in week.published if other != lead)][:3]:
-            named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
-            used[named[name].generated] = week.as_of
-        links = {name: RelatedLink(n.headline, Path(post_path(week.as_of, n.slug).name), week.as_of) for name, n in named.items()}
+        made_with = f"{earlier.hexdigest()}\0{data.notes.get(window.end)!r}"
+        named: dict[str, Identity] | None = data.week_cache.kept_names(window, made_with)
+        if named is None:
+            if not warmed:  # from the first week not named before, every week's facts, over the cores
+                warm_week_facts(data, windows[number:])
+                warmed = True
+            named = _named(data, week_facts(data, window), root, dict(used))
+            data.week_cache.keep_names(window, made_with, named)
+        for name in named:
+            used[named[name].generated] = window.end
+            earlier.update(f"{window.end}\0{named[name].generated}\0".encode())
+        links = {name: RelatedLink(n.headline, Path(post_path(window.end, n.slug).name), window.end) for name, n in named.items()}
         plan = PlannedWeek(window, [], root, templates)
         for name in named:
             if rendered:
@@ -517,6 +525,17 @@ def plan_weeks(
         if rendered:
             planned.append(plan)
     return planned
+
+
+def _named(data: Dataset, week: stories.WeekFacts, root: Path, used: HeadlineMemory) -> dict[str, Identity]:
+    """The week's articles, lead first, and their identities: each headline differs from those of `used` (the earlier
+    weeks') and of the week's articles before it."""
+    lead = story_for(data, week)
+    named: dict[str, Identity] = {}
+    for name in [lead, *(other for other in week.published if other != lead)][:3]:
+        named[name] = identity(data, week, name, root, note=None if name == lead else EMPTY_NOTE, used=used)
+        used[named[name].generated] = week.as_of
+    return named
 
 
 def warm_week_facts(data: Dataset, windows: list[Window]) -> None:

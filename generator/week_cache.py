@@ -4,7 +4,9 @@ template) and reads the rest back.
 
 A week's facts depend on the price rows up to its last session (every metric looks back, never
 ahead), that week's note, the metadata, settings, events, snapshots and the generator's own code.
-Its articles' files depend on those facts, the whole note, the templates and phrasebook, and the headlines and Related Links
+What the walk over the weeks names its articles (their stories and headlines) depends on those facts, the note, the templates
+and phrasebook, and the headlines of the earlier weeks: kept too, the walk reads no facts of a week it has named before.
+Its articles' files depend on its facts, the whole note, the templates and phrasebook, and the headlines and Related Links
 the walk over the earlier weeks gave them. The keys cover all of it, so an entry is either right or never read; a
 damaged entry is recomputed, and a cache folder that cannot be written only costs the time.
 """
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 FACTS_DIR = "facts"
 STAGED_DIR = "staged"
+NAMED_DIR = "named"
 KEPT_PER_WEEK = 3
 """Entries kept for one week (the newest): enough for a few settings tried side by side, without growing forever."""
 PACKAGE = Path(__file__).parent
@@ -143,20 +146,36 @@ class WeekCache:
     def kept_week(self, window: Window, made_with: str) -> Any:
         """The week's staged files as a run kept them (site.StagedWeek), or None; `made_with` names what besides the week's
         facts they are rendered from (the plan of headlines and links, the note, the templates' digest)."""
-        return None if self.folder is None else read_kept(self._staged_entry(window, made_with))
+        return self._kept_made(STAGED_DIR, window, made_with)
 
     def keep_week(self, window: Window, made_with: str, staged: Any) -> None:
-        if self.folder is not None:
-            write_kept(self._staged_entry(window, made_with), staged)
+        self._keep_made(STAGED_DIR, window, made_with, staged)
+
+    def kept_names(self, window: Window, made_with: str) -> Any:
+        """What the walk named the week's articles (pipeline.plan_weeks: story -> Identity, lead first), or None;
+        `made_with` names what besides the week's facts they are named from (the earlier headlines, the note, the
+        templates' digest)."""
+        return self._kept_made(NAMED_DIR, window, made_with)
+
+    def keep_names(self, window: Window, made_with: str, named: Any) -> None:
+        self._keep_made(NAMED_DIR, window, made_with, named)
 
     def _facts_entry(self, window: Window) -> Path:
         assert self.folder is not None
         return entry(self.folder / FACTS_DIR, window.end, self.key(window))
 
-    def _staged_entry(self, window: Window, made_with: str) -> Path:
+    def _kept_made(self, kind: str, window: Window, made_with: str) -> Any:
+        return None if self.folder is None else read_kept(self._made_entry(kind, window, made_with))
+
+    def _keep_made(self, kind: str, window: Window, made_with: str, found: Any) -> None:
+        if self.folder is not None:
+            write_kept(self._made_entry(kind, window, made_with), found)
+
+    def _made_entry(self, kind: str, window: Window, made_with: str) -> Path:
+        """The entry of something made from the week's facts and `made_with`, in the cache's `kind` folder."""
         assert self.folder is not None
         key = hashlib.sha256(f"{self.key(window)}\0{made_with}".encode()).hexdigest()
-        return entry(self.folder / STAGED_DIR, window.end, key)
+        return entry(self.folder / kind, window.end, key)
 
 
 def _kept(path: Path, compute: Callable[[], Any]) -> Any:

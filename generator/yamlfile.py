@@ -104,8 +104,9 @@ def read(path: Path) -> tuple[Any, str]:
 
 def line_of(key: str, text: str, default: int = 1) -> int:
     """The line where `key:` first appears, so a message can point at it."""
+    pattern = re.compile(rf"\s*-?\s*['\"]?{re.escape(key)}['\"]?\s*:")
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"\s*-?\s*['\"]?{re.escape(key)}['\"]?\s*:", line):
+        if pattern.match(line):
             return number
     return default
 

@@ -110,3 +110,24 @@ def test_a_week_s_files_are_read_back_until_a_template_changes(tidy: pd.DataFram
     footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     site.stage_site(dataset(tidy, cache), root=root, only={WEEK})
     assert rendered == [WEEK], "a changed template renders the week again"
+
+
+def test_the_walk_names_a_week_it_named_before_without_reading_its_facts(
+    tidy: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Path(os.environ[CACHE_ENV])
+    first = pipeline.plan_weeks(dataset(tidy, cache), last=WEEK)
+
+    def no_facts(*_: object) -> None:
+        raise AssertionError("a week's facts were read")
+
+    monkeypatch.setattr(pipeline, "week_facts", no_facts)
+    monkeypatch.setattr(pipeline, "warm_week_facts", no_facts)
+    again = pipeline.plan_weeks(dataset(tidy, cache), last=WEEK)
+    assert [(plan.window, plan.articles) for plan in again] == [(plan.window, plan.articles) for plan in first]
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    phrasebook = root / "templates" / "phrasebook.yaml"
+    phrasebook.write_text(phrasebook.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="facts were read"):
+        pipeline.plan_weeks(dataset(tidy, cache), last=WEEK, root=root)
