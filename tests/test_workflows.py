@@ -187,9 +187,20 @@ def test_every_install_checks_hashes() -> None:
                 if "pip install" in line:
                     assert "--require-hashes" in line and "-r requirements.lock" in line, f"{name} job {job}: {line}"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    installs = [line for line in makefile.splitlines() if "pip install" in line]
-    assert installs, "the Makefile installs requirements.lock"
-    assert all("--require-hashes" in line and "-r requirements.lock" in line for line in installs), installs
+    pip = re.search(r"^PIP\s*:=(.*)$", makefile, re.MULTILINE)
+    assert pip and "--require-hashes" in pip.group(1), "the Makefile's pip checks hashes"
+    commands = [line.strip().replace("$(PIP)", pip.group(1)) for line in makefile.splitlines() if not line.startswith(("PIP", "#"))]
+    installs = [line for line in commands if "pip install" in line and not line.startswith(("echo", "@echo"))]
+    assert any("uv pip install" in line for line in installs) and any("-r installer.lock" in line for line in installs)
+    assert any("python -m pip install" in line and "-r requirements.lock" in line for line in installs), "pip, where uv is not"
+    assert all("--require-hashes" in line and re.search(r"-r (requirements|installer)\.lock", line) for line in installs), installs
+
+
+def test_the_installer_is_one_uv_release_pinned_by_the_hash_of_each_of_its_wheels() -> None:
+    text = (ROOT / "installer.lock").read_text(encoding="utf-8")
+    assert len(re.findall(r"^uv==\d+\.\d+\.\d+ \\$", text, re.MULTILINE)) == 1
+    hashes = re.findall(r"--hash=sha256:(\S+)", text)
+    assert len(hashes) >= 10 and all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in hashes), "Linux, macOS and Windows wheels"
 
 
 def _lock_entries() -> dict[str, tuple[str, list[str]]]:
