@@ -541,6 +541,9 @@ class Writer:
         else each on its own: "IWM rose 1.2 percent and SPY was basically flat". The year so far is a
         standing, told in the present: "are up 2.4 percent and 2.1 percent, respectively", "are both up
         7.1 percent", "are both basically flat", "IWM is up 1.2 percent and SPY is basically flat".
+        "Respectively" is said once an article (the numbers paragraph); a later pair gives the second fund
+        its figure without the verb again: "VB gained 2.4 percent and SCHA 2.1 percent", "TLT is up 18.7
+        percent and SPY 21.0 percent".
         """
         directions = [self._direction(f) for f in facts]
         named = [self.fund(f.subject) for f in facts]
@@ -553,6 +556,9 @@ class Writer:
             verb = self._pick(key, self.phrasebook[key]) if past else f"are {directions[0]}"
             if len(set(amounts)) == 1:
                 return f"{names} {'both ' + verb if past else f'are both {directions[0]}'} {amounts[0]}", reference
+            if any("respectively" in claim.text for claim in self.claims):
+                single = verb if past else f"is {directions[0]}"
+                return f"{named[0]} {single} {amounts[0]} and {named[1]} {amounts[1]}", reference
             return f"{names} {verb} {self.series(amounts)}, respectively", reference
         if set(directions) == {"flat"}:
             return f"{names} {self._pick('flat_both', self.phrasebook['flat_both']) if past else 'are both basically flat'}", reference

@@ -134,6 +134,22 @@ def test_a_figure_given_to_another_fund_in_the_ledger_is_caught(sample: Dataset,
     assert any("IJR" in p for p in _check(article, article.markdown, closes, sample, ledger))
 
 
+def test_two_funds_swapped_in_a_pair_are_caught(sample: Dataset, closes: Closes) -> None:
+    """A pair gives its figures in the order of its funds ("DIA gave up 1.6 percent and QQQ 2.1 percent"): naming the
+    funds the other way round, in the article and its ledger alike, fails the check."""
+    article = _article(sample, date(2020, 3, 20), "calendar", "small-caps")
+    ledger = _ledger(article)
+    claims = ledger["claims"]
+    assert isinstance(claims, list)
+    pair = next(c for c in claims if c["kind"] == "pair" and all(re.search(rf"\b{s}\b", c["text"]) for s in c["about"]["subject"]))
+    first, second = pair["about"]["subject"]
+    swapped = re.sub(rf"\b({first}|{second})\b", lambda m: second if m.group() == first else first, pair["text"])
+    markdown = article.markdown.replace(pair["text"], swapped)
+    assert markdown != article.markdown
+    pair["text"] = swapped
+    assert any("another order" in p for p in _check(article, markdown, closes, sample, ledger))
+
+
 def test_a_window_changed_in_the_ledger_is_caught(sample: Dataset, closes: Closes) -> None:
     article = _article(sample, date(2020, 3, 20), "calendar", "small-caps")
     ledger = _ledger(article)

@@ -242,19 +242,24 @@ def _check_pair(claim: dict[str, Any], ctx: Context) -> list[str]:
     about, text = claim["about"], claim["text"]
     symbols: list[str] = about["subject"]
     values = [figure({**about, "subject": symbol}, ctx) for symbol in symbols]
+    named_at = []
     for symbol in symbols:
         forms = sorted(_mentions(symbol, ctx), key=len, reverse=True)
         found = next((form for form in forms if form in text or form[:1].upper() + form[1:] in text), None)
         if found is None:
             return [f'"{text}": {symbol} is not named in it']
+        named_at.append(min(at for at in (text.find(found), text.find(found[:1].upper() + found[1:])) if at >= 0))
         text = text.replace(found, "{}", 1).replace(found[:1].upper() + found[1:], "{}", 1)
+    if named_at != sorted(named_at):  # every form gives the funds' figures in the ledger's order of its funds
+        return [f'"{claim["text"]}": names {" and ".join(symbols)} in another order than its figures']
     directions = [_direction(v, ctx) for v in values]
     amounts = [_pct(v, ctx) for v in values]
     if about.get("span") in {"day", "week", "month"}:
         expected = _past_pairs(values, directions, amounts, about, ctx)
     elif len(set(directions)) == 1 and directions[0] != "flat":
         both = f"{{}} and {{}} are both {directions[0]} {amounts[0]}"
-        expected = [both if amounts[0] == amounts[1] else f"{{}} and {{}} are {directions[0]} {amounts[0]} and {amounts[1]}, respectively"]
+        respectively = f"{{}} and {{}} are {directions[0]} {amounts[0]} and {amounts[1]}, respectively"
+        expected = [both] if amounts[0] == amounts[1] else [respectively, f"{{}} is {directions[0]} {amounts[0]} and {{}} {amounts[1]}"]
     elif set(directions) == {"flat"}:
         expected = ["{} and {} are both basically flat"]
     else:
@@ -269,7 +274,8 @@ def _past_pairs(values: list[float], directions: list[str], amounts: list[str], 
         verbs = _verbs(min(values, key=abs), about, ctx)
         if amounts[0] == amounts[1]:
             return [f"{{}} and {{}} both {verb} {amounts[0]}" for verb in verbs]
-        return [f"{{}} and {{}} {verb} {amounts[0]} and {amounts[1]}, respectively" for verb in verbs]
+        respectively = [f"{{}} and {{}} {verb} {amounts[0]} and {amounts[1]}, respectively" for verb in verbs]
+        return respectively + [f"{{}} {verb} {amounts[0]} and {{}} {amounts[1]}" for verb in verbs]  # the later pairs
     if set(directions) == {"flat"}:
         return [f"{{}} and {{}} {phrase}" for phrase in ctx.phrasebook["flat_both"]]
     return [f"{{}} {first} and {{}} {second}" for first in _moves(values[0], about, ctx) for second in _moves(values[1], about, ctx)]
