@@ -358,6 +358,9 @@ class Bench:
 
     # 1 (per stage) and 5: in-process timings, and the naive way beside each
     def stages(self) -> None:
+        if self.over_budget() and not self.profile:  # the same work as part 1, in one process: with --profile, always
+            self.out.add("Stages in one process", "-", status="skipped", note=f"past {BUDGET:.0f} s into the run (--profile runs them)")
+            return
         project = self.facts.get("archive") or copy_project(self.work / "stages")
         profiler = cProfile.Profile() if self.profile else None
         startup, _ = run([PYTHON, "-c", "import generator.cli, generator.pipeline, generator.site, generator.chart"])
