@@ -39,6 +39,7 @@ REQUIRED_LISTS = (
     "subheads_happened_good",
     "subheads_trader",
     "subheads_ahead",
+    "context_openers",
     "leveraged_caution",
     "leveraged_caution_short",
     "ordinals",

@@ -664,6 +664,7 @@ def _check_phrasebook(claim: dict[str, Any], ctx: Context) -> list[str]:
         neutral = about["key"] in {
             "subheads_trader",
             "subheads_ahead",
+            "context_openers",
             "leveraged_caution",
             "leveraged_caution_short",
             "disclaimer",
