@@ -11,8 +11,11 @@ the spec).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import importlib.metadata
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +71,11 @@ class Chart:
     table: Table
     height: int
 
+    def renamed(self, name: str) -> Chart:
+        """The chart under another file name, its spec drawing the CSV of that name (a week's folder holds every story's
+        charts side by side)."""
+        return dataclasses.replace(self, name=name, spec={**self.spec, "data": {**self.spec["data"], "url": f"{name}.csv"}})
+
     @property
     def css_height(self) -> str:
         """The height as the page's style sheet takes it: layout, not a figure for the reader."""
@@ -99,21 +107,23 @@ def _price_table(data: pd.DataFrame, series: list[str]) -> Table:
     return Table(caption="Closing prices in dollars at the last session of each month", columns=("Date", *series), rows=rows)
 
 
-def _filled(skeleton: dict[str, Any], data: pd.DataFrame, validate: bool, **top: Any) -> dict[str, Any]:
-    """A copy of a chart's spec skeleton with this chart's rows inline and its own top-level settings.
+def _made(
+    name: str, skeleton: dict[str, Any], data: pd.DataFrame, description: str, table: Table, height: int, validate: bool, **top: Any
+) -> Chart:
+    """A chart whose spec is a copy of `skeleton` that draws the chart's CSV (`name`.csv, beside the spec), with its own
+    top-level settings and its description.
 
-    Building a spec with Altair costs about 12 ms; copying a skeleton built once costs well under
-    one. With `validate`, the result is checked against the Vega-Lite schema (the tests do this).
+    The figures live once, in the CSV the page links to: a fund page's charts hold thousands of rows, which inline
+    they would cost as much again to write, to fetch and to check. Building a spec with Altair costs about 12 ms;
+    copying a skeleton built once costs well under one. With `validate`, the spec is checked against the Vega-Lite
+    schema (the tests do this).
     """
     spec = copy.deepcopy(skeleton)
     spec.pop("datasets", None)
-    names = [str(name) for name in data.columns]
-    columns = [data[name].to_numpy().tolist() for name in names]
-    spec["data"] = {"values": [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]}
-    spec.update(top)
+    spec.update(data={"url": f"{name}.csv", "format": {"type": "csv"}}, description=description, **top)
     if validate:
         alt.Chart.from_dict(spec, validate=True)
-    return spec
+    return Chart(name=name, spec=spec, data=data, description=description, table=table, height=height)
 
 
 @functools.lru_cache(maxsize=1)
@@ -154,14 +164,13 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
         f"{ranked[0]} did best at {funds[ranked[0]].week.value * 100:+.1f}%, "
         f"{ranked[-1]} worst at {funds[ranked[-1]].week.value * 100:+.1f}%."
     )
-    spec = _filled(skeleton, data, validate, title=title, encoding=encoding, description=description)
     table = Table(
         caption="Change in closing price over the week",
         columns=("Symbol", "Fund", "Change (%)"),
         rows=tuple((str(row.symbol), str(row.fund), f"{row.change:+.2f}") for row in data.itertuples()),
     )
     height = BAR_STEP * len(symbols) + FRAME["bars"]
-    return Chart(name="week", spec=spec, data=data, description=description, table=table, height=height)
+    return _made("week", skeleton, data, description, table, height, validate, title=title, encoding=encoding)
 
 
 def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
@@ -232,12 +241,16 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
         f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
         f"closing at ${last:,.2f}{_averages_sentence(wide)}."
     )
-    spec = _filled(
-        _lines_skeleton(tuple(series), TREND_HEIGHT), data, validate, title=f"{symbol} and its moving averages", description=description
+    return _made(
+        f"trend-{symbol.lower().lstrip('^')}",
+        _lines_skeleton(tuple(series), TREND_HEIGHT),
+        data,
+        description,
+        _price_table(data, series),
+        TREND_HEIGHT + FRAME["lines"],
+        validate,
+        title=f"{symbol} and its moving averages",
     )
-    name = f"trend-{symbol.lower().lstrip('^')}"
-    height = TREND_HEIGHT + FRAME["lines"]
-    return Chart(name=name, spec=spec, data=data, description=description, table=_price_table(data, series), height=height)
 
 
 RANGES = {"One year": 365, "Three years": 3 * 365, "All": 100 * 365}
@@ -254,16 +267,17 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
-    spec = _filled(
+    return _made(
+        "price",
         _lines_skeleton(tuple(series), HISTORY_HEIGHT, ranged=True),
         data,
+        description,
+        _price_table(data, series),
+        HISTORY_HEIGHT + FRAME["history"],
         validate,
         title=f"{symbol} and its moving averages",  # true whichever range the reader picks
-        description=description,
         transform=[{"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
     )
-    table, height = _price_table(data, series), HISTORY_HEIGHT + FRAME["history"]
-    return Chart(name="price", spec=spec, data=data, description=description, table=table, height=height)
 
 
 def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: bool = False) -> Chart | None:
@@ -276,7 +290,6 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
         f"Area chart of how far {universe[symbol].labelled} closed below its 52-week high; "
         f"the deepest was {series.min() * 100:.1f}% on {worst:%B %-d, %Y}."
     )
-    spec = _filled(_drawdown_skeleton(), data, validate, title=f"{symbol} below its 52-week high", description=description)
     month_ends = data[_month_ends(data["date"]).to_numpy()]
     table = Table(
         caption="How far below its 52-week high the fund closed at the last session of each month",
@@ -284,7 +297,7 @@ def fund_drawdown(series: pd.Series, symbol: str, universe: Universe, validate: 
         rows=tuple((str(row.date), f"{row.drawdown:.2f}") for row in month_ends.itertuples()),
     )
     height = DRAWDOWN_HEIGHT + FRAME["drawdown"]
-    return Chart(name="drawdown", spec=spec, data=data, description=description, table=table, height=height)
+    return _made("drawdown", _drawdown_skeleton(), data, description, table, height, validate, title=f"{symbol} below its 52-week high")
 
 
 @functools.lru_cache(maxsize=1)
@@ -303,15 +316,39 @@ def _drawdown_skeleton() -> dict[str, Any]:
     return _spec(chart)
 
 
-def vega_bundle(cache: Path | None = None) -> str:
-    """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed. Bundling takes seconds,
-    so the script is kept in `cache`, under the package's version."""
-    import vl_convert
+class VegaBundle:
+    """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed.
 
-    kept = None if cache is None else cache / f"vega-bundle-{importlib.metadata.version('vl-convert-python')}.js"
-    if kept is not None and kept.exists():
-        return kept.read_text(encoding="utf-8")
-    bundle = str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]  # None: the bundle sets window.vegaEmbed
-    if kept is not None:
-        write_cached(kept, bundle.encode("utf-8"))
-    return bundle
+    Bundling takes two seconds of one core, so a child process starts on it when this object is made, while the
+    generator loads and checks the prices on the other core; `text()` waits for it. The script is kept in `cache`,
+    under the package's version, and a kept one needs no child. Should the child fail, `text()` bundles in this
+    process, where the error shows; the text is read once.
+    """
+
+    DRAW = "import sys, vl_convert; sys.stdout.buffer.write(str(vl_convert.javascript_bundle(None)).encode('utf-8'))"
+    """The child's program (None: the bundle sets window.vegaEmbed)."""
+
+    def __init__(self, cache: Path | None = None) -> None:
+        version = importlib.metadata.version("vl-convert-python")
+        self.kept = None if cache is None else cache / f"vega-bundle-{version}.js"
+        drawn = self.kept is not None and self.kept.exists()
+        self._child = None if drawn else subprocess.Popen([sys.executable, "-c", self.DRAW], stdout=subprocess.PIPE)
+
+    @functools.cached_property
+    def text(self) -> str:
+        if self._child is None and self.kept is not None:
+            try:
+                return self.kept.read_text(encoding="utf-8")
+            except OSError:
+                pass
+        drawn = b""
+        if self._child is not None:
+            drawn, _ = self._child.communicate()
+            drawn = drawn if self._child.returncode == 0 else b""
+        if not drawn:
+            import vl_convert
+
+            drawn = str(vl_convert.javascript_bundle(None)).encode("utf-8")  # type: ignore[arg-type]
+        if self.kept is not None:
+            write_cached(self.kept, drawn)
+        return drawn.decode("utf-8")

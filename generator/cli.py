@@ -259,11 +259,13 @@ def _generate(
     preview: bool,
 ) -> str:
     """Check, load, generate into the staging folder, verify, and apply to the docs dir; the summary line."""
+    from .chart import VegaBundle
     from .closed_world import articles_and_ledgers
     from .pipeline import prepare_dataset
     from .serve import error_pages
     from .site import DOCS_DIR, apply_staged, kept_in_docs, record_run, stage_site, weeks_of
 
+    bundle = VegaBundle(cache)  # drawn by a child process while this one checks and loads the prices
     _check_or_exit(wide=_wide(chosen))
     settings = _settings()
     tidy, universe, report = _run_gates(chosen, now, settings)
@@ -294,7 +296,7 @@ def _generate(
         def advance() -> None:
             bar.update(task, advance=1, refresh=True)
 
-        staged = stage_site(data, first and first.date(), last and last.date(), root=project, progress=advance, only=only)
+        staged = stage_site(data, first and first.date(), last and last.date(), project, advance, only, bundle)
     del data  # the fact check reads the prices its own way: the panel's memory is free for it
     gc.collect()  # now, before the checking workers fork: the dataset and its week cache refer to each other
     # What MkDocs will read once the staged files are applied: them, and the weeks a range leaves in place.

@@ -7,6 +7,7 @@ needs more history than a fund has comes out NaN or None, never zero and never f
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,24 @@ def record_changes(close: pd.DataFrame, adjusted: pd.DataFrame, points: float) -
     return price.where((price - total).abs() * 100 <= points)
 
 
+def _from_each_start(metric: Callable[..., pd.DataFrame], *frames: pd.DataFrame) -> pd.DataFrame:
+    """`metric(*frames)`, with the funds whose data start late computed over the sessions from their start only.
+
+    A long history (the index's runs from 1927) would otherwise make every fund pay for its rows. The result is the
+    same: each metric here is computed column by column and is NaN before a fund's first close, whether or not the
+    empty rows before it are there. The split is at the median start, so at least half the funds take the short path.
+    """
+    starts = frames[0].notna().to_numpy().argmax(axis=0)
+    cut = int(np.median(starts)) if len(starts) else 0
+    late = starts >= cut
+    if cut == 0 or late.all():
+        return metric(*frames)
+    joined = np.full(frames[0].shape, np.nan, order="F")  # column by column, as pandas keeps a frame
+    joined[:, ~late] = metric(*(frame.loc[:, ~late] for frame in frames)).to_numpy()
+    joined[cut:, late] = metric(*(frame.iloc[cut:].loc[:, late] for frame in frames)).to_numpy()  # rows first: faster
+    return pd.DataFrame(joined, index=frames[0].index, columns=frames[0].columns, copy=False)
+
+
 def build_panel(
     close: pd.DataFrame, adjusted: pd.DataFrame, volume: pd.DataFrame, definitions: Definitions, distribution_points: float
 ) -> Panel:
@@ -82,12 +101,14 @@ def build_panel(
         close=close,
         adjusted=adjusted,
         volume=volume,
-        day_change=day_changes(close),
-        record_days=record_changes(close, adjusted, distribution_points),
-        sma_short=simple_moving_average(close, definitions.short_average_sessions),
-        sma_long=simple_moving_average(close, definitions.long_average_sessions),
-        high=rolling_high(close, definitions.high_window_days),
-        volatility=realised_volatility(close, definitions.volatility_sessions, definitions.sessions_per_year),
+        day_change=_from_each_start(day_changes, close),
+        record_days=_from_each_start(functools.partial(record_changes, points=distribution_points), close, adjusted),
+        sma_short=_from_each_start(functools.partial(simple_moving_average, sessions=definitions.short_average_sessions), close),
+        sma_long=_from_each_start(functools.partial(simple_moving_average, sessions=definitions.long_average_sessions), close),
+        high=_from_each_start(functools.partial(rolling_high, days=definitions.high_window_days), close),
+        volatility=_from_each_start(
+            functools.partial(realised_volatility, sessions=definitions.volatility_sessions, per_year=definitions.sessions_per_year), close
+        ),
         first_close={str(symbol): dates[0] for symbol in close.columns if len(dates := pd.DatetimeIndex(close[symbol].dropna().index))},
     )
 

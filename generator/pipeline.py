@@ -6,7 +6,6 @@ arithmetic of its own.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -338,7 +337,7 @@ def story_charts(
     charts = [chart.week_bars(week.funds, symbols, data.universe, title, validate=validate)]
     if not secondary:
         charts.append(chart.price_trend(data.panel, lead, end, data.universe, validate=validate))
-    return [dataclasses.replace(item, name=f"{story_name}-{item.name}") for item in charts]
+    return [item.renamed(f"{story_name}-{item.name}") for item in charts]
 
 
 def render_article(

@@ -698,7 +698,7 @@ def _bumped(number: str) -> str:
 
 def chart(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
     """A number in a chart's description (its accessible name, `aria-label`) or its table (first and last cell), a value of its CSV
-    (first and last row of each numeric column) or of its Vega-Lite spec's data (first and last record of each field)."""
+    (first and last row of each numeric column), or a Vega-Lite spec that draws other data than its CSV."""
     text = article.markdown
     for block in re.finditer(r"<figure.*?</figure>", text, re.DOTALL):
         label = re.search(r'aria-label="([^"]*)"', block.group())
@@ -718,7 +718,7 @@ def chart(article: BuiltArticle, archive: Archive) -> Iterator[Mutant]:
             cell, bumped = cells[index], _bumped(cells[index].group().lstrip("+"))
             yield from figure_mutant(f"table cell {cell.group()} -> {bumped}", _splice(block.group(), cell.start(), cell.end(), bumped))
     for name, content in article.charts.items():
-        mutated = _csv_mutants(content) if name.endswith(".csv") else _spec_mutants(content)
+        mutated = _csv_mutants(content) if name.endswith(".csv") else _spec_mutants(content, article.charts)
         for description, new in mutated:
             yield from _some(_mutant(article, "chart", f"{name}: {description}", charts={**article.charts, name: new}))
 
@@ -741,36 +741,13 @@ def _csv_mutants(content: str) -> Iterator[tuple[str, str]]:
             yield f"{name} of row {index + 1} {body[index][column]} -> {changed[index][column]}", out.getvalue()
 
 
-def _spec_mutants(content: str) -> Iterator[tuple[str, str]]:
+def _spec_mutants(content: str, files: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """A spec that draws another chart's data file, or figures of its own inline, instead of its CSV."""
     spec = json.loads(content)
-    for records in _data_records(spec):
-        fields = [k for k in records[0] if all(isinstance(r.get(k), int | float) and not isinstance(r.get(k), bool) for r in records)]
-        for key in fields:
-            for index in dict.fromkeys((0, len(records) - 1)):
-                old = records[index][key]
-                records[index][key] = json.loads(_bumped(json.dumps(old)))
-                yield f"{key} of record {index + 1} {old} -> {records[index][key]}", json.dumps(spec, sort_keys=True, separators=(",", ":"))
-                records[index][key] = old
-        first = records[0]
-        dropped = next(iter(first))
-        records[0] = {key: value for key, value in first.items() if key != dropped}
-        yield f"record 1 without its {dropped}", json.dumps(spec, sort_keys=True, separators=(",", ":"))
-        records[0] = first
-
-
-def _data_records(node: Any) -> Iterator[list[dict[str, Any]]]:
-    """Inline data tables anywhere in a spec: lists of records under `values` or `datasets`."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in {"values", "datasets"} and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                yield value
-            elif key == "datasets" and isinstance(value, dict):
-                yield from (v for v in value.values() if isinstance(v, list) and v and all(isinstance(r, dict) for r in v))
-            else:
-                yield from _data_records(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _data_records(item)
+    own = spec["data"].get("url")
+    for other in [name for name in files if name.endswith(".csv") and name != own][:1]:
+        yield f"data from {other}, not {own}", json.dumps({**spec, "data": {**spec["data"], "url": other}})
+    yield "inline data, not its CSV", json.dumps({**spec, "data": {"values": [{"date": "2020-01-02", "price": 1.0}]}})
 
 
 # --- name ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import compute
+from generator.config import Definitions
 
 # Twelve consecutive NYSE sessions; Good Friday 2021-04-02 is closed.
 DAYS = pd.DatetimeIndex(
@@ -191,6 +192,34 @@ def test_change_equals_day_changes_compounded_over_the_window(prices):
     whole = compute.change(close, close.index[0], close.index[-1])["A"]
     compounded = math.prod(1 + x for x in compute.day_changes(close)["A"].iloc[1:]) - 1
     assert whole == pytest.approx(compounded, rel=1e-9, abs=1e-12)
+
+
+@given(
+    starts=st.lists(st.integers(0, 300), min_size=1, max_size=8),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_panel_metrics_are_the_same_for_funds_computed_from_their_own_start(starts, seed):
+    """build_panel computes late-starting funds over their own sessions only (a long index history otherwise costs
+    every fund its rows); each metric must equal the one computed over every row."""
+    rng = np.random.default_rng(seed)
+    sessions = pd.bdate_range("2015-01-01", periods=320)
+    close = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(0, 0.01, (len(sessions), len(starts))), axis=0)), index=sessions)
+    close.columns = [f"F{i}" for i in range(len(starts))]
+    for column, start in zip(close.columns, starts, strict=True):
+        close.iloc[:start, close.columns.get_loc(column)] = NAN
+    adjusted = close * np.linspace(1.0, 1.05, len(sessions))[:, None]
+    definitions = Definitions(short_average_sessions=5, long_average_sessions=20, volatility_sessions=10)
+    panel = compute.build_panel(close, adjusted, close * 0 + 1000, definitions, distribution_points=0.5)
+    expected = {
+        "day_change": compute.day_changes(close),
+        "record_days": compute.record_changes(close, adjusted, 0.5),
+        "sma_short": compute.simple_moving_average(close, 5),
+        "sma_long": compute.simple_moving_average(close, 20),
+        "high": compute.rolling_high(close, definitions.high_window_days),
+        "volatility": compute.realised_volatility(close, 10, definitions.sessions_per_year),
+    }
+    for name, frame_expected in expected.items():
+        pd.testing.assert_frame_equal(getattr(panel, name), frame_expected, check_freq=False, obj=name)
 
 
 TRADING_DAYS = pd.bdate_range("2021-03-01", periods=6)

@@ -100,12 +100,18 @@ def test_charts_and_data_links_resolve_to_files(built: tuple[Path, Path]) -> Non
     assert missing == []
 
 
-def test_chart_specs_are_vega_lite_with_inline_data(built: tuple[Path, Path]) -> None:
+def test_chart_specs_are_vega_lite_drawing_the_csv_beside_them(built: tuple[Path, Path]) -> None:
+    """The figures live once, in the chart's CSV (the page's download link): the spec names it, and the site's script
+    loads it relative to the spec."""
     _, site = built
-    for spec_file in site.glob("weeks/*/*.vl.json"):
+    specs = [*site.glob("weeks/*/*.vl.json"), *site.glob("funds/*/*.vl.json")]
+    assert specs
+    for spec_file in specs:
         spec = json.loads(spec_file.read_text(encoding="utf-8"))
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-        assert spec["data"]["values"], spec_file
+        name = spec_file.name.removesuffix(".vl.json")
+        assert spec["data"] == {"url": f"{name}.csv", "format": {"type": "csv"}}, spec_file
+        assert (spec_file.parent / f"{name}.csv").is_file(), spec_file
 
 
 def test_rss_feed_dates_come_from_front_matter(built: tuple[Path, Path]) -> None:

@@ -1,7 +1,7 @@
 /* Draws the page's charts with the site's own Vega bundle (no CDN), in the light or dark palette
    that Material is showing, and redraws them when the reader switches palette. The bundle is
    fetched only by a page that has a chart, and each chart is drawn when it nears the screen, so
-   a page's first view costs neither. */
+   a page's first view costs neither; a chart's spec and its CSV are fetched when it is drawn. */
 (function () {
   "use strict";
 
@@ -35,12 +35,17 @@
     });
   }
 
+  function specFolder(element) {
+    // a spec names its data file (the chart's CSV) beside it, not beside the page
+    return new URL(".", new URL(element.getAttribute("data-spec"), document.baseURI)).href;
+  }
+
   function draw(element) {
     return Promise.all([fetchSpec(element), loadBundle()]).then(function (loaded) {
       var spec = loaded[0];
       element._spec = spec;
       if (element._view) element._view.finalize();
-      var options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined };
+      var options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined, loader: { baseURL: specFolder(element) } };
       var themed = Object.assign({}, spec, { background: null });
       return window.vegaEmbed(element, themed, options).then(function (result) {
         element._view = result;
