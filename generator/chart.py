@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .compute import Panel
@@ -97,14 +98,17 @@ def _month_ends(dates: pd.Series) -> pd.Series:
     return last
 
 
-def _price_table(data: pd.DataFrame, series: list[str]) -> Table:
-    wide = data.pivot(index="date", columns="series", values="price").reindex(columns=series)
-    wide = wide[_month_ends(pd.Series(wide.index, index=wide.index)).to_numpy()]
+def _price_table(wide: pd.DataFrame) -> Table:
+    """The month-end rows of a price chart's series (`_price_lines`' wide frame), to the cent as its CSV prints them."""
+    sessions = pd.Series(wide.index, index=wide.index)
+    month_ends = wide[_month_ends(sessions).to_numpy()].round(2)
     rows = tuple(
-        (day, *("" if pd.isna(value) else f"{value:.2f}" for value in values))
-        for day, values in zip(wide.index, wide.to_numpy(), strict=True)
+        (f"{day:%Y-%m-%d}", *("" if np.isnan(value) else f"{value:.2f}" for value in values))
+        for day, values in zip(month_ends.index, month_ends.to_numpy(), strict=True)
     )
-    return Table(caption="Closing prices in dollars at the last session of each month", columns=("Date", *series), rows=rows)
+    return Table(
+        caption="Closing prices in dollars at the last session of each month", columns=("Date", *map(str, wide.columns)), rows=rows
+    )
 
 
 def _made(
@@ -173,8 +177,10 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
     return _made("week", skeleton, data, description, table, height, validate, title=title, encoding=encoding)
 
 
-def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
-    """Close and its 50- and 200-day averages over `window`, tidy (date, series, price); averages it lacks are left out."""
+def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Close and its 50- and 200-day averages over `window`: tidy (date, series, price to the cent; the chart's data,
+    series by series) and wide (sessions down, series across, unrounded: the description's). Averages the fund lacks over
+    the whole window are left out, and so are sessions with none of the three."""
     wide = pd.DataFrame(
         {
             "Close": panel.close.loc[window, symbol],
@@ -182,13 +188,17 @@ def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFr
             "200-day average": panel.sma_long.loc[window, symbol],
         }
     )
-    wide.index.name = "date"
-    data = wide.reset_index().melt("date", var_name="series", value_name="price").dropna()
-    data["price"] = data["price"].round(2)
-    data["date"] = data["date"].dt.strftime("%Y-%m-%d")
-    present = set(data["series"].to_numpy().tolist())
-    series = [name for name in wide.columns if name in present]
-    return data, series, wide
+    wide = wide.loc[wide.notna().any(axis=1), wide.notna().any(axis=0)]
+    values = wide.round(2).to_numpy().T.ravel()  # series by series, as a melt lays them out
+    kept = ~np.isnan(values)
+    data = pd.DataFrame(
+        {
+            "date": np.tile(pd.DatetimeIndex(wide.index).strftime("%Y-%m-%d").to_numpy(dtype=object), len(wide.columns))[kept],
+            "series": np.repeat(np.array(wide.columns, dtype=object), len(wide))[kept],
+            "price": values[kept],
+        }
+    )
+    return data, wide
 
 
 def _lines(data: pd.DataFrame, series: list[str], title: str) -> alt.Chart:
@@ -211,7 +221,7 @@ def _lines(data: pd.DataFrame, series: list[str], title: str) -> alt.Chart:
 def _averages_sentence(wide: pd.DataFrame) -> str:
     averages = [
         f"the {name.split('-')[0]}-day average at ${value:,.2f}"
-        for name, value in ((n, wide[n].iloc[-1]) for n in ("50-day average", "200-day average"))
+        for name, value in ((n, wide[n].iloc[-1]) for n in ("50-day average", "200-day average") if n in wide)
         if not pd.isna(value)
     ]
     return " with " + " and ".join(averages) if averages else ""
@@ -235,7 +245,7 @@ def _lines_skeleton(series: tuple[str, ...], height: int, ranged: bool = False) 
 def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe, validate: bool = False) -> Chart:
     """A fund's close with its 50- and 200-day moving averages over the past year."""
     window = panel.close.loc[:end].index[-TREND_SESSIONS:]
-    data, series, wide = _price_lines(panel, symbol, window)
+    data, wide = _price_lines(panel, symbol, window)
     last = float(panel.close.loc[end, symbol])  # type: ignore[arg-type]
     description = (
         f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(window[0]):%B %Y} to {end:%B %-d, %Y}, "
@@ -243,10 +253,10 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
     )
     return _made(
         f"trend-{symbol.lower().lstrip('^')}",
-        _lines_skeleton(tuple(series), TREND_HEIGHT),
+        _lines_skeleton(tuple(wide.columns), TREND_HEIGHT),
         data,
         description,
-        _price_table(data, series),
+        _price_table(wide),
         TREND_HEIGHT + FRAME["lines"],
         validate,
         title=f"{symbol} and its moving averages",
@@ -261,7 +271,7 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     """A fund's price history from `start` (the price store's first session: page weight) with its averages, and a range
     selector (one year, three years, all)."""
     history = panel.close[symbol].loc[start:].dropna().index
-    data, series, wide = _price_lines(panel, symbol, history)
+    data, wide = _price_lines(panel, symbol, history)
     last_day = pd.Timestamp(history[-1])
     description = (
         f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
@@ -269,10 +279,10 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
     )
     return _made(
         "price",
-        _lines_skeleton(tuple(series), HISTORY_HEIGHT, ranged=True),
+        _lines_skeleton(tuple(wide.columns), HISTORY_HEIGHT, ranged=True),
         data,
         description,
-        _price_table(data, series),
+        _price_table(wide),
         HISTORY_HEIGHT + FRAME["history"],
         validate,
         title=f"{symbol} and its moving averages",  # true whichever range the reader picks

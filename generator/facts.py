@@ -282,7 +282,8 @@ def week_funds(
     the same with distribution weeks left out (compute.record_changes), for record weeks; of both, only the panel's
     funds are read.
     """
-    weekly, record_weeks = weekly[list(panel.close.columns)], record_weeks[list(panel.close.columns)]
+    if not weekly.columns.equals(panel.close.columns):  # (pipeline.Dataset.story_weeks selects them once)
+        weekly, record_weeks = weekly[list(panel.close.columns)], record_weeks[list(panel.close.columns)]
     sessions = pd.DatetimeIndex(panel.close.index)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     position = int(sessions.searchsorted(end))

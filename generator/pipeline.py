@@ -105,6 +105,14 @@ class Dataset:
         curated = [symbol for symbol in self.panel.close.columns if self.universe[symbol].curated]
         return self.panel if len(curated) == len(self.panel.close.columns) else panel_of(self.panel, curated)
 
+    @functools.cached_property
+    def story_weeks(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """`weekly` and `record_weeks` of the story panel's funds, selected once rather than for every week."""
+        columns = list(self.story_panel.close.columns)
+        if self.weekly.columns.equals(self.story_panel.close.columns):
+            return self.weekly, self.record_weeks
+        return self.weekly[columns], self.record_weeks[columns]
+
 
 def load_dataset(
     root: Path = ROOT, bundle: Bundle = SAMPLE, settings: Settings | None = None, cache: Path | None = None, jobs: int = 1
@@ -183,7 +191,7 @@ def week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
 
 
 def _computed_week_facts(data: Dataset, window: Window) -> stories.WeekFacts:
-    funds = facts.week_funds(data.story_panel, window, data.weekly, data.record_weeks, data.universe, data.settings)
+    funds = facts.week_funds(data.story_panel, window, *data.story_weeks, data.universe, data.settings)
     note = data.notes.get(window.end, EMPTY_NOTE)
     editor_flows = data.editor_flows + [Flow(f.symbol, f.amount, f.start, f.end, f.source) for f in note.flows]
     funds = facts.with_flows(
@@ -542,7 +550,7 @@ def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
     cache = data.week_cache
     missing = cache.missing(windows)
     if missing:
-        _ = data.story_panel  # built once, here, and shared by the workers that fork from this process
+        _ = data.story_panel, data.story_weeks  # built once, here, and shared by the workers that fork from this process
     for window, found in zip(missing, spread(_sent_week_facts, data, missing, data.jobs), strict=True):
         cache.remember(window, found)
 

@@ -194,3 +194,21 @@ Small-cap funds took in $2.1 billion, and the index is up 3 percent since Januar
     assert code == 0, output
     code, output = run(project, "site", "--week", WEEK, "--no-build")
     assert code == 0, output
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda line: line.rsplit(",", 1)[0], "a row of the data file does not have its 3 columns"),
+        (lambda line: line.rsplit(",", 1)[0] + ",nan", "not nan"),
+    ],
+    ids=["a short row", "a price that is not a number"],
+)
+def test_a_hand_edited_chart_file_is_refused(project: Path, edit: Any, problem: str) -> None:
+    """A chart's CSV is what the drawing shows: a row it cannot read or a figure that is no number fails the check."""
+    data = sorted((project / "content" / "weeks" / WEEK).glob("*-trend-*.csv"))[0]
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[-1] = edit(lines[-1])
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = run(project, "verify")
+    assert code == 2 and problem in output, output

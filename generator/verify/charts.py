@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
+
+import numpy as np
 
 from ..universe import UNKNOWN
 from .prices import Context
@@ -33,37 +37,45 @@ def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list
         if not csv_path.exists() or not spec_path.exists():
             problems.append(f"{name}: the chart's data or spec is missing")
             continue
-        rows = _read_csv(csv_path.read_text(encoding="utf-8"))
+        try:
+            columns = _read_csv(csv_path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            problems.append(f"{name}: {error}")
+            continue
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
         if spec.get("data") != {"url": csv_path.name, "format": {"type": "csv"}} or "datasets" in spec:
             problems.append(f"{name}: the spec draws other data than {csv_path.name}")
-        columns = set(rows[0]) if rows else set()
         check = _check_bars if "change" in columns else _check_drawdowns if "drawdown" in columns else _check_trend
-        problems += [f"{name}: {problem}" for problem in check(rows, description, ctx)]
+        problems += [f"{name}: {problem}" for problem in check(columns, description, ctx)]
         if spec.get("description") != description:
             problems.append(f"{name}: the spec's description differs from the page's")
-        problems += [f"{name}: {problem}" for problem in _check_table(figure_html, rows)]
+        problems += [f"{name}: {problem}" for problem in _check_table(figure_html, columns)]
         title = spec.get("title")
         if "change" in columns and title != ctx.phrasebook["chart_titles"].get(story):
             problems.append(f'{name}: the chart title "{title}" is not the phrasebook\'s for {story}')
     return problems
 
 
-def _check_table(figure_html: str, rows: list[dict[str, str]]) -> list[str]:
+def _check_table(figure_html: str, columns: dict[str, list[str]]) -> list[str]:
     """Every cell of the chart's table is the data file's figure for its row and column (the data file is checked against
     the prices): a weekly-change table lists every fund; a table over time ends at the data's newest session."""
     table = [[html.unescape(cell) for cell in TABLE_CELL.findall(row)] for row in TABLE_ROW.findall(figure_html)]
-    if len(table) < 2 or not rows:
+    dates = columns.get("date") or columns.get("symbol") or []
+    if len(table) < 2 or not dates:
         return ["the chart has no table of its data"]
     head, body = table[0], table[1:]
-    if "change" in rows[0]:
+    if "change" in columns:
+        rows = _records(columns)
         expected = {r["symbol"]: [r["symbol"], r["fund"], f"{float(r['change']):+.2f}"] for r in rows}
         shown = {line[0]: line for line in body}
         return [] if shown == expected and len(body) == len(rows) else ["the table's funds or changes differ from the data"]
-    if "drawdown" in rows[0]:
-        values = {(r["date"], head[1]): r["drawdown"] for r in rows}
+    shown_dates = {line[0] for line in body}  # a month's last session: a small part of a long history
+    if "drawdown" in columns:
+        named: Iterable[str] = itertools.repeat(head[1])
+        figures = columns["drawdown"]
     else:
-        values = {(r["date"], r["series"]): r["price"] for r in rows}
+        named, figures = columns.get("series", []), columns.get("price", [])
+    values = {(day, name): figure for day, name, figure in zip(dates, named, figures, strict=False) if day in shown_dates}
     problems = []
     for line in body:
         if len(line) != len(head):
@@ -72,21 +84,31 @@ def _check_table(figure_html: str, rows: list[dict[str, str]]) -> list[str]:
             value = values.get((line[0], column))
             if (value is None) != (cell == "") or (value is not None and abs(float(cell) - float(value)) > 1e-9):
                 problems.append(f"the table's {column} on {line[0]} is {cell or 'empty'}, not {value}")
-    if body[-1][0] != max(r["date"] for r in rows):
+    if body[-1][0] != max(dates):
         problems.append("the table does not end at the newest session")
     return problems
 
 
-def _read_csv(text: str) -> list[dict[str, str]]:
-    """A chart's data file, each row by column (as csv.DictReader reads it, at half the cost: a fund page's charts hold
-    thousands of rows)."""
+def _read_csv(text: str) -> dict[str, list[str]]:
+    """A chart's data file, column by column (a fund page's charts hold thousands of rows); a ValueError when a row's
+    cells do not match the header."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
-    return [dict(zip(header, row, strict=False)) for row in reader]
+    body = list(reader)
+    if any(len(row) != len(header) for row in body):
+        raise ValueError(f"a row of the data file does not have its {len(header)} columns")
+    if not body:
+        return {name: [] for name in header}
+    return {name: list(cells) for name, cells in zip(header, zip(*body, strict=True), strict=True)}
 
 
-def _check_bars(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
-    problems = []
+def _records(columns: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The rows of a small data file (a weekly-change chart's), each by column."""
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _check_bars(columns: dict[str, list[str]], description: str, ctx: Context) -> list[str]:
+    rows, problems = _records(columns), []
     start, end = ctx.span("week")
     for row in rows:
         truth = round(ctx.change(row["symbol"], "week") * 100, 2)  # for the message
@@ -106,22 +128,34 @@ def _check_bars(rows: list[dict[str, str]], description: str, ctx: Context) -> l
     return problems
 
 
-def _check_trend(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
+def _check_trend(columns: dict[str, list[str]], description: str, ctx: Context) -> list[str]:
+    """A price chart: each close and average in the data file against the prices, all at once (a fund page's chart
+    holds thousands), and the close and averages its description names."""
     match = re.search(r"(?:\(|chart of )([\^A-Z.]+)\)? from", description)
     if match is None:
         return ["the description names no fund"]
     symbol = match.group(1)
+    if not {"date", "series", "price"} <= set(columns):
+        return ["the data file has no date, series and price columns"]
     problems = []
     long, short = ctx.settings.definitions.long_average_sessions, ctx.settings.definitions.short_average_sessions
     windows = {"Close": 1, f"{short}-day average": short, f"{long}-day average": long}
-    days: dict[str, date] = {}  # each date has a row per series
-    for row in rows:
-        day = days.get(row["date"]) or days.setdefault(row["date"], date.fromisoformat(row["date"]))
-        sessions = windows.get(row["series"])
-        truth = ctx.closes.close(symbol, day) if sessions == 1 else ctx.closes.average(symbol, day, sessions or 0) if sessions else None
-        if truth is None or abs(float(row["price"]) - truth) > 0.005 + 1e-6:
-            problems.append(f"{symbol}'s {row['series']} on {day} is {truth}, not {row['price']}")
-            break
+    dates, series, prices = columns["date"], columns["series"], columns["price"]
+    positions, named = ctx.closes.positions(dates), np.array(series)
+    truth = np.full(len(prices), np.nan)  # a series of another name stays NaN: wrong
+    for name, sessions in windows.items():
+        rows = named == name
+        at = positions[rows]
+        truth[rows] = ctx.closes.closes_at(symbol, at) if sessions == 1 else ctx.closes.averages_at(symbol, at, sessions)
+    try:
+        figures = np.array(prices, dtype=float)
+    except ValueError:
+        figures = np.full(len(prices), np.nan)
+    wrong = ~(np.abs(figures - truth) <= 0.005 + 1e-6)  # NaN on either side is wrong
+    if wrong.any():
+        row = int(wrong.argmax())
+        shown = None if np.isnan(truth[row]) else float(truth[row])
+        problems.append(f"{symbol}'s {series[row]} on {dates[row]} is {shown}, not {prices[row]}")
     close = ctx.closes.close(symbol, ctx.as_of)
     if f"closing at ${close:,.2f}" not in description or f"to {ctx.as_of:%B %-d, %Y}" not in description:
         problems.append(f"the description should say it closed at ${close:,.2f} on {ctx.as_of:%B %-d, %Y}")
@@ -133,22 +167,22 @@ def _check_trend(rows: list[dict[str, str]], description: str, ctx: Context) -> 
     return problems
 
 
-def _check_drawdowns(rows: list[dict[str, str]], description: str, ctx: Context) -> list[str]:
+def _check_drawdowns(columns: dict[str, list[str]], description: str, ctx: Context) -> list[str]:
     """A fund page's drawdown chart: each session's close against its 52-week high, and the deepest named."""
     match = re.search(r"(?:\(|far )([\^A-Z.]+)\)? closed below", description)
-    if match is None or not rows:
+    if match is None or not columns["drawdown"]:
         return ["the description names no fund"]
     symbol, days = match.group(1), ctx.settings.definitions.high_window_days
     closes = ctx.closes.by_symbol[symbol]
     first = min(closes)
     values = {}
-    for row in rows:
-        day = date.fromisoformat(row["date"])
+    for text, figure in zip(columns.get("date", []), columns["drawdown"], strict=False):
+        day = date.fromisoformat(text)
         if day - timedelta(days=days) < first:
             return [f"{day} has less than {days} days of history behind it"]
         values[day] = ctx.drawdown(symbol, day)
-        if abs(float(row["drawdown"]) - values[day] * 100) > 0.005 + 1e-6:
-            return [f"{symbol} closed {values[day] * 100:.2f} percent below its high on {day}, not {row['drawdown']}"]
+        if not abs(float(figure) - values[day] * 100) <= 0.005 + 1e-6:
+            return [f"{symbol} closed {values[day] * 100:.2f} percent below its high on {day}, not {figure}"]
     worst = min(values, key=lambda d: values[d])
     expected = f"the deepest was {values[worst] * 100:.1f}% on {worst:%B %-d, %Y}."
     return [] if description.endswith(expected) else [f'the description should end "{expected}"']

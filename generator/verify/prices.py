@@ -45,6 +45,7 @@ class Closes:
         self._record_moves: dict[tuple[str, float], list[tuple[date, float]]] = {}
         self._histories: dict[str, list[date]] = {}
         self._highs: dict[tuple[str, int], dict[date, float]] = {}
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._week_ends: list[date] | None = None
         self._digests: dict[int, bytes] = {}
         self._running = 0, hashlib.sha256()
@@ -189,6 +190,44 @@ class Closes:
         if count - before[1] != sessions:
             return None
         return (total - before[0]) / sessions
+
+    @functools.cached_property
+    def _iso_positions(self) -> dict[str, int]:
+        return {day.isoformat(): number for number, day in enumerate(self.sessions)}
+
+    def positions(self, days: list[str]) -> np.ndarray:
+        """Each ISO date's position among the sessions, -1 for one that is not a session: for the checks that read a
+        whole chart's data at once (closes_at, averages_at)."""
+        lookup = self._iso_positions
+        return np.fromiter((lookup.get(day, -1) for day in days), dtype=np.int64, count=len(days))
+
+    def _close_array(self, symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The fund's close at every session position (NaN without one), and the running sums and counts of its
+        closes with a zero in front: the same additions, in the same order, as `average` makes. The last few funds'
+        are kept (a fund page reads one fund, an article a few)."""
+        if symbol not in self._arrays:
+            closes = np.full(len(self.sessions) + 1, np.nan)  # the last cell: what position -1 reads
+            found = self.by_symbol[symbol]
+            closes[[self.position[day] for day in found]] = list(found.values())
+            present = ~np.isnan(closes[:-1])
+            sums = np.concatenate(([0.0], np.cumsum(np.where(present, closes[:-1], 0.0))))
+            counts = np.concatenate(([0], np.cumsum(present)))
+            while len(self._arrays) >= 4:
+                del self._arrays[next(iter(self._arrays))]
+            self._arrays[symbol] = closes, sums, counts
+        return self._arrays[symbol]
+
+    def closes_at(self, symbol: str, positions: np.ndarray) -> np.ndarray:
+        """`close` at each position (NaN where there is none)."""
+        return self._close_array(symbol)[0][positions]
+
+    def averages_at(self, symbol: str, positions: np.ndarray, sessions: int) -> np.ndarray:
+        """`average` at each position, NaN where it is None; to the last bit the same figure."""
+        _, sums, counts = self._close_array(symbol)
+        valid = positions + 1 >= sessions
+        upper, lower = np.where(valid, positions + 1, 0), np.where(valid, positions + 1 - sessions, 0)
+        full = valid & (counts[upper] - counts[lower] == sessions)
+        return np.where(full, (sums[upper] - sums[lower]) / sessions, np.nan)
 
     def high(self, symbol: str, day: date, days: int) -> float:
         """The highest close in the `days` calendar days up to `day` (a sliding maximum, computed once per fund)."""
