@@ -20,7 +20,7 @@ from .config import Definitions
 
 @dataclass(frozen=True)
 class Panel:
-    """Every per-session metric, computed once for all symbols and sessions."""
+    """Every per-session metric, computed once for all symbols (from a session on, or over the whole history)."""
 
     close: pd.DataFrame
     adjusted: pd.DataFrame
@@ -76,39 +76,50 @@ def record_changes(close: pd.DataFrame, adjusted: pd.DataFrame, points: float) -
     return price.where((price - total).abs() * 100 <= points)
 
 
-def _from_each_start(metric: Callable[..., pd.DataFrame], *frames: pd.DataFrame) -> pd.DataFrame:
-    """`metric(*frames)`, with the funds whose data start late computed over the sessions from their start only.
+def _from(metric: Callable[..., pd.DataFrame], cut: int, *frames: pd.DataFrame) -> pd.DataFrame:
+    """`metric(*frames)` at the rows from position `cut` on, each fund's figures computed from its first close.
 
-    A long history (the index's runs from 1927) would otherwise make every fund pay for its rows. The result is the
-    same: each metric here is computed column by column and is NaN before a fund's first close, whether or not the
-    empty rows before it are there. The split is at the median start, so at least half the funds take the short path.
+    A fund whose closes begin after the cut is computed over those rows only: a long history in front (the index's
+    runs from 1927) would otherwise make every fund of the universe pay for its rows. The figures are the same: each
+    metric here is computed column by column and is NaN before a fund's first close, whether or not the empty rows
+    before it are there.
     """
-    starts = frames[0].notna().to_numpy().argmax(axis=0)
-    cut = int(np.median(starts)) if len(starts) else 0
-    late = starts >= cut
-    if cut == 0 or late.all():
+    if cut == 0:
         return metric(*frames)
-    joined = np.full(frames[0].shape, np.nan, order="F")  # column by column, as pandas keeps a frame
-    joined[:, ~late] = metric(*(frame.loc[:, ~late] for frame in frames)).to_numpy()
-    joined[cut:, late] = metric(*(frame.iloc[cut:].loc[:, late] for frame in frames)).to_numpy()  # rows first: faster
-    return pd.DataFrame(joined, index=frames[0].index, columns=frames[0].columns, copy=False)
+    early = np.asarray(frames[0].iloc[:cut].notna().to_numpy().any(axis=0))
+    joined = np.full((len(frames[0]) - cut, len(early)), np.nan, order="F")  # column by column, as pandas keeps a frame
+    if early.any():
+        joined[:, early] = metric(*(frame.loc[:, early] for frame in frames)).to_numpy()[cut:]
+    if not early.all():
+        joined[:, ~early] = metric(*(frame.iloc[cut:].loc[:, ~early] for frame in frames)).to_numpy()  # rows first: faster
+    return pd.DataFrame(joined, index=frames[0].index[cut:], columns=frames[0].columns, copy=False)
 
 
 def build_panel(
-    close: pd.DataFrame, adjusted: pd.DataFrame, volume: pd.DataFrame, definitions: Definitions, distribution_points: float
+    close: pd.DataFrame,
+    adjusted: pd.DataFrame,
+    volume: pd.DataFrame,
+    definitions: Definitions,
+    distribution_points: float,
+    since: pd.Timestamp | None = None,
 ) -> Panel:
+    """Every metric of every fund; with `since`, at the sessions from there on only (each figure as the whole history
+    gives it, and `first_close` from the whole history)."""
+    cut = 0 if since is None else int(pd.DatetimeIndex(close.index).searchsorted(since))
+
+    def computed(metric: Callable[..., pd.DataFrame], *frames: pd.DataFrame, **settings: Any) -> pd.DataFrame:
+        return _from(functools.partial(metric, **settings), cut, *frames)
+
     return Panel(
-        close=close,
-        adjusted=adjusted,
-        volume=volume,
-        day_change=_from_each_start(day_changes, close),
-        record_days=_from_each_start(functools.partial(record_changes, points=distribution_points), close, adjusted),
-        sma_short=_from_each_start(functools.partial(simple_moving_average, sessions=definitions.short_average_sessions), close),
-        sma_long=_from_each_start(functools.partial(simple_moving_average, sessions=definitions.long_average_sessions), close),
-        high=_from_each_start(functools.partial(rolling_high, days=definitions.high_window_days), close),
-        volatility=_from_each_start(
-            functools.partial(realised_volatility, sessions=definitions.volatility_sessions, per_year=definitions.sessions_per_year), close
-        ),
+        close=close.iloc[cut:],
+        adjusted=adjusted.iloc[cut:],
+        volume=volume.iloc[cut:],
+        day_change=computed(day_changes, close),
+        record_days=computed(record_changes, close, adjusted, points=distribution_points),
+        sma_short=computed(simple_moving_average, close, sessions=definitions.short_average_sessions),
+        sma_long=computed(simple_moving_average, close, sessions=definitions.long_average_sessions),
+        high=computed(rolling_high, close, days=definitions.high_window_days),
+        volatility=computed(realised_volatility, close, sessions=definitions.volatility_sessions, per_year=definitions.sessions_per_year),
         first_close={str(symbol): dates[0] for symbol in close.columns if len(dates := pd.DatetimeIndex(close[symbol].dropna().index))},
     )
 
@@ -121,13 +132,6 @@ def panel_within(panel: Panel, start: pd.Timestamp, end: pd.Timestamp) -> Panel:
     frames = {item.name: getattr(panel, item.name) for item in dataclasses.fields(panel)}
     cut: dict[str, Any] = {name: frame.loc[start:end] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
     return dataclasses.replace(panel, **cut)
-
-
-def panel_of(panel: Panel, symbols: list[str]) -> Panel:
-    """The panel of `symbols` only (the funds the stories cover)."""
-    frames = {item.name: getattr(panel, item.name) for item in dataclasses.fields(panel)}
-    kept: dict[str, Any] = {name: frame[symbols] for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
-    return dataclasses.replace(panel, **kept, first_close={s: panel.first_close[s] for s in symbols if s in panel.first_close})
 
 
 def change(close: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:

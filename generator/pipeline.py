@@ -21,7 +21,7 @@ import pandas as pd
 from . import chart, facts, stories
 from .bundles import SAMPLE, Bundle
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
-from .compute import Panel, build_panel, panel_of, record_changes, weekly_changes
+from .compute import Panel, build_panel, record_changes, weekly_changes
 from .config import (
     CORE_SYMBOLS,
     EDITION_FUNDS,
@@ -62,6 +62,11 @@ class Dataset:
 
     prices: Prices
     panel: Panel
+    """Every fund's metrics from the price store's first session (fund pages): each figure as the whole history gives it."""
+    story_panel: Panel
+    """The metrics of the funds the stories cover, over the whole history (records and "since" reach back to 1927):
+    those of data/funds.yaml, the only entries that give every fact a story reads (all the sample's funds; the whole
+    universe's others have fund pages and the edition's movers)."""
     universe: Universe
     calendar: pd.DatetimeIndex
     weeks: pd.DatetimeIndex
@@ -97,13 +102,6 @@ class Dataset:
     @functools.cached_property
     def week_cache(self) -> WeekCache:
         return WeekCache(self, self.cache)
-
-    @functools.cached_property
-    def story_panel(self) -> Panel:
-        """The panel of the funds the stories cover: those of data/funds.yaml, the only entries that give every fact a story
-        reads (all the sample's funds; the whole universe's others have fund pages and the edition's movers)."""
-        curated = [symbol for symbol in self.panel.close.columns if self.universe[symbol].curated]
-        return self.panel if len(curated) == len(self.panel.close.columns) else panel_of(self.panel, curated)
 
     @functools.cached_property
     def story_weeks(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -160,9 +158,11 @@ def prepare_dataset(
     weeks = complete_weeks(sessions, calendar)
     week_closes = week_closing_sessions(prices.sessions)
     points = settings.thresholds.distribution_points
+    curated = [symbol for symbol in prices.close.columns if universe[symbol].curated]
     return Dataset(
         prices=prices,
-        panel=build_panel(prices.close, prices.adj_close, prices.volume, settings.definitions, points),
+        panel=build_panel(prices.close, prices.adj_close, prices.volume, settings.definitions, points, since=store_start),
+        story_panel=build_panel(prices.close[curated], prices.adj_close[curated], prices.volume[curated], settings.definitions, points),
         universe=universe,
         calendar=calendar,
         weeks=weeks,
@@ -344,7 +344,7 @@ def story_charts(
     title = str(load_phrasebook(root / PHRASEBOOK_FILE)["chart_titles"][story_name])
     charts = [chart.week_bars(week.funds, symbols, data.universe, title, validate=validate)]
     if not secondary:
-        charts.append(chart.price_trend(data.panel, lead, end, data.universe, validate=validate))
+        charts.append(chart.price_trend(data.story_panel, lead, end, data.universe, validate=validate))
     return [item.renamed(f"{story_name}-{item.name}") for item in charts]
 
 
@@ -550,7 +550,7 @@ def warm_week_facts(data: Dataset, windows: list[Window]) -> None:
     cache = data.week_cache
     missing = cache.missing(windows)
     if missing:
-        _ = data.story_panel, data.story_weeks  # built once, here, and shared by the workers that fork from this process
+        _ = data.story_weeks  # selected once, here, and shared by the workers that fork from this process
     for window, found in zip(missing, spread(_sent_week_facts, data, missing, data.jobs), strict=True):
         cache.remember(window, found)
 

@@ -33,7 +33,7 @@ def test_chart_data_is_tidy_and_descriptions_state_the_facts(sample: Dataset) ->
 
 def test_trend_chart_leaves_out_averages_the_history_cannot_support(sample: Dataset) -> None:
     """VB has no back-history: three weeks into the sample it has neither average."""
-    trend = chart.price_trend(sample.panel, "VB", pd.Timestamp(2016, 5, 13), sample.universe)
+    trend = chart.price_trend(sample.story_panel, "VB", pd.Timestamp(2016, 5, 13), sample.universe)
     assert set(trend.data["series"]) == {"Close"}
     assert "average" not in trend.description
 

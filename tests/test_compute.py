@@ -196,11 +196,12 @@ def test_change_equals_day_changes_compounded_over_the_window(prices):
 
 @given(
     starts=st.lists(st.integers(0, 300), min_size=1, max_size=8),
+    since=st.integers(0, 319),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_panel_metrics_are_the_same_for_funds_computed_from_their_own_start(starts, seed):
-    """build_panel computes late-starting funds over their own sessions only (a long index history otherwise costs
-    every fund its rows); each metric must equal the one computed over every row."""
+def test_a_panel_from_a_session_on_holds_the_figures_the_whole_history_gives(starts, since, seed):
+    """build_panel(since=...) computes funds that start after `since` over their own sessions only (a long index
+    history otherwise costs every fund its rows); each metric must equal the one computed over every row."""
     rng = np.random.default_rng(seed)
     sessions = pd.bdate_range("2015-01-01", periods=320)
     close = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(0, 0.01, (len(sessions), len(starts))), axis=0)), index=sessions)
@@ -209,8 +210,9 @@ def test_panel_metrics_are_the_same_for_funds_computed_from_their_own_start(star
         close.iloc[:start, close.columns.get_loc(column)] = NAN
     adjusted = close * np.linspace(1.0, 1.05, len(sessions))[:, None]
     definitions = Definitions(short_average_sessions=5, long_average_sessions=20, volatility_sessions=10)
-    panel = compute.build_panel(close, adjusted, close * 0 + 1000, definitions, distribution_points=0.5)
+    panel = compute.build_panel(close, adjusted, close * 0 + 1000, definitions, distribution_points=0.5, since=sessions[since])
     expected = {
+        "close": close,
         "day_change": compute.day_changes(close),
         "record_days": compute.record_changes(close, adjusted, 0.5),
         "sma_short": compute.simple_moving_average(close, 5),
@@ -218,8 +220,9 @@ def test_panel_metrics_are_the_same_for_funds_computed_from_their_own_start(star
         "high": compute.rolling_high(close, definitions.high_window_days),
         "volatility": compute.realised_volatility(close, 10, definitions.sessions_per_year),
     }
-    for name, frame_expected in expected.items():
-        pd.testing.assert_frame_equal(getattr(panel, name), frame_expected, check_freq=False, obj=name)
+    for name, whole in expected.items():
+        pd.testing.assert_frame_equal(getattr(panel, name), whole.iloc[since:], check_freq=False, obj=name)
+    assert panel.first_close == {s: close[s].first_valid_index() for s in close.columns if close[s].notna().any()}
 
 
 TRADING_DAYS = pd.bdate_range("2021-03-01", periods=6)
