@@ -174,7 +174,8 @@ def stage_site(
 
 
 def apply_staged(staged: Staged, root: Path = ROOT, replaced: dict[Path, str] | None = None) -> Summary:
-    """Copy the staged files into the docs dir (only those whose bytes change), then prune as the run's kind says.
+    """Put the staged files into the docs dir (only those whose bytes change; linked, not copied), then prune as the
+    run's kind says.
 
     Only a full run removes files that no week writes any more; a range rewrites its own weeks
     (and the fund pages) and leaves every other week's files alone. `replaced` gives some files
@@ -186,7 +187,10 @@ def apply_staged(staged: Staged, root: Path = ROOT, replaced: dict[Path, str] | 
     out.remove_stale_temporaries()
     replaced = replaced or {}
     for relative in sorted(staged.files):
-        out.write(relative, replaced[relative] if relative in replaced else (staged.folder / relative).read_bytes())
+        if relative in replaced:
+            out.write(relative, replaced[relative])
+        else:
+            out.place(relative, staged.folder / relative)
     removed: list[str] = []
     if staged.full_run:
         removed = out.prune(POSTS_DIR) + out.prune(WEEKS_DIR) + out.prune(FUNDS_DIR)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -56,6 +57,19 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         if isinstance(error, OSError):
             raise WriteError(f"cannot write {_shown(path)}: {error.strerror or error}") from error
         raise
+
+
+def link_atomic(source: Path, path: Path) -> None:
+    """Put `source`'s file at `path` as a second name for it (a hard link, through a temporary beside `path`, renamed
+    over it): no bytes copied. Safe because this module never changes a file in place, only replaces it, so the two
+    names cannot part by accident. An OSError (no links on this file system) leaves `path` as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}{TEMPORARY_MARK}{secrets.token_hex(4)}")
+    os.link(source, temporary)
+    try:
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_cached(path: Path, data: bytes) -> bool:
@@ -116,6 +130,23 @@ class OutputWriter:
         if not (path.exists() and path.read_bytes() == data):
             write_atomic(path, data, durable=self.durable)
             self.changed += 1
+        return path
+
+    def place(self, relative: str | Path, source: Path) -> Path:
+        """`source`'s bytes at `relative`, when they differ from what is there: linked, not copied, unless the writer is
+        durable or the file system has no links (then written)."""
+        path = self._base / relative
+        self.written.add(path)
+        if path.exists() and path.read_bytes() == source.read_bytes():
+            return path
+        if self.durable:
+            write_atomic(path, source.read_bytes())
+        else:
+            try:
+                link_atomic(source, path)
+            except OSError:
+                write_atomic(path, source.read_bytes(), durable=False)
+        self.changed += 1
         return path
 
     def prune(self, folder: str | Path) -> list[str]:

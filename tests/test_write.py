@@ -134,3 +134,33 @@ def test_an_interrupted_write_removes_its_temporary_and_is_not_a_write_error(tmp
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "x.md", b"new")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_placing_a_staged_file_links_it_and_a_later_write_of_the_stage_leaves_it(tmp_path):
+    """apply_staged puts each staged file into the docs dir as a second name for it (no copy): the stage's next write
+    replaces its own name only, so the published file keeps the bytes it was placed with."""
+    staged = tmp_path / "stage" / "post.md"
+    write_atomic(staged, b"first", durable=False)
+    out = OutputWriter(tmp_path / "docs", durable=False)
+    placed = out.place("posts/post.md", staged)
+    assert placed.read_bytes() == b"first" and placed.stat().st_ino == staged.stat().st_ino and out.changed == 1
+    write_atomic(staged, b"second", durable=False)
+    assert placed.read_bytes() == b"first"
+    assert [p.name for p in placed.parent.iterdir()] == ["post.md"], "no temporary is left behind"
+    again = OutputWriter(tmp_path / "docs", durable=False)
+    again.place("posts/post.md", staged)
+    assert placed.read_bytes() == b"second" and again.changed == 1
+    again.place("posts/post.md", staged)
+    assert again.changed == 1, "the same bytes are not placed twice"
+
+
+def test_placing_where_links_fail_writes_a_copy(tmp_path, monkeypatch):
+    staged = tmp_path / "stage.md"
+    staged.write_bytes(b"bytes")
+
+    def no_links(source, target):
+        raise OSError(errno.EPERM, "links not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    placed = OutputWriter(tmp_path / "docs", durable=False).place("page.md", staged)
+    assert placed.read_bytes() == b"bytes" and placed.stat().st_ino != staged.stat().st_ino
