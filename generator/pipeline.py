@@ -106,9 +106,9 @@ class Dataset:
     @functools.cached_property
     def story_weeks(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """`weekly` and `record_weeks` of the story panel's funds, selected once rather than for every week."""
-        columns = list(self.story_panel.close.columns)
         if self.weekly.columns.equals(self.story_panel.close.columns):
             return self.weekly, self.record_weeks
+        columns = list(self.story_panel.close.columns)
         return self.weekly[columns], self.record_weeks[columns]
 
 

@@ -7,6 +7,7 @@ import html
 import io
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -102,6 +103,14 @@ def _read_csv(text: str) -> dict[str, list[str]]:
     return {name: list(cells) for name, cells in zip(header, zip(*body, strict=True), strict=True)}
 
 
+def _number(text: str) -> float:
+    """A data file's cell as a number; NaN, which no check accepts, where it is none."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def _records(columns: dict[str, list[str]]) -> list[dict[str, str]]:
     """The rows of a small data file (a weekly-change chart's), each by column."""
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -172,16 +181,21 @@ def _check_drawdowns(columns: dict[str, list[str]], description: str, ctx: Conte
     match = re.search(r"(?:\(|far )([\^A-Z.]+)\)? closed below", description)
     if match is None or not columns["drawdown"]:
         return ["the description names no fund"]
+    if len(columns.get("date", [])) != len(columns["drawdown"]):
+        return ["the data file has no date column"]
     symbol, days = match.group(1), ctx.settings.definitions.high_window_days
     closes = ctx.closes.by_symbol[symbol]
     first = min(closes)
     values = {}
-    for text, figure in zip(columns.get("date", []), columns["drawdown"], strict=False):
-        day = date.fromisoformat(text)
+    for text, figure in zip(columns["date"], columns["drawdown"], strict=True):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return [f"{text!r} in the data file is not a date"]
         if day - timedelta(days=days) < first:
             return [f"{day} has less than {days} days of history behind it"]
         values[day] = ctx.drawdown(symbol, day)
-        if not abs(float(figure) - values[day] * 100) <= 0.005 + 1e-6:
+        if not abs(_number(figure) - values[day] * 100) <= 0.005 + 1e-6:  # NaN is wrong
             return [f"{symbol} closed {values[day] * 100:.2f} percent below its high on {day}, not {figure}"]
     worst = min(values, key=lambda d: values[d])
     expected = f"the deepest was {values[worst] * 100:.1f}% on {worst:%B %-d, %Y}."
