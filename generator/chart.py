@@ -111,11 +111,26 @@ def _price_table(wide: pd.DataFrame) -> Table:
     )
 
 
+def _numbers(wide: pd.DataFrame) -> dict[str, str]:
+    """A price chart's series columns, which the spec folds into one `price` field: read as numbers (an empty cell is no
+    figure), as Vega-Lite reads only the fields it plots directly."""
+    return {str(name): "number" for name in wide.columns}
+
+
 def _made(
-    name: str, skeleton: dict[str, Any], data: pd.DataFrame, description: str, table: Table, height: int, validate: bool, **top: Any
+    name: str,
+    skeleton: dict[str, Any],
+    data: pd.DataFrame,
+    description: str,
+    table: Table,
+    height: int,
+    validate: bool,
+    parse: dict[str, str] | None = None,
+    **top: Any,
 ) -> Chart:
     """A chart whose spec is a copy of `skeleton` that draws the chart's CSV (`name`.csv, beside the spec), with its own
-    top-level settings and its description.
+    top-level settings and its description; `parse` names the columns Vega-Lite must read as numbers (those it does not
+    plot directly).
 
     The figures live once, in the CSV the page links to: a fund page's charts hold thousands of rows, which inline
     they would cost as much again to write, to fetch and to check. Building a spec with Altair costs about 12 ms;
@@ -124,7 +139,9 @@ def _made(
     """
     spec = copy.deepcopy(skeleton)
     spec.pop("datasets", None)
-    spec.update(data={"url": f"{name}.csv", "format": {"type": "csv"}}, description=description, **top)
+    spec.update(
+        data={"url": f"{name}.csv", "format": {"type": "csv", **({"parse": parse} if parse else {})}}, description=description, **top
+    )
     if validate:
         alt.Chart.from_dict(spec, validate=True)
     return Chart(name=name, spec=spec, data=data, description=description, table=table, height=height)
@@ -178,9 +195,10 @@ def week_bars(funds: dict[str, FundFacts], symbols: list[str], universe: Univers
 
 
 def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Close and its 50- and 200-day averages over `window`: tidy (date, series, price to the cent; the chart's data,
-    series by series) and wide (sessions down, series across, unrounded: the description's). Averages the fund lacks over
-    the whole window are left out, and so are sessions with none of the three."""
+    """Close and its 50- and 200-day averages over `window`: the chart's data file (a row per session, its date and each
+    series to the cent, empty where a series has no figure yet) and the same unrounded (sessions down, series across:
+    the description's). Averages the fund lacks over the whole window are left out, and so are sessions with none of
+    the three."""
     wide = pd.DataFrame(
         {
             "Close": panel.close.loc[window, symbol],
@@ -189,15 +207,8 @@ def _price_lines(panel: Panel, symbol: str, window: pd.Index) -> tuple[pd.DataFr
         }
     )
     wide = wide.loc[wide.notna().any(axis=1), wide.notna().any(axis=0)]
-    values = wide.round(2).to_numpy().T.ravel()  # series by series, as a melt lays them out
-    kept = ~np.isnan(values)
-    data = pd.DataFrame(
-        {
-            "date": np.tile(pd.DatetimeIndex(wide.index).strftime("%Y-%m-%d").to_numpy(dtype=object), len(wide.columns))[kept],
-            "series": np.repeat(np.array(wide.columns, dtype=object), len(wide))[kept],
-            "price": values[kept],
-        }
-    )
+    data = wide.round(2).reset_index(drop=True)
+    data.insert(0, "date", pd.DatetimeIndex(wide.index).strftime("%Y-%m-%d").to_numpy(dtype=object))
     return data, wide
 
 
@@ -229,9 +240,11 @@ def _averages_sentence(wide: pd.DataFrame) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _lines_skeleton(series: tuple[str, ...], height: int, ranged: bool = False) -> dict[str, Any]:
-    """The price-and-averages spec without its rows; `ranged` adds the fund page's range selector (`span`, in days)."""
-    placeholder = pd.DataFrame({"date": ["2020-01-01"], "series": [series[0]], "price": [1.0]})
-    chart = _lines(placeholder, list(series), "").properties(width="container", height=height)
+    """The price-and-averages spec without its rows, which it reads a session a row and folds into one line per series;
+    `ranged` adds the fund page's range selector (`span`, in days)."""
+    placeholder = pd.DataFrame({"date": ["2020-01-01"], **{name: [1.0] for name in series}})
+    chart = _lines(placeholder, list(series), "").transform_fold(list(series), as_=["series", "price"])
+    chart = chart.properties(width="container", height=height)
     if ranged:
         labels = list(RANGES)
         chart = chart.add_params(
@@ -259,6 +272,7 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
         _price_table(wide),
         TREND_HEIGHT + FRAME["lines"],
         validate,
+        parse=_numbers(wide),
         title=f"{symbol} and its moving averages",
     )
 
@@ -277,16 +291,18 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         f"Line chart of {universe[symbol].labelled} from {pd.Timestamp(history[0]):%B %Y} to {last_day:%B %-d, %Y}, "
         f"closing at ${float(panel.close[symbol].loc[last_day]):,.2f}{_averages_sentence(wide)}."
     )
+    skeleton = _lines_skeleton(tuple(wide.columns), HISTORY_HEIGHT, ranged=True)
     return _made(
         "price",
-        _lines_skeleton(tuple(wide.columns), HISTORY_HEIGHT, ranged=True),
+        skeleton,
         data,
         description,
         _price_table(wide),
         HISTORY_HEIGHT + FRAME["history"],
         validate,
+        parse=_numbers(wide),
         title=f"{symbol} and its moving averages",  # true whichever range the reader picks
-        transform=[{"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
+        transform=[*skeleton["transform"], {"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
     )
 
 

@@ -347,12 +347,16 @@ def chart_files(folder: Path, item: chart.Chart) -> dict[Path, str]:
 
 
 def _csv(data: pd.DataFrame) -> str:
-    """The frame as pandas' `to_csv(index=False)` writes it (floats as repr, minimal quoting), in a third of the time:
-    a fund page's charts hold thousands of rows."""
+    """The frame as pandas' `to_csv(index=False)` writes it (floats as repr, NaN as an empty cell, minimal quoting), in a
+    third of the time: a fund page's charts hold thousands of rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(data.columns)
-    writer.writerows(zip(*(data[column].to_numpy().tolist() for column in data.columns), strict=True))
+    columns = [data[column].to_numpy().tolist() for column in data.columns]
+    for index, column in enumerate(data.columns):
+        if data[column].dtype.kind == "f" and data[column].isna().any():
+            columns[index] = [None if value != value else value for value in columns[index]]  # NaN: csv writes None as ""
+    writer.writerows(zip(*columns, strict=True))
     return out.getvalue()
 
 

@@ -728,12 +728,14 @@ def _is_number(value: str) -> bool:
 
 
 def _csv_mutants(content: str) -> Iterator[tuple[str, str]]:
+    """The first and last figure of each numeric column (an empty cell is no figure: an average not yet defined)."""
     rows = list(csv.reader(io.StringIO(content)))
     header, body = rows[0], rows[1:]
     for column, name in enumerate(header):
-        if not body or not all(_is_number(row[column]) for row in body):
+        filled = [index for index, row in enumerate(body) if row[column] != ""]
+        if not filled or not all(_is_number(body[index][column]) for index in filled):
             continue
-        for index in dict.fromkeys((0, len(body) - 1)):
+        for index in dict.fromkeys((filled[0], filled[-1])):
             changed = copy.deepcopy(body)
             changed[index][column] = _bumped(body[index][column])
             out = io.StringIO()
@@ -742,12 +744,17 @@ def _csv_mutants(content: str) -> Iterator[tuple[str, str]]:
 
 
 def _spec_mutants(content: str, files: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """A spec that draws another chart's data file, or figures of its own inline, instead of its CSV."""
+    """A spec that draws another chart's data file, or figures of its own inline, instead of its CSV, or leaves a series
+    of its CSV undrawn."""
     spec = json.loads(content)
     own = spec["data"].get("url")
     for other in [name for name in files if name.endswith(".csv") and name != own][:1]:
         yield f"data from {other}, not {own}", json.dumps({**spec, "data": {**spec["data"], "url": other}})
     yield "inline data, not its CSV", json.dumps({**spec, "data": {"values": [{"date": "2020-01-02", "price": 1.0}]}})
+    folded = (spec.get("transform") or [{}])[0].get("fold")
+    if folded and len(folded) > 1:
+        fewer = [{**spec["transform"][0], "fold": folded[:-1]}, *spec["transform"][1:]]
+        yield f"no line for the {folded[-1]}", json.dumps({**spec, "transform": fewer})
 
 
 # --- name ------------------------------------------------------------------------------------------

@@ -20,12 +20,15 @@ def test_story_charts_validate_against_the_vega_lite_schema(sample: Dataset) -> 
         assert bars.spec["description"] == bars.description and trend.spec["description"] == trend.description
 
 
-def test_chart_data_is_tidy_and_descriptions_state_the_facts(sample: Dataset) -> None:
+def test_chart_data_is_a_row_per_fund_or_session_and_descriptions_state_the_facts(sample: Dataset) -> None:
+    """A price chart's data file is a row per session, a column per series (what a reader's spreadsheet expects); its
+    spec folds the series into one line each."""
     week = week_facts(sample, window_for(sample, date(2018, 10, 26), "calendar"))
     bars, trend = story_charts(sample, week, "small-caps")
     assert list(bars.data.columns) == ["symbol", "fund", "change"]
-    assert list(trend.data.columns) == ["date", "series", "price"]
-    assert set(trend.data["series"]) == {"Close", "50-day average", "200-day average"}
+    assert list(trend.data.columns) == ["date", "Close", "50-day average", "200-day average"]
+    assert trend.spec["transform"][0] == {"fold": ["Close", "50-day average", "200-day average"], "as": ["series", "price"]}
+    assert trend.data["date"].is_unique
     iwm = week.funds["IWM"]
     assert f"closing at ${iwm.close:,.2f}" in trend.description
     assert pd.Timestamp(trend.data["date"].max()) == pd.Timestamp("2018-10-26")
@@ -34,7 +37,7 @@ def test_chart_data_is_tidy_and_descriptions_state_the_facts(sample: Dataset) ->
 def test_trend_chart_leaves_out_averages_the_history_cannot_support(sample: Dataset) -> None:
     """VB has no back-history: three weeks into the sample it has neither average."""
     trend = chart.price_trend(sample.story_panel, "VB", pd.Timestamp(2016, 5, 13), sample.universe)
-    assert set(trend.data["series"]) == {"Close"}
+    assert list(trend.data.columns) == ["date", "Close"]
     assert "average" not in trend.description
 
 

@@ -199,7 +199,7 @@ Small-cap funds took in $2.1 billion, and the index is up 3 percent since Januar
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [
-        (lambda line: line.rsplit(",", 1)[0], "a row of the data file does not have its 3 columns"),
+        (lambda line: line.rsplit(",", 1)[0], "a row of the data file does not have its 4 columns"),
         (lambda line: line.rsplit(",", 1)[0] + ",nan", "not nan"),
     ],
     ids=["a short row", "a price that is not a number"],

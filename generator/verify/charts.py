@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-import itertools
 import json
 import math
 import re
-from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -44,9 +42,14 @@ def verify_charts(folder: Path, story: str, markdown: str, ctx: Context) -> list
             problems.append(f"{name}: {error}")
             continue
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        if spec.get("data") != {"url": csv_path.name, "format": {"type": "csv"}} or "datasets" in spec:
+        lines = "change" not in columns and "drawdown" not in columns
+        series = [column for column in columns if column != "date"] if lines else []
+        parse = {"parse": {column: "number" for column in series}} if lines else {}
+        if spec.get("data") != {"url": csv_path.name, "format": {"type": "csv", **parse}} or "datasets" in spec:
             problems.append(f"{name}: the spec draws other data than {csv_path.name}")
-        check = _check_bars if "change" in columns else _check_drawdowns if "drawdown" in columns else _check_trend
+        elif lines and (spec.get("transform") or [{}])[0] != {"fold": series, "as": ["series", "price"]}:
+            problems.append(f"{name}: the spec does not draw a line for each series of {csv_path.name}")
+        check = _check_trend if lines else _check_bars if "change" in columns else _check_drawdowns
         problems += [f"{name}: {problem}" for problem in check(columns, description, ctx)]
         if spec.get("description") != description:
             problems.append(f"{name}: the spec's description differs from the page's")
@@ -71,19 +74,15 @@ def _check_table(figure_html: str, columns: dict[str, list[str]]) -> list[str]:
         shown = {line[0]: line for line in body}
         return [] if shown == expected and len(body) == len(rows) else ["the table's funds or changes differ from the data"]
     shown_dates = {line[0] for line in body}  # a month's last session: a small part of a long history
-    if "drawdown" in columns:
-        named: Iterable[str] = itertools.repeat(head[1])
-        figures = columns["drawdown"]
-    else:
-        named, figures = columns.get("series", []), columns.get("price", [])
-    values = {(day, name): figure for day, name, figure in zip(dates, named, figures, strict=False) if day in shown_dates}
+    row_of = {day: index for index, day in enumerate(dates) if day in shown_dates}
     problems = []
     for line in body:
         if len(line) != len(head):
             return [f"the table's row for {line[0]} has {len(line)} cells, not {len(head)}"]
         for column, cell in zip(head[1:], line[1:], strict=True):
-            value = values.get((line[0], column))
-            if (value is None) != (cell == "") or (value is not None and abs(float(cell) - float(value)) > 1e-9):
+            cells, index = columns.get("drawdown" if "drawdown" in columns else column), row_of.get(line[0])
+            value = None if cells is None or index is None or cells[index] == "" else cells[index]
+            if (value is None) != (cell == "") or (value is not None and not abs(_number(cell) - _number(value)) <= 1e-9):
                 problems.append(f"the table's {column} on {line[0]} is {cell or 'empty'}, not {value}")
     if body[-1][0] != max(dates):
         problems.append("the table does not end at the newest session")
@@ -138,33 +137,34 @@ def _check_bars(columns: dict[str, list[str]], description: str, ctx: Context) -
 
 
 def _check_trend(columns: dict[str, list[str]], description: str, ctx: Context) -> list[str]:
-    """A price chart: each close and average in the data file against the prices, all at once (a fund page's chart
-    holds thousands), and the close and averages its description names."""
+    """A price chart: each close and average in the data file against the prices, a series at a time (a fund page's
+    chart holds five years of sessions), an empty cell only where the figure does not exist yet, and the close and
+    averages its description names."""
     match = re.search(r"(?:\(|chart of )([\^A-Z.]+)\)? from", description)
     if match is None:
         return ["the description names no fund"]
     symbol = match.group(1)
-    if not {"date", "series", "price"} <= set(columns):
-        return ["the data file has no date, series and price columns"]
-    problems = []
     long, short = ctx.settings.definitions.long_average_sessions, ctx.settings.definitions.short_average_sessions
     windows = {"Close": 1, f"{short}-day average": short, f"{long}-day average": long}
-    dates, series, prices = columns["date"], columns["series"], columns["price"]
-    positions, named = ctx.closes.positions(dates), np.array(series)
-    truth = np.full(len(prices), np.nan)  # a series of another name stays NaN: wrong
-    for name, sessions in windows.items():
-        rows = named == name
-        at = positions[rows]
-        truth[rows] = ctx.closes.closes_at(symbol, at) if sessions == 1 else ctx.closes.averages_at(symbol, at, sessions)
-    try:
-        figures = np.array(prices, dtype=float)
-    except ValueError:
-        figures = np.full(len(prices), np.nan)
-    wrong = ~(np.abs(figures - truth) <= 0.005 + 1e-6)  # NaN on either side is wrong
-    if wrong.any():
-        row = int(wrong.argmax())
-        shown = None if np.isnan(truth[row]) else float(truth[row])
-        problems.append(f"{symbol}'s {series[row]} on {dates[row]} is {shown}, not {prices[row]}")
+    series = [name for name in columns if name != "date"]
+    if "date" not in columns or not series:
+        return ["the data file has no date and price columns"]
+    if unknown := [name for name in series if name not in windows]:
+        return [f"the data file's column {unknown[0]!r} is no price series"]
+    problems = []
+    dates = columns["date"]
+    positions = ctx.closes.positions(dates)
+    for name in series:
+        cells, sessions = columns[name], windows[name]
+        present = np.array([cell != "" for cell in cells], dtype=bool)
+        figures = np.array([_number(cell) if cell else math.nan for cell in cells])
+        truth = ctx.closes.closes_at(symbol, positions) if sessions == 1 else ctx.closes.averages_at(symbol, positions, sessions)
+        wrong = np.where(present, ~(np.abs(figures - truth) <= 0.005 + 1e-6), ~np.isnan(truth))  # NaN on either side is wrong
+        if wrong.any():
+            row = int(wrong.argmax())
+            shown = None if np.isnan(truth[row]) else float(truth[row])
+            problems.append(f"{symbol}'s {name} on {dates[row]} is {shown}, not {cells[row] or 'empty'}")
+            break
     close = ctx.closes.close(symbol, ctx.as_of)
     if f"closing at ${close:,.2f}" not in description or f"to {ctx.as_of:%B %-d, %Y}" not in description:
         problems.append(f"the description should say it closed at ${close:,.2f} on {ctx.as_of:%B %-d, %Y}")
