@@ -10,6 +10,7 @@ the spec).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
@@ -111,12 +112,6 @@ def _price_table(wide: pd.DataFrame) -> Table:
     )
 
 
-def _numbers(wide: pd.DataFrame) -> dict[str, str]:
-    """A price chart's series columns, which the spec folds into one `price` field: read as numbers (an empty cell is no
-    figure), as Vega-Lite reads only the fields it plots directly."""
-    return {str(name): "number" for name in wide.columns}
-
-
 def _made(
     name: str,
     skeleton: dict[str, Any],
@@ -125,12 +120,11 @@ def _made(
     table: Table,
     height: int,
     validate: bool,
-    parse: dict[str, str] | None = None,
     **top: Any,
 ) -> Chart:
     """A chart whose spec is a copy of `skeleton` that draws the chart's CSV (`name`.csv, beside the spec), with its own
-    top-level settings and its description; `parse` names the columns Vega-Lite must read as numbers (those it does not
-    plot directly).
+    top-level settings and its description. Columns the spec folds into one field are read as numbers (an empty cell is
+    no figure): Vega-Lite parses only the fields it plots directly.
 
     The figures live once, in the CSV the page links to: a fund page's charts hold thousands of rows, which inline
     they would cost as much again to write, to fetch and to check. Building a spec with Altair costs about 12 ms;
@@ -139,9 +133,9 @@ def _made(
     """
     spec = copy.deepcopy(skeleton)
     spec.pop("datasets", None)
-    spec.update(
-        data={"url": f"{name}.csv", "format": {"type": "csv", **({"parse": parse} if parse else {})}}, description=description, **top
-    )
+    spec.update(description=description, **top)
+    folded = [field for step in spec.get("transform", []) for field in step.get("fold", [])]
+    spec["data"] = {"url": f"{name}.csv", "format": {"type": "csv", **({"parse": dict.fromkeys(folded, "number")} if folded else {})}}
     if validate:
         alt.Chart.from_dict(spec, validate=True)
     return Chart(name=name, spec=spec, data=data, description=description, table=table, height=height)
@@ -272,7 +266,6 @@ def price_trend(panel: Panel, symbol: str, end: pd.Timestamp, universe: Universe
         _price_table(wide),
         TREND_HEIGHT + FRAME["lines"],
         validate,
-        parse=_numbers(wide),
         title=f"{symbol} and its moving averages",
     )
 
@@ -300,7 +293,6 @@ def fund_history(panel: Panel, symbol: str, universe: Universe, start: pd.Timest
         _price_table(wide),
         HISTORY_HEIGHT + FRAME["history"],
         validate,
-        parse=_numbers(wide),
         title=f"{symbol} and its moving averages",  # true whichever range the reader picks
         transform=[*skeleton["transform"], {"filter": f"time(datum.date) >= {last_day.value // 1_000_000} - span * 86400000"}],
     )
@@ -346,8 +338,8 @@ class VegaBundle:
     """Vega, Vega-Lite and Vega-Embed in one script, from the vl-convert package: no CDN needed.
 
     Bundling takes two seconds of one core, so a child process starts on it when this object is made, while the
-    generator loads and checks the prices on the other core; `text()` waits for it. The script is kept in `cache`,
-    under the package's version, and a kept one needs no child. Should the child fail, `text()` bundles in this
+    generator loads and checks the prices on the other core; `text` waits for it. The script is kept in `cache`,
+    under the package's version, and a kept one needs no child. Should the child fail, `text` bundles in this
     process, where the error shows; the text is read once.
     """
 
@@ -362,15 +354,13 @@ class VegaBundle:
 
     @functools.cached_property
     def text(self) -> str:
-        if self._child is None and self.kept is not None:
-            try:
-                return self.kept.read_text(encoding="utf-8")
-            except OSError:
-                pass
         drawn = b""
-        if self._child is not None:
-            drawn, _ = self._child.communicate()
-            drawn = drawn if self._child.returncode == 0 else b""
+        if self._child is None and self.kept is not None:  # kept by an earlier run
+            with contextlib.suppress(OSError):
+                return self.kept.read_text(encoding="utf-8")
+        elif self._child is not None:
+            output, _ = self._child.communicate()
+            drawn = output if self._child.returncode == 0 else b""
         if not drawn:
             import vl_convert
 

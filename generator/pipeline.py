@@ -21,7 +21,7 @@ import pandas as pd
 from . import chart, facts, stories
 from .bundles import SAMPLE, Bundle
 from .calendar import Window, calendar_week, complete_weeks, nyse_sessions, trailing_week, week_closing_sessions
-from .compute import Panel, build_panel, record_changes, weekly_changes
+from .compute import Panel, build_panel, panel_within, record_changes, weekly_changes
 from .config import (
     CORE_SYMBOLS,
     EDITION_FUNDS,
@@ -159,10 +159,15 @@ def prepare_dataset(
     week_closes = week_closing_sessions(prices.sessions)
     points = settings.thresholds.distribution_points
     curated = [symbol for symbol in prices.close.columns if universe[symbol].curated]
+    story_panel = build_panel(prices.close[curated], prices.adj_close[curated], prices.volume[curated], settings.definitions, points)
+    if len(curated) == len(prices.close.columns):  # the sample: the stories cover every fund, so the pages' panel is a part
+        panel = panel_within(story_panel, store_start, prices.sessions[-1])
+    else:
+        panel = build_panel(prices.close, prices.adj_close, prices.volume, settings.definitions, points, since=store_start)
     return Dataset(
         prices=prices,
-        panel=build_panel(prices.close, prices.adj_close, prices.volume, settings.definitions, points, since=store_start),
-        story_panel=build_panel(prices.close[curated], prices.adj_close[curated], prices.volume[curated], settings.definitions, points),
+        panel=panel,
+        story_panel=story_panel,
         universe=universe,
         calendar=calendar,
         weeks=weeks,

@@ -76,11 +76,13 @@ def _check_table(figure_html: str, columns: dict[str, list[str]]) -> list[str]:
     shown_dates = {line[0] for line in body}  # a month's last session: a small part of a long history
     row_of = {day: index for index, day in enumerate(dates) if day in shown_dates}
     problems = []
+    data_column = {column: columns.get("drawdown" if "drawdown" in columns else column) for column in head[1:]}
     for line in body:
         if len(line) != len(head):
             return [f"the table's row for {line[0]} has {len(line)} cells, not {len(head)}"]
+        index = row_of.get(line[0])
         for column, cell in zip(head[1:], line[1:], strict=True):
-            cells, index = columns.get("drawdown" if "drawdown" in columns else column), row_of.get(line[0])
+            cells = data_column[column]
             value = None if cells is None or index is None or cells[index] == "" else cells[index]
             if (value is None) != (cell == "") or (value is not None and not abs(_number(cell) - _number(value)) <= 1e-9):
                 problems.append(f"the table's {column} on {line[0]} is {cell or 'empty'}, not {value}")
